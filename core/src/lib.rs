@@ -2,3 +2,9 @@
 //! platform services come in through traits.
 
 pub mod transcript;
+pub mod audit;
+pub mod keyvault;
+pub mod retention;
+pub mod session;
+pub mod spool;
+pub mod store;

@@ -1,0 +1,152 @@
+//! Helpers shared by the store and session tests.
+#![allow(dead_code)]
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use samtal_core::keyvault::MemoryKeyVault;
+use samtal_core::session::{SegmentSink, StreamFactory, TranscriptionStream};
+use samtal_core::store::{Clock, ManualClock, Store};
+use samtal_core::transcript::Segment;
+
+pub fn open_store(dir: &Path) -> (Arc<Store>, Arc<MemoryKeyVault>, Arc<ManualClock>) {
+    let vault = Arc::new(MemoryKeyVault::new());
+    let clock = Arc::new(ManualClock::new(1_790_000_000_000));
+    let store = Store::open_with_clock(dir, vault.as_ref(), clock.clone() as Arc<dyn Clock>)
+        .expect("open store");
+    (Arc::new(store), vault, clock)
+}
+
+/// A transcription stream for tests that need no model: every `every` seconds of pushed
+/// audio it finalizes one segment whose text is the next line of `script`, and it reports
+/// audio as transcribed `lag` seconds behind what was pushed.
+pub struct ScriptedFactory {
+    pub script: Vec<String>,
+    pub every: f64,
+    pub lag: f64,
+    /// All audio pushed to any stream started by this factory, in order.
+    pub pushed: Arc<Mutex<Vec<f32>>>,
+}
+
+impl ScriptedFactory {
+    pub fn new(script: &[&str]) -> Self {
+        ScriptedFactory {
+            script: script.iter().map(|s| s.to_string()).collect(),
+            every: 1.0,
+            lag: 0.5,
+            pushed: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+}
+
+struct ScriptedStream {
+    script: Vec<String>,
+    every: f64,
+    lag: f64,
+    samples: u64,
+    emitted: usize,
+    sink: SegmentSink,
+    pushed: Arc<Mutex<Vec<f32>>>,
+}
+
+impl StreamFactory for ScriptedFactory {
+    fn start(&self, on_segment: SegmentSink) -> Result<Box<dyn TranscriptionStream>, String> {
+        Ok(Box::new(ScriptedStream {
+            script: self.script.clone(),
+            every: self.every,
+            lag: self.lag,
+            samples: 0,
+            emitted: 0,
+            sink: on_segment,
+            pushed: self.pushed.clone(),
+        }))
+    }
+}
+
+impl ScriptedStream {
+    fn segment(&mut self) -> Segment {
+        let i = self.emitted;
+        self.emitted += 1;
+        Segment {
+            id: i as u32 + 1,
+            start: i as f64 * self.every,
+            end: (i + 1) as f64 * self.every,
+            text: self.script[i % self.script.len()].clone(),
+            confidence: 0.9,
+            words: vec![],
+            speaker: None,
+        }
+    }
+    fn seconds(&self) -> f64 {
+        self.samples as f64 / 16_000.0
+    }
+}
+
+impl TranscriptionStream for ScriptedStream {
+    fn push(&mut self, samples: &[f32]) -> Result<(), String> {
+        self.samples += samples.len() as u64;
+        self.pushed.lock().unwrap().extend_from_slice(samples);
+        while (self.emitted + 1) as f64 * self.every <= self.seconds() - self.lag {
+            let seg = self.segment();
+            (self.sink)(seg);
+        }
+        Ok(())
+    }
+    fn transcribed_until(&self) -> f64 {
+        (self.emitted as f64 * self.every).min(self.seconds())
+    }
+    fn finish(mut self: Box<Self>) -> Result<Vec<Segment>, String> {
+        let mut rest = Vec::new();
+        while (self.emitted as f64) * self.every < self.seconds() {
+            rest.push(self.segment());
+        }
+        Ok(rest)
+    }
+}
+
+/// A deterministic test signal (not silence), distinct per sample index.
+pub fn tone(start: u64, n: usize) -> Vec<f32> {
+    (0..n as u64)
+        .map(|i| (((start + i) as f32) * 0.031).sin() * 0.5 + ((start + i) % 7) as f32 * 1e-4)
+        .collect()
+}
+
+/// Every regular file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Files under `dir` whose raw bytes contain any of `needles`.
+pub fn files_containing(dir: &Path, needles: &[Vec<u8>]) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|p| {
+            let data = std::fs::read(p).unwrap_or_default();
+            needles
+                .iter()
+                .any(|n| !n.is_empty() && data.windows(n.len()).any(|w| w == n.as_slice()))
+        })
+        .collect()
+}
+
+/// Byte patterns that would reveal `samples` stored in plain form (f32 LE and 16-bit PCM).
+pub fn audio_needles(samples: &[f32]) -> Vec<Vec<u8>> {
+    let window = &samples[..samples.len().min(64)];
+    let f32le: Vec<u8> = window.iter().flat_map(|s| s.to_le_bytes()).collect();
+    let i16le: Vec<u8> = window
+        .iter()
+        .flat_map(|s| ((s.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes())
+        .collect();
+    vec![f32le, i16le]
+}
