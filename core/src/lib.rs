@@ -8,3 +8,6 @@ pub mod retention;
 pub mod session;
 pub mod spool;
 pub mod store;
+pub mod draft;
+pub mod review;
+pub mod template;

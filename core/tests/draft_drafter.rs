@@ -1,0 +1,243 @@
+//! The grounded drafter on small synthetic meetings: corrections, small talk, irrelevant
+//! sensitive details, number and date normalisation, journal language, citations, flags.
+use samtal_core::draft::normalize::normalize;
+use samtal_core::draft::{draft, DraftContext, Participant};
+use samtal_core::review::document::{DraftDocument, FlagKind};
+use samtal_core::template::Templates;
+use samtal_core::transcript::{Transcript, Word};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Fixture {
+    #[serde(flatten)]
+    transcript: Transcript,
+    meeting: Meeting,
+}
+
+#[derive(Deserialize)]
+struct Meeting {
+    participants: Vec<String>,
+}
+
+fn load(src: &str) -> (Transcript, DraftContext) {
+    let f: Fixture = serde_json::from_str(src).unwrap();
+    let ctx = DraftContext {
+        participants: f
+            .meeting
+            .participants
+            .iter()
+            .filter_map(|p| Participant::parse(p))
+            .collect(),
+        ..DraftContext::default()
+    };
+    (f.transcript, ctx)
+}
+
+fn sv() -> (Transcript, DraftDocument) {
+    let (t, ctx) = load(include_str!("data/sv-hembesok.json"));
+    let templates = Templates::builtin();
+    let doc = draft(&t, templates.get("sv-socialtjanst-journal").unwrap(), &ctx);
+    (t, doc)
+}
+
+fn da() -> (Transcript, DraftDocument) {
+    let (t, ctx) = load(include_str!("data/da-hjemmebesog.json"));
+    let templates = Templates::builtin();
+    let doc = draft(&t, templates.get("da-fsiii").unwrap(), &ctx);
+    (t, doc)
+}
+
+fn all_text(doc: &DraftDocument) -> String {
+    doc.items
+        .iter()
+        .map(|i| i.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn section_text(doc: &DraftDocument, section: &str) -> String {
+    doc.section_items(section)
+        .map(|i| i.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_later_statement_wins_after_a_correction() {
+    let (_, doc) = sv();
+    let text = all_text(&doc);
+    assert!(text.contains("12 mars"), "{text}");
+    assert!(
+        !text.contains("10 mars") && !text.contains("tionde"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("fredag"),
+        "the justification of the correction is left out: {text}"
+    );
+    let (_, doc) = da();
+    let text = all_text(&doc);
+    assert!(text.contains("torsdag"), "{text}");
+    assert!(!text.contains("onsdag"), "{text}");
+}
+
+#[test]
+fn small_talk_and_irrelevant_sensitive_details_are_left_out() {
+    let (_, doc) = sv();
+    let text = all_text(&doc).to_lowercase();
+    for word in ["kaffe", "regn", "fängelse", "narkotika", "granne", "hej då"] {
+        assert!(!text.contains(word), "{word} in {text}");
+    }
+    let (_, doc) = da();
+    let text = all_text(&doc).to_lowercase();
+    for word in ["katten", "blæser"] {
+        assert!(!text.contains(word), "{word} in {text}");
+    }
+}
+
+#[test]
+fn amounts_and_dates_are_normalised_in_the_note() {
+    let (_, doc) = sv();
+    let text = all_text(&doc);
+    assert!(text.contains("6 200 kr"), "{text}");
+    assert!(
+        section_text(&doc, "planering").contains("19 maj kl. 10"),
+        "{text}"
+    );
+    let (_, doc) = da();
+    let text = all_text(&doc);
+    assert!(text.contains("78 kg") && text.contains("5 kg"), "{text}");
+    assert!(text.contains("18. maj"), "{text}");
+    assert!(text.contains("14. maj"), "{text}");
+}
+
+#[test]
+fn normalisation_rules_swedish_and_danish() {
+    assert_eq!(normalize("tre tusen kronor", "sv"), "3 000 kr");
+    assert_eq!(
+        normalize("två tusen trehundrafyrtio kronor", "sv"),
+        "2 340 kr"
+    );
+    assert_eq!(normalize("sju tusen åttahundrafemtio", "sv"), "7 850");
+    assert_eq!(
+        normalize("den sjuttonde mars klockan tio", "sv"),
+        "den 17 mars kl. 10"
+    );
+    assert_eq!(normalize("klockan halv två", "sv"), "kl. 13.30");
+    assert_eq!(normalize("den femte, för", "sv"), "den 5, för");
+    assert_eq!(
+        normalize("den andra handläggaren", "sv"),
+        "den andra handläggaren"
+    );
+    assert_eq!(
+        normalize("hon är elva år och en gång i veckan", "sv"),
+        "hon är elva år och en gång i veckan"
+    );
+    assert_eq!(normalize("den trettende april", "da"), "den 13. april");
+    assert_eq!(normalize("enogtres kilo", "da"), "61 kg");
+    assert_eq!(
+        normalize("to tusind fem hundrede kroner", "da"),
+        "2 500 kr."
+    );
+    assert_eq!(normalize("klokken syv", "da"), "kl. 7");
+    assert_eq!(normalize("hver anden uge", "da"), "hver anden uge");
+    assert_eq!(normalize("Tirsdag den syttende.", "da"), "Tirsdag den 17.");
+}
+
+#[test]
+fn journal_language_is_reported_speech() {
+    let (_, doc) = sv();
+    let text = all_text(&doc);
+    assert!(text.contains("Sune berättar att hen"), "{text}");
+    assert!(
+        !text.contains(" jag ") && !text.starts_with("Jag "),
+        "{text}"
+    );
+    assert!(
+        section_text(&doc, "enskildes_uppfattning")
+            .contains("Sune uppger att hen vill ha ett jobb"),
+        "{text}"
+    );
+    assert!(
+        section_text(&doc, "atgarder").contains("Berit skickar en remiss"),
+        "{text}"
+    );
+    let (_, doc) = da();
+    let text = all_text(&doc);
+    assert!(
+        text.contains("Erik fortæller, at") && text.contains("vedkommende"),
+        "{text}"
+    );
+    assert!(!text.to_lowercase().contains("jeg "), "{text}");
+}
+
+#[test]
+fn decisions_only_when_stated() {
+    let (_, doc) = sv();
+    assert_eq!(doc.section_items("beslut").count(), 0, "{}", all_text(&doc));
+    assert!(section_text(&doc, "planering").contains("skriftligt"));
+    let (_, doc) = da();
+    assert!(
+        section_text(&doc, "aftaler").contains("bevilget hjælp til bad"),
+        "{}",
+        all_text(&doc)
+    );
+}
+
+#[test]
+fn every_item_cites_existing_segments() {
+    for (t, doc) in [sv(), da()] {
+        assert!(!doc.items.is_empty());
+        for item in &doc.items {
+            assert!(!item.citations.is_empty());
+            for c in &item.citations {
+                let seg = t.segment(c.segment).expect("cited segment exists");
+                assert_eq!((seg.start, seg.end), (c.start, c.end));
+            }
+            assert!(!item.has_flag(FlagKind::Unsupported));
+        }
+    }
+}
+
+#[test]
+fn low_confidence_words_flag_the_item() {
+    let (mut t, ctx) = load(include_str!("data/sv-hembesok.json"));
+    let seg = t.segments.iter_mut().find(|s| s.id == 9).unwrap();
+    seg.words = vec![
+        Word {
+            text: "Hyran".into(),
+            start: 40.0,
+            end: 40.5,
+            confidence: 0.95,
+        },
+        Word {
+            text: "sex".into(),
+            start: 41.0,
+            end: 41.3,
+            confidence: 0.31,
+        },
+    ];
+    let templates = Templates::builtin();
+    let doc = draft(&t, templates.get("sv-socialtjanst-journal").unwrap(), &ctx);
+    let flagged: Vec<_> = doc
+        .items
+        .iter()
+        .filter(|i| i.has_flag(FlagKind::LowConfidence))
+        .collect();
+    assert_eq!(flagged.len(), 1);
+    assert!(flagged[0].citations.iter().any(|c| c.segment == 9));
+    assert_eq!(doc.unresolved_count(), 1);
+}
+
+#[test]
+fn drafting_without_names_uses_neutral_references() {
+    let (t, _) = load(include_str!("data/sv-hembesok.json"));
+    let templates = Templates::builtin();
+    let doc = draft(
+        &t,
+        templates.get("sv-socialtjanst-journal").unwrap(),
+        &DraftContext::default(),
+    );
+    let text = all_text(&doc);
+    assert!(text.contains("Den enskilde berättar att hen"), "{text}");
+}
