@@ -194,3 +194,23 @@ fn a_damaged_chunk_is_reported_and_dropped_on_recovery() {
     assert_eq!((report.chunks.len(), report.dropped), (3, 1));
     assert!(!path.exists());
 }
+
+#[test]
+fn resuming_after_everything_was_transcribed_keeps_the_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _v, _c) = common::open_store(dir.path());
+    let id = consented(&store);
+    let mut f = common::ScriptedFactory::new(&["first", "second", "third"]);
+    f.lag = 0.0;
+    let mut rec = Recorder::start(store.clone(), id.clone(), &f, 8000).unwrap();
+    rec.push(&common::tone(0, 32_000)).unwrap();
+    drop(rec);
+    assert_eq!(store.session(&id).unwrap().spool_chunks, 0);
+    let mut rec = Recorder::recover(store.clone(), id.clone(), &f, 8000).unwrap();
+    rec.resume().unwrap();
+    rec.push(&common::tone(32_000, 16_000)).unwrap();
+    rec.stop().unwrap();
+    let t = store.transcript(&id, "en").unwrap();
+    let spans: Vec<(f64, f64)> = t.segments.iter().map(|s| (s.start, s.end)).collect();
+    assert_eq!(spans, [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0)]);
+}

@@ -99,7 +99,8 @@ impl Recorder {
             .last()
             .map_or(0.0, |s| s.end);
         let resume_at = (info.transcribed_until.max(last_end) * f64::from(SAMPLE_RATE)) as u64;
-        let resume_at = resume_at.min(found.chunks.last().map_or(0, |c| c.end_sample()));
+        let captured = (info.captured_seconds * f64::from(SAMPLE_RATE)).round() as u64;
+        let resume_at = resume_at.min(captured);
         let origin_s = resume_at as f64 / f64::from(SAMPLE_RATE);
         let mut rec = Recorder::new(
             store.clone(),
