@@ -127,15 +127,26 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Files under `dir` whose raw bytes contain any of `needles`.
+/// Files under `dir` whose raw bytes contain any of `needles` (each at least 4 bytes).
+/// One pass per file, looking needles up by their first four bytes.
 pub fn files_containing(dir: &Path, needles: &[Vec<u8>]) -> Vec<PathBuf> {
+    let mut by_prefix: std::collections::HashMap<[u8; 4], Vec<&[u8]>> = Default::default();
+    for n in needles {
+        assert!(n.len() >= 4, "needle too short to be meaningful");
+        by_prefix
+            .entry([n[0], n[1], n[2], n[3]])
+            .or_default()
+            .push(n);
+    }
     files_under(dir)
         .into_iter()
         .filter(|p| {
             let data = std::fs::read(p).unwrap_or_default();
-            needles
-                .iter()
-                .any(|n| !n.is_empty() && data.windows(n.len()).any(|w| w == n.as_slice()))
+            (0..data.len().saturating_sub(3)).any(|i| {
+                by_prefix
+                    .get(&[data[i], data[i + 1], data[i + 2], data[i + 3]])
+                    .is_some_and(|ns| ns.iter().any(|n| data[i..].starts_with(n)))
+            })
         })
         .collect()
 }
