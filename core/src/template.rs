@@ -204,7 +204,7 @@ impl Template {
                     format!("section '{}' needs at least one role", section.id),
                 ));
             }
-            if section.label.get(&self.language).is_none() {
+            if !section.label.contains_key(&self.language) {
                 return Err(invalid(
                     &here,
                     format!(

@@ -293,15 +293,14 @@ fn documents_round_trip_as_json_for_the_store() {
 #[test]
 fn errors_never_contain_note_text() {
     let mut d = doc();
-    let mut errors: Vec<String> = Vec::new();
-    errors.push(
+    let mut errors: Vec<String> = vec![
         d.approve("u", "t", CitizenParticipation::NotPresent)
             .unwrap_err()
             .to_string(),
-    );
-    errors.push(d.edit(42, SECRET).unwrap_err().to_string());
-    errors.push(d.add(SECRET, SECRET).unwrap_err().to_string());
-    errors.push(d.cited_text(42, &transcript()).unwrap_err().to_string());
+        d.edit(42, SECRET).unwrap_err().to_string(),
+        d.add(SECRET, SECRET).unwrap_err().to_string(),
+        d.cited_text(42, &transcript()).unwrap_err().to_string(),
+    ];
     d.mark_reviewed(2).unwrap();
     d.approve("u", "t", CitizenParticipation::NotPresent)
         .unwrap();

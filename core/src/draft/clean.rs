@@ -264,6 +264,8 @@ pub struct Corrected {
     pub corrected: bool,
     /// The correction opens the segment, so it corrects what was said just before.
     pub corrects_previous: bool,
+    /// The superseded statements: never output, but they tell what the correction is about.
+    pub superseded_text: String,
 }
 
 const APOLOGIES: &[&str] = &["förlåt", "ursäkta", "undskyld", "sorry"];
@@ -276,6 +278,7 @@ pub fn apply_self_corrections(text: &str, lex: &Lexicon) -> Corrected {
     let mut superseded_terms = Vec::new();
     let mut corrected = false;
     let mut corrects_previous = false;
+    let mut superseded_text = String::new();
     let mut i = 0;
     while i < sents.len() {
         let s = sents[i].clone();
@@ -321,6 +324,8 @@ pub fn apply_self_corrections(text: &str, lex: &Lexicon) -> Corrected {
         } else {
             text_before_words(&s, p)
         };
+        superseded_text.push_str(&old);
+        superseded_text.push(' ');
         let new_words = words(&after);
         for w in words(&old) {
             if w.chars().count() >= 4
@@ -351,6 +356,7 @@ pub fn apply_self_corrections(text: &str, lex: &Lexicon) -> Corrected {
         superseded_terms,
         corrected,
         corrects_previous,
+        superseded_text,
     }
 }
 

@@ -23,7 +23,7 @@ const LOW_WORD_CONFIDENCE: f32 = 0.5;
 /// Sentences of one section at most this many segments apart form one item (one topic).
 const ITEM_GAP: usize = 10;
 /// An item this long starts a new one at the worker's next question.
-const ITEM_SPLIT: usize = 8;
+const ITEM_SPLIT: usize = 12;
 /// How far back a digression reaches before someone steers the conversation back.
 const DIGRESSION_REACH: usize = 4;
 /// How many segments after a correction the superseded words are kept out.
@@ -138,6 +138,8 @@ struct Seg<'a> {
     drop: bool,
     small_talk: bool,
     text: Text,
+    /// What a correction in this segment replaced: used for routing only, never output.
+    context: Text,
 }
 
 /// Drafts a note for `transcript` in `template`.
@@ -203,8 +205,11 @@ fn prepare<'a>(transcript: &'a Transcript, lex: &Lexicon) -> Vec<Seg<'a>> {
     for (i, seg) in transcript.segments.iter().enumerate() {
         let speaker = Speaker::of(seg);
         let corrected = clean::apply_self_corrections(&seg.text, lex);
+        let mut context = corrected.superseded_text.clone();
         if corrected.corrects_previous {
-            drop_corrected_sentence(&mut segs, i, &corrected.text, speaker);
+            if let Some(old) = drop_corrected_sentence(&mut segs, i, &corrected.text, speaker) {
+                context.push_str(&old);
+            }
         }
         if !corrected.superseded_terms.is_empty() {
             superseded.push((i, corrected.superseded_terms.clone()));
@@ -227,6 +232,7 @@ fn prepare<'a>(transcript: &'a Transcript, lex: &Lexicon) -> Vec<Seg<'a>> {
             drop: false,
             small_talk: false,
             text,
+            context: Text::new(&context),
         });
     }
     // Correction by someone else, confirmed by the first speaker:
@@ -248,23 +254,26 @@ fn prepare<'a>(transcript: &'a Transcript, lex: &Lexicon) -> Vec<Seg<'a>> {
 
 /// "Tolken rättar: …" / "Nej förlåt …" at the start of a segment corrects the sentence
 /// just said: drop the most similar sentence of the previous two segments.
-fn drop_corrected_sentence(segs: &mut [Seg], i: usize, corrected: &str, speaker: Speaker) {
+fn drop_corrected_sentence(
+    segs: &mut [Seg],
+    i: usize,
+    corrected: &str,
+    speaker: Speaker,
+) -> Option<String> {
     let new: Vec<String> = words(corrected);
     let mut best: Option<(usize, usize, usize)> = None;
-    for k in i.saturating_sub(2)..i {
-        if segs[k].speaker == Speaker::Worker && speaker != Speaker::Worker {
+    for (k, seg) in segs.iter().enumerate().take(i).skip(i.saturating_sub(2)) {
+        if seg.speaker == Speaker::Worker && speaker != Speaker::Worker {
             continue;
         }
-        for (n, s) in segs[k].sentences.iter().enumerate() {
+        for (n, s) in seg.sentences.iter().enumerate() {
             let overlap = words(s).iter().filter(|w| new.contains(w)).count();
             if overlap >= 2 && best.is_none_or(|(_, _, o)| overlap > o) {
                 best = Some((k, n, overlap));
             }
         }
     }
-    if let Some((k, n, _)) = best {
-        segs[k].sentences.remove(n);
-    }
+    best.map(|(k, n, _)| segs[k].sentences.remove(n))
 }
 
 /// Small talk, irrelevant sensitive content, digressions and the time before business starts.
@@ -460,6 +469,7 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template) -> Vec<Sentence> {
         let question = polar_question(segs, i, lex);
         let mut prev_act: Option<Act> = None;
         let mut first_kept = true;
+        let mut prev_section: Option<String> = None;
         for raw in s.sentences.iter() {
             let raw = strip_interpreter(raw, s.speaker, lex);
             let cleaned = clean_sentence(&raw, lex);
@@ -473,7 +483,10 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template) -> Vec<Sentence> {
             let t = Text::new(&text);
             let is_question = raw.trim_end().ends_with('?')
                 && !(s.text.any(lex.caller_purpose) && reason_section.is_some());
-            let ssc = scores(&t, template);
+            let mut ssc = scores(&t, template);
+            for (k, v) in scores(&s.context, template).into_iter().enumerate() {
+                ssc[k] += v;
+            }
             let act = if s.speaker == Speaker::Worker {
                 if is_question {
                     let lw = words(&text);
@@ -557,10 +570,12 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template) -> Vec<Sentence> {
                     role_section(template, &[SectionRole::Actions, SectionRole::Planning])
                 }
                 Act::View => {
-                    let area = best_section(&ssc, template, &[SectionRole::Area]);
-                    let view_score = view_idx.map(|v| ssc[v]).unwrap_or(0) + 1;
+                    // The whole turn decides whether a wish is about a life area or a general view.
+                    let seg_sc: Vec<usize> = sc.iter().zip(&ssc).map(|(a, b)| *a.max(b)).collect();
+                    let area = best_section(&seg_sc, template, &[SectionRole::Area]);
+                    let view_score = view_idx.map(|v| seg_sc[v]).unwrap_or(0) + 1;
                     match area {
-                        Some(a) if ssc[a] > view_score => Some(template.sections[a].id.clone()),
+                        Some(a) if seg_sc[a] > view_score => Some(template.sections[a].id.clone()),
                         _ => role_section(template, &[SectionRole::View]),
                     }
                 }
@@ -575,8 +590,12 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template) -> Vec<Sentence> {
                                 &facts_roles
                             };
                         best_section(&ssc, template, roles)
-                            .or_else(|| best_section(&topic, template, &facts_roles))
                             .map(|k| template.sections[k].id.clone())
+                            .or_else(|| prev_section.clone())
+                            .or_else(|| {
+                                best_section(&topic, template, &facts_roles)
+                                    .map(|k| template.sections[k].id.clone())
+                            })
                             .or_else(|| {
                                 last_fact
                                     .as_ref()
@@ -589,6 +608,7 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template) -> Vec<Sentence> {
             };
             let Some(section) = section else { continue };
             prev_act = Some(act);
+            prev_section = Some(section.clone());
             let attach_question = std::mem::take(&mut first_kept);
             if s.speaker != Speaker::Worker && in_reason && act != Act::Reason {
                 reason_content = true;
@@ -655,7 +675,8 @@ fn worker_act(
     // A restatement of what the other party just said, or an observation with case cues.
     let prev_other = i > 0 && segs[i - 1].speaker != Speaker::Worker;
     let first = t.word_list().first().copied().unwrap_or("");
-    let restates = prev_other && (first == "så" || shares_content(t, &segs[i - 1].text));
+    let addressed = matches!(first, "du" | "ni" | "you");
+    let restates = prev_other && (addressed || shares_content(t, &segs[i - 1].text));
     let observes = sc.iter().zip(&template.sections).any(|(v, sec)| {
         *v > 0
             && sec
@@ -718,6 +739,10 @@ fn strip_interpreter(sentence: &str, speaker: Speaker, _lex: &Lexicon) -> String
     }
     const PREFIXES: &[&str] = &[
         "hun siger, at ",
+        "hun siger ",
+        "han siger ",
+        "hon säger ",
+        "han säger ",
         "han siger, at ",
         "hun siger at ",
         "han siger at ",
