@@ -1,6 +1,220 @@
-//! samtal-endpoint: the municipal service that receives approved notes over mutual TLS.
+//! `samtal-endpoint`: serve, administer and benchmark the municipal endpoint.
 
-fn main() {
-    eprintln!("samtal-endpoint: not yet built; see the endpoint issue");
-    std::process::exit(2);
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use samtal_endpoint::config::Config;
+use samtal_endpoint::pki::Role;
+use samtal_endpoint::{admin, bench, serve};
+
+#[derive(Parser)]
+#[command(
+    name = "samtal-endpoint",
+    version,
+    about = "Municipal endpoint for Samtal notes"
+)]
+struct Cli {
+    /// Configuration file (TOML).
+    #[arg(long, global = true, env = "SAMTAL_ENDPOINT_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service.
+    Serve,
+    /// Municipal CA.
+    Ca {
+        #[command(subcommand)]
+        command: CaCommand,
+    },
+    /// Phones.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Service certificates (case-system integrations, monitoring).
+    Cert {
+        #[command(subcommand)]
+        command: CertCommand,
+    },
+    /// Staff allow-list for BankID sign-in.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+    /// Upload synthetic notes to the running endpoint with many concurrent mTLS clients.
+    Bench {
+        /// Base URL; defaults to https://127.0.0.1:<port of `listen`>.
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 2000)]
+        notes: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaCommand {
+    /// Create the CA, the server certificate and the receipt-signing key.
+    Init {
+        /// Host names or IP addresses the server certificate is valid for.
+        #[arg(long = "server-name", default_values_t = ["localhost".to_string(), "127.0.0.1".to_string()])]
+        server_names: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Register a phone and print its one-time enrollment code.
+    Enroll {
+        /// A label for administrators (no personal data).
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 60)]
+        valid_minutes: i64,
+    },
+    /// Revoke a phone: its certificates are refused from the next connection on.
+    Revoke {
+        #[arg(long)]
+        device: String,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+enum CertCommand {
+    /// Issue a client certificate and key into a directory.
+    Issue {
+        /// case-system or monitor.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    Revoke {
+        #[arg(long)]
+        serial: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Allow a worker (personal number YYYYMMDDNNNN) to sign in.
+    Allow {
+        #[arg(long)]
+        personal_number: String,
+    },
+    /// Remove a worker's permission to sign in.
+    Deny {
+        #[arg(long)]
+        personal_number: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let config_path = cli
+        .config
+        .context("--config FILE (or SAMTAL_ENDPOINT_CONFIG) is required")?;
+    let config = Config::load(&config_path)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(run(cli.command, config))
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve::serve(config).await,
+        Command::Ca {
+            command: CaCommand::Init { server_names },
+        } => {
+            let fingerprint = admin::ca_init(&config, &server_names)?;
+            println!("CA created in {}", config.data_dir.display());
+            println!("CA fingerprint: {fingerprint}");
+            Ok(())
+        }
+        Command::Device { command } => match command {
+            DeviceCommand::Enroll {
+                name,
+                valid_minutes,
+            } => {
+                let (device_id, code) = admin::device_enroll(&config, &name, valid_minutes).await?;
+                println!("device: {device_id}");
+                println!("code: {code}");
+                println!("valid for {valid_minutes} minutes, once");
+                Ok(())
+            }
+            DeviceCommand::Revoke { device } => {
+                admin::device_revoke(&config, &device).await?;
+                println!("revoked {device}");
+                Ok(())
+            }
+            DeviceCommand::List => {
+                for (id, name, revoked) in admin::device_list(&config).await? {
+                    let state = if revoked { "revoked" } else { "active" };
+                    println!("{id}\t{state}\t{name}");
+                }
+                Ok(())
+            }
+        },
+        Command::Cert { command } => match command {
+            CertCommand::Issue {
+                role,
+                name,
+                days,
+                out,
+            } => {
+                let role = match Role::parse(&role) {
+                    Some(r @ (Role::CaseSystem | Role::Monitor)) => r,
+                    _ => anyhow::bail!(
+                        "--role must be case-system or monitor (devices enroll with a code)"
+                    ),
+                };
+                let serial = admin::cert_issue(&config, role, &name, days, &out).await?;
+                println!("issued serial {serial} into {}", out.display());
+                Ok(())
+            }
+            CertCommand::Revoke { serial } => {
+                admin::cert_revoke(&config, &serial).await?;
+                println!("revoked {serial}");
+                Ok(())
+            }
+        },
+        Command::Staff { command } => {
+            let (pn, allowed) = match command {
+                StaffCommand::Allow { personal_number } => (personal_number, true),
+                StaffCommand::Deny { personal_number } => (personal_number, false),
+            };
+            admin::staff_set(&config, &pn, allowed).await?;
+            println!("{}", if allowed { "allowed" } else { "denied" });
+            Ok(())
+        }
+        Command::Bench {
+            url,
+            clients,
+            notes,
+        } => {
+            let url = url.unwrap_or_else(|| format!("https://127.0.0.1:{}", config.listen.port()));
+            let report = bench::run(&config, &url, clients, notes).await?;
+            println!("{report}");
+            Ok(())
+        }
+    }
 }

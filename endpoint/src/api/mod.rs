@@ -1,0 +1,155 @@
+//! HTTP API: routers for the mutual-TLS and the enrollment listeners, and the error type.
+
+mod enroll;
+pub use enroll::code_hash;
+mod export;
+mod health;
+mod notes;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use tokio::sync::Notify;
+
+use crate::db::Db;
+use crate::metrics::Metrics;
+use crate::pki::{Pki, Role};
+use crate::tls::{Peer, Refusal};
+use samtal_protocol::{ErrorBody, ReceiptSigner};
+
+/// Shared by every request handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub pki: Arc<Pki>,
+    pub signer: Arc<ReceiptSigner>,
+    pub metrics: Arc<Metrics>,
+    /// Wakes the delivery worker when a note was stored.
+    pub outbox: Arc<Notify>,
+    pub sinks: Arc<Vec<&'static str>>,
+    pub max_note_bytes: usize,
+    pub device_cert_days: i64,
+    /// Given to phones at enrollment as the URL of the mutual-TLS listener.
+    pub public_url: Arc<String>,
+    /// BankID sign-in and signing; `None` when no `[bankid]` section is configured.
+    pub bankid: Option<Arc<crate::auth::BankIdService>>,
+}
+
+/// Routes served to peers with a valid, known, unrevoked client certificate.
+pub fn mtls_router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/notes/{id}", put(notes::put_note))
+        .route("/v1/notes/{id}/receipt", get(notes::get_receipt))
+        .route("/v1/export", get(export::export))
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(health::metrics))
+        .merge(crate::auth::router())
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// Routes of the enrollment listener (server-authenticated TLS, no client certificate).
+pub fn enroll_router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/enroll", post(enroll::enroll))
+        .route("/v1/ca", get(enroll::ca))
+        .route("/healthz", get(health::healthz))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// Answer for every request on a connection whose certificate was revoked or is unknown.
+pub fn refused_router(refusal: Refusal) -> Router {
+    let error = match refusal {
+        Refusal::Revoked => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "certificate_revoked",
+            "this client certificate has been revoked; enroll the device again",
+        ),
+        Refusal::Unknown => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "certificate_unknown",
+            "this client certificate was not issued by this endpoint",
+        ),
+    };
+    Router::new().fallback(move || {
+        let error = error.clone();
+        async move {
+            let mut response = error.into_response();
+            response.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+            response
+        }
+    })
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route")
+}
+
+/// An error answer: status, stable code and a message that never contains note content.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn internal(error: anyhow::Error) -> Self {
+        tracing::error!(error = %format!("{error:#}"), "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; the request had no effect and can be retried",
+        )
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(error: anyhow::Error) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(ErrorBody {
+                error: self.code.to_owned(),
+                message: self.message,
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// Refuse a peer whose certificate role does not allow this route.
+fn require(peer: &Peer, allowed: &[Role]) -> Result<(), ApiError> {
+    if allowed.contains(&peer.role) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_role",
+            format!(
+                "a {} certificate may not use this route",
+                peer.role.as_str()
+            ),
+        ))
+    }
+}

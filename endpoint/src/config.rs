@@ -1,0 +1,126 @@
+//! The endpoint's configuration file (TOML). Relative paths are relative to the file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// `serve --config FILE` and every admin command read this.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Mutual-TLS listener for devices, case systems and monitoring.
+    pub listen: SocketAddr,
+    /// Server-authenticated TLS listener that only serves enrollment (phones have no
+    /// certificate yet). Omit to disable enrollment over the network.
+    pub enroll_listen: Option<SocketAddr>,
+    /// URL phones use to reach `listen` (given to them at enrollment); defaults to
+    /// `https://<listen>`.
+    pub public_url: Option<String>,
+    /// Holds the CA, the server and receipt keys, and the default SQLite database.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; the `DATABASE_URL` environment variable overrides it.
+    pub database_url: Option<String>,
+    /// Largest accepted note body in bytes.
+    #[serde(default = "default_max_note_bytes")]
+    pub max_note_bytes: usize,
+    /// Validity of device certificates issued at enrollment.
+    #[serde(default = "default_device_cert_days")]
+    pub device_cert_days: i64,
+    #[serde(default)]
+    pub sinks: Sinks,
+    /// BankID sign-in of workers and citizen signing; without it no session is required.
+    pub bankid: Option<crate::auth::BankIdSettings>,
+}
+
+/// Where received notes are delivered (each note to every configured sink).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sinks {
+    pub directory: Option<DirectorySink>,
+    pub webhook: Option<WebhookSink>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectorySink {
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSink {
+    pub url: String,
+    /// Extra CA (PEM) trusted for the webhook's HTTPS, e.g. the case system's internal CA.
+    pub ca_file: Option<PathBuf>,
+    #[serde(default = "default_webhook_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_max_note_bytes() -> usize {
+    256 * 1024
+}
+
+fn default_device_cert_days() -> i64 {
+    365
+}
+
+fn default_webhook_timeout() -> u64 {
+    10
+}
+
+impl Config {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config {}", path.display()))?;
+        let mut config: Config =
+            toml::from_str(&text).with_context(|| format!("parsing config {}", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        config.data_dir = base.join(&config.data_dir);
+        if let Some(bankid) = &mut config.bankid {
+            bankid.resolve_paths(base);
+        }
+        if let Some(dir) = &mut config.sinks.directory {
+            dir.path = base.join(&dir.path);
+        }
+        if let Some(hook) = &mut config.sinks.webhook {
+            if let Some(ca) = &mut hook.ca_file {
+                *ca = base.join(&*ca);
+            }
+        }
+        Ok(config)
+    }
+
+    /// `DATABASE_URL` if set, else the config's `database_url`, else SQLite in the data dir.
+    pub fn database_url(&self) -> String {
+        std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .or_else(|| self.database_url.clone())
+            .unwrap_or_else(|| {
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    self.data_dir.join("endpoint.db").display()
+                )
+            })
+    }
+
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("https://{}", self.listen))
+    }
+
+    /// Names of the configured sinks, as recorded per note in the delivery outbox.
+    pub fn sink_names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.sinks.directory.is_some() {
+            names.push(crate::outbox::DIRECTORY);
+        }
+        if self.sinks.webhook.is_some() {
+            names.push(crate::outbox::WEBHOOK);
+        }
+        names
+    }
+}

@@ -1,0 +1,206 @@
+//! Delivery of received notes to the case system.
+//!
+//! Every note gets one outbox row per configured sink in the same transaction that stores
+//! it, so a note can never be acknowledged to the phone and then lost. A single worker per
+//! process delivers due rows, marks them delivered only after the sink confirmed, and retries
+//! failures with exponential backoff and jitter, across restarts. Delivery is at least once;
+//! the directory sink is idempotent (one file per note id, atomically replaced) and the
+//! webhook carries the note id as `Idempotency-Key`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use rand::Rng;
+use tokio::sync::Notify;
+
+use crate::config::{Config, DirectorySink, WebhookSink};
+use crate::db::{now_ms, Db};
+use crate::metrics::Metrics;
+
+pub const DIRECTORY: &str = "directory";
+pub const WEBHOOK: &str = "webhook";
+
+const IDLE_POLL: Duration = Duration::from_millis(500);
+const BATCH: i64 = 64;
+const MAX_BACKOFF_MS: i64 = 5 * 60 * 1000;
+
+/// A configured destination for notes.
+pub enum Sink {
+    Directory(PathBuf),
+    Webhook {
+        url: String,
+        client: reqwest::Client,
+    },
+}
+
+impl Sink {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Sink::Directory(_) => DIRECTORY,
+            Sink::Webhook { .. } => WEBHOOK,
+        }
+    }
+
+    fn directory(config: &DirectorySink) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.path)
+            .with_context(|| format!("creating sink directory {}", config.path.display()))?;
+        Ok(Sink::Directory(config.path.clone()))
+    }
+
+    fn webhook(config: &WebhookSink) -> anyhow::Result<Self> {
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .timeout(Duration::from_secs(config.timeout_secs));
+        if let Some(ca) = &config.ca_file {
+            let pem = std::fs::read(ca).with_context(|| format!("reading {}", ca.display()))?;
+            builder = builder.add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
+        }
+        Ok(Sink::Webhook {
+            url: config.url.clone(),
+            client: builder.build()?,
+        })
+    }
+
+    /// Deliver one note; Ok only when the destination durably has it.
+    async fn deliver(&self, note_id: &str, payload: &str) -> anyhow::Result<()> {
+        match self {
+            Sink::Directory(dir) => write_atomically(dir, note_id, payload).await,
+            Sink::Webhook { url, client } => {
+                let response = client
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", note_id)
+                    .body(payload.to_owned())
+                    .send()
+                    .await
+                    .context("webhook request failed")?;
+                let status = response.status();
+                anyhow::ensure!(status.is_success(), "webhook answered {status}");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Build the sinks named in the configuration.
+pub fn sinks(config: &Config) -> anyhow::Result<Vec<Sink>> {
+    let mut sinks = Vec::new();
+    if let Some(dir) = &config.sinks.directory {
+        sinks.push(Sink::directory(dir)?);
+    }
+    if let Some(hook) = &config.sinks.webhook {
+        sinks.push(Sink::webhook(hook)?);
+    }
+    Ok(sinks)
+}
+
+/// The file a case system picks up: the receipt and the note as received.
+fn payload(receipt_json: &str, body: &str) -> String {
+    format!("{{\"receipt\":{receipt_json},\"note\":{body}}}")
+}
+
+/// Write `<dir>/<note_id>.json` via a temporary file, fsync and rename, so a reader never
+/// sees a partial file and a crash leaves either the old state or the whole file.
+async fn write_atomically(
+    dir: &std::path::Path,
+    note_id: &str,
+    payload: &str,
+) -> anyhow::Result<()> {
+    let dir = dir.to_path_buf();
+    let note_id = note_id.to_owned();
+    let payload = payload.to_owned();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        use std::io::Write;
+        let tmp = dir.join(format!(".{note_id}.json.tmp"));
+        let target = dir.join(format!("{note_id}.json"));
+        let mut file =
+            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        file.write_all(payload.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &target)?;
+        std::fs::File::open(&dir)?.sync_all()?;
+        Ok(())
+    })
+    .await?
+}
+
+/// Exponential backoff from 1 s, capped at 5 min, with ±25 % jitter.
+fn backoff_ms(attempts: i64) -> i64 {
+    let base = (1000i64 << attempts.clamp(0, 20)).min(MAX_BACKOFF_MS);
+    let jitter = rand::thread_rng().gen_range(-(base / 4)..=(base / 4));
+    base + jitter
+}
+
+/// Runs until the process ends.
+pub async fn run(db: Db, sinks: Vec<Sink>, notify: Arc<Notify>, metrics: Arc<Metrics>) {
+    loop {
+        if let Err(error) = db.sequence_exports().await {
+            tracing::warn!(error = %format!("{error:#}"), "export sequencing failed; will retry");
+        }
+        let worked = match deliver_due(&db, &sinks, &metrics).await {
+            Ok(n) => n,
+            Err(error) => {
+                tracing::warn!(error = %format!("{error:#}"), "outbox round failed; will retry");
+                0
+            }
+        };
+        if worked == 0 {
+            tokio::select! {
+                _ = notify.notified() => {}
+                _ = tokio::time::sleep(IDLE_POLL) => {}
+            }
+        }
+    }
+}
+
+async fn deliver_due(db: &Db, sinks: &[Sink], metrics: &Metrics) -> anyhow::Result<usize> {
+    let due = db.due_deliveries(now_ms(), BATCH).await?;
+    let mut worked = 0;
+    for row in due {
+        let Some(sink) = sinks.iter().find(|s| s.name() == row.sink) else {
+            continue;
+        };
+        worked += 1;
+        let (body, receipt) = db.note_payload(&row.note_id).await?;
+        match sink.deliver(&row.note_id, &payload(&receipt, &body)).await {
+            Ok(()) => {
+                db.mark_delivered(&row.note_id, &row.sink).await?;
+                metrics.delivery(true);
+                tracing::info!(note_id = %row.note_id, sink = row.sink, "note delivered to sink");
+            }
+            Err(error) => {
+                let delay = backoff_ms(row.attempts);
+                let message = format!("{error:#}");
+                db.mark_retry(&row.note_id, &row.sink, now_ms() + delay, &message)
+                    .await?;
+                metrics.delivery(false);
+                tracing::warn!(
+                    note_id = %row.note_id,
+                    sink = row.sink,
+                    attempts = row.attempts + 1,
+                    retry_in_ms = delay,
+                    error = %message,
+                    "sink delivery failed"
+                );
+            }
+        }
+    }
+    Ok(worked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for _ in 0..50 {
+            let first = backoff_ms(0);
+            assert!((750..=1250).contains(&first));
+            let capped = backoff_ms(30);
+            assert!((225_000..=375_000).contains(&capped));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! `samtal-endpoint serve`: bind the listeners, start the delivery worker, run.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::api::{enroll_router, mtls_router, refused_router, AppState};
+use crate::config::Config;
+use crate::db::Db;
+use crate::metrics::Metrics;
+use crate::outbox;
+use crate::pki::Pki;
+use crate::tls::{self, Routes};
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let pki = Arc::new(Pki::load(&config.data_dir)?);
+    let db = Db::connect(&config.database_url()).await?;
+    let signer = Arc::new(pki.receipt_signer()?);
+    let sinks = outbox::sinks(&config)?;
+    let metrics = Arc::new(Metrics::default());
+    let notify = Arc::new(Notify::new());
+    let state = AppState {
+        db: db.clone(),
+        pki: pki.clone(),
+        signer,
+        metrics: metrics.clone(),
+        outbox: notify.clone(),
+        sinks: Arc::new(config.sink_names()),
+        max_note_bytes: config.max_note_bytes,
+        device_cert_days: config.device_cert_days,
+        public_url: Arc::new(config.public_url()),
+        bankid: match &config.bankid {
+            Some(settings) => Some(Arc::new(crate::auth::BankIdService::new(settings.clone())?)),
+            None => None,
+        },
+    };
+    let mtls_listener = TcpListener::bind(config.listen).await?;
+    let enroll_listener = match config.enroll_listen {
+        Some(addr) => Some(TcpListener::bind(addr).await?),
+        None => None,
+    };
+    let enroll_addr = match &enroll_listener {
+        Some(l) => l.local_addr()?.to_string(),
+        None => "-".into(),
+    };
+    tracing::info!(
+        mtls = %mtls_listener.local_addr()?,
+        enroll = %enroll_addr,
+        database = db.backend.as_str(),
+        sinks = ?config.sink_names(),
+        "samtal-endpoint started"
+    );
+    // A machine-readable line for scripts and tests that bind port 0.
+    let mut stdout = std::io::stdout();
+    writeln!(
+        stdout,
+        "listening mtls={} enroll={} database={}",
+        mtls_listener.local_addr()?,
+        enroll_addr,
+        db.backend.as_str()
+    )?;
+    stdout.flush()?;
+
+    tokio::spawn(outbox::run(db.clone(), sinks, notify, metrics.clone()));
+    if let Some(listener) = enroll_listener {
+        tokio::spawn(tls::serve(
+            listener,
+            tls::server_only_config(&pki.files)?,
+            Routes::Open(enroll_router(state.clone())),
+            metrics.clone(),
+        ));
+    }
+    let mtls = tls::serve(
+        mtls_listener,
+        tls::mtls_config(&pki.files)?,
+        Routes::Mtls {
+            ok: mtls_router(state),
+            refused: refused_router,
+            db,
+        },
+        metrics,
+    );
+    tokio::select! {
+        _ = mtls => {}
+        _ = shutdown_signal() => tracing::info!("shutting down"),
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing the SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

@@ -1,0 +1,340 @@
+//! Worker sign-in and citizen signing through the endpoint, against bankid-sim over
+//! mutual TLS: only staff get a session, sessions are bound to the device certificate,
+//! expire and can be revoked, note receipts name the author and carry the citizen's
+//! signature.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Backend, Identity, Setup};
+use samtal_bankid::sim::{Scenario, SimConfig, SimPki, SimServer};
+use samtal_endpoint::bench::synthetic_note;
+use samtal_protocol::{ErrorBody, Receipt};
+use serde_json::{json, Value};
+
+const STAFF: &str = "197503159845";
+const CITIZEN: &str = "191212121212";
+const OUTSIDER: &str = "198112289874";
+
+struct Env {
+    setup: Setup,
+    sim: SimServer,
+    _server: common::Server,
+}
+
+/// An endpoint whose `[bankid]` points at a bankid-sim where every QR order waits for
+/// the test to complete it as someone.
+async fn start() -> Env {
+    let setup = Setup::new(&Backend::Sqlite);
+    let sim_dir = setup.dir.path().join("bankid-sim");
+    let pki = SimPki::open_or_init(&sim_dir).unwrap();
+    let config = SimConfig {
+        default_scenario: Scenario::Manual,
+        ..SimConfig::default()
+    };
+    let sim = SimServer::start(&pki, config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut text = std::fs::read_to_string(&setup.config_path).unwrap();
+    text.push_str(&format!(
+        "\n[bankid]\nenvironment = \"{}\"\nca_file = \"bankid-sim/ca.pem\"\n\
+         cert_file = \"bankid-sim/rp.pem\"\nkey_file = \"bankid-sim/rp.key\"\n\
+         collect_interval_ms = 50\n",
+        sim.base_url()
+    ));
+    std::fs::write(&setup.config_path, text).unwrap();
+    setup.db().await.set_staff(STAFF, true).await.unwrap();
+    let server = setup.start();
+    Env {
+        setup,
+        sim,
+        _server: server,
+    }
+}
+
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    body: Value,
+    token: Option<&str>,
+) -> (u16, Value) {
+    let mut req = client.post(url).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Polls the endpoint's collect until it reports a final status or refuses.
+async fn collect_until_final(
+    env: &Env,
+    client: &reqwest::Client,
+    path: &str,
+    order_ref: &str,
+) -> (u16, Value) {
+    for _ in 0..100 {
+        let (status, body) = post(
+            client,
+            format!("{}{path}", env.setup.url()),
+            json!({"orderRef": order_ref, "language": "en"}),
+            None,
+        )
+        .await;
+        if status != 200 || body["status"] != "pending" {
+            return (status, body);
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+    panic!("order never finished");
+}
+
+/// Signs in on `device` as `person` and returns the collect answer.
+async fn sign_in(env: &Env, device: &Identity, person: &str) -> (u16, Value) {
+    let client = env.setup.client(device);
+    let (status, started) = post(
+        &client,
+        format!("{}/v1/auth/bankid/start", env.setup.url()),
+        json!({}),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{started}");
+    let order_ref = started["orderRef"].as_str().unwrap().to_string();
+    assert!(started["qrData"].as_str().unwrap().starts_with("bankid."));
+    assert!(
+        started.get("qrStartSecret").is_none(),
+        "the QR secret stays on the endpoint"
+    );
+
+    let (status, pending) = post(
+        &client,
+        format!("{}/v1/auth/bankid/collect", env.setup.url()),
+        json!({"orderRef": order_ref}),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{pending}");
+    assert_eq!(pending["status"], "pending");
+    assert_eq!(pending["rfa"], "RFA1");
+    assert_eq!(pending["message"], "Starta BankID-appen.");
+    assert!(pending["qrData"].as_str().unwrap().starts_with("bankid."));
+
+    env.sim.complete(&order_ref, Some(person)).unwrap();
+    collect_until_final(env, &client, "/v1/auth/bankid/collect", &order_ref).await
+}
+
+async fn put_note(env: &Env, device: &Identity, note: &Value, token: Option<&str>) -> (u16, Value) {
+    let client = env.setup.client(device);
+    let mut req = client
+        .put(format!(
+            "{}/v1/notes/{}",
+            env.setup.url(),
+            note["note_id"].as_str().unwrap()
+        ))
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(note).unwrap());
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}
+
+fn new_note() -> Value {
+    synthetic_note(&uuid::Uuid::new_v4().to_string(), 1)
+}
+
+fn error_code(body: &Value) -> String {
+    serde_json::from_value::<ErrorBody>(body.clone())
+        .unwrap()
+        .error
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_signs_in_and_notes_name_the_author_while_the_session_is_valid() {
+    let env = start().await;
+    let (phone, _) = env.setup.enroll_device().await;
+    let (other_phone, _) = env.setup.enroll_device().await;
+
+    let (status, body) = put_note(&env, &phone, &new_note(), None).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_required")
+    );
+
+    let (status, done) = sign_in(&env, &phone, STAFF).await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["status"], "complete");
+    let token = done["session"]["token"].as_str().unwrap().to_string();
+    let expires = done["session"]["expiresAtMs"].as_i64().unwrap();
+    let hours = (expires - samtal_endpoint::db::now_ms()) as f64 / 3_600_000.0;
+    assert!(
+        (9.9..=10.0).contains(&hours),
+        "default session lifetime is 10 h, got {hours}"
+    );
+
+    let note = new_note();
+    let (status, receipt) = put_note(&env, &phone, &note, Some(&token)).await;
+    assert_eq!(status, 201, "{receipt}");
+    let receipt: Receipt = serde_json::from_value(receipt).unwrap();
+    assert_eq!(receipt.author.as_deref(), Some(STAFF));
+    assert_eq!(receipt.citizen_signature, None);
+
+    let (status, body) = put_note(&env, &other_phone, &new_note(), Some(&token)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_other_device")
+    );
+
+    let (status, body) = put_note(&env, &phone, &new_note(), Some("0".repeat(64).as_str())).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_unknown")
+    );
+
+    let log = env.setup.log();
+    assert!(!log.contains(STAFF), "personal numbers never reach the log");
+    assert!(!log.contains(&token), "tokens never reach the log");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn person_not_on_the_allow_list_gets_no_session() {
+    let env = start().await;
+    let (phone, _) = env.setup.enroll_device().await;
+    let (status, body) = sign_in(&env, &phone, OUTSIDER).await;
+    assert_eq!((status, error_code(&body).as_str()), (403, "not_staff"));
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_sessions")
+        .fetch_one(env.setup.db().await.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoked_expired_and_denied_sessions_cannot_deliver() {
+    let env = start().await;
+    let (phone, _) = env.setup.enroll_device().await;
+    let db = env.setup.db().await;
+
+    let (_, done) = sign_in(&env, &phone, STAFF).await;
+    let token = done["session"]["token"].as_str().unwrap().to_string();
+    let client = env.setup.client(&phone);
+    let (status, _) = post(
+        &client,
+        format!("{}/v1/auth/logout", env.setup.url()),
+        json!({}),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, body) = put_note(&env, &phone, &new_note(), Some(&token)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_revoked")
+    );
+
+    let (_, done) = sign_in(&env, &phone, STAFF).await;
+    let token = done["session"]["token"].as_str().unwrap().to_string();
+    sqlx::query("UPDATE staff_sessions SET expires_ms = $1 WHERE revoked_ms IS NULL")
+        .bind(samtal_endpoint::db::now_ms() - 1)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let (status, body) = put_note(&env, &phone, &new_note(), Some(&token)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_expired")
+    );
+
+    let (_, done) = sign_in(&env, &phone, STAFF).await;
+    let token = done["session"]["token"].as_str().unwrap().to_string();
+    let note = new_note();
+    assert_eq!(put_note(&env, &phone, &note, Some(&token)).await.0, 201);
+    db.set_staff(STAFF, false).await.unwrap();
+    let (status, body) = put_note(&env, &phone, &new_note(), Some(&token)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_not_staff")
+    );
+    db.set_staff(STAFF, true).await.unwrap();
+    assert_eq!(
+        samtal_endpoint::auth::sessions::revoke_person(&db, STAFF)
+            .await
+            .unwrap(),
+        1
+    );
+    let (status, body) = put_note(&env, &phone, &new_note(), Some(&token)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_revoked")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn citizen_signature_is_stored_and_shown_in_the_receipt() {
+    let env = start().await;
+    let (phone, _) = env.setup.enroll_device().await;
+    let (_, done) = sign_in(&env, &phone, STAFF).await;
+    let token = done["session"]["token"].as_str().unwrap().to_string();
+    let client = env.setup.client(&phone);
+    let note = new_note();
+    let id = note["note_id"].as_str().unwrap();
+    let hash = note["content_hash"].as_str().unwrap();
+
+    let url = format!("{}/v1/notes/{id}/signature/start", env.setup.url());
+    let body = json!({"contentHash": hash, "summary": "Hembesök, planering av stöd"});
+    let (status, err) = post(&client, url.clone(), body.clone(), None).await;
+    assert_eq!(
+        (status, error_code(&err).as_str()),
+        (401, "session_required")
+    );
+    let (status, started) = post(&client, url, body, Some(&token)).await;
+    assert_eq!(status, 200, "{started}");
+    let order_ref = started["orderRef"].as_str().unwrap().to_string();
+
+    env.sim.complete(&order_ref, Some(CITIZEN)).unwrap();
+    let (status, signed) = collect_until_final(
+        &env,
+        &client,
+        &format!("/v1/notes/{id}/signature/collect"),
+        &order_ref,
+    )
+    .await;
+    assert_eq!(status, 200, "{signed}");
+    let digest = signed["signature"]["signatureSha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(digest.len(), 64);
+
+    let db = env.setup.db().await;
+    let xml: String =
+        sqlx::query_scalar("SELECT signature FROM note_signatures WHERE note_id = $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let xml = String::from_utf8(samtal_bankid::api::decode_data(&xml).unwrap()).unwrap();
+    assert!(xml.contains("<funcId>Signing</funcId>"));
+    let visible = xml
+        .split("<usrVisibleData charset=\"UTF-8\" visible=\"wysiwys\">")
+        .nth(1)
+        .unwrap();
+    let visible = String::from_utf8(
+        samtal_bankid::api::decode_data(visible.split('<').next().unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert!(visible.contains("Hembesök, planering av stöd"));
+    assert!(visible.contains(hash), "the citizen sees the content hash");
+
+    let (status, receipt) = put_note(&env, &phone, &note, Some(&token)).await;
+    assert_eq!(status, 201, "{receipt}");
+    let receipt: Receipt = serde_json::from_value(receipt).unwrap();
+    assert_eq!(receipt.citizen_signature.as_deref(), Some(digest.as_str()));
+    assert_eq!(receipt.author.as_deref(), Some(STAFF));
+}
