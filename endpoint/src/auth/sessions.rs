@@ -1,0 +1,179 @@
+//! Worker sessions: a random bearer token (only its SHA-256 is stored) bound to the
+//! device certificate that signed in, with an expiry and revocation.
+
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::db::{now_ms, Db};
+
+/// A valid session.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Session {
+    pub personal_number: String,
+    pub expires_ms: i64,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("expires_ms", &self.expires_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a token does not authorise a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    Unknown,
+    Expired,
+    Revoked,
+    OtherDevice,
+    NoLongerStaff,
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A fresh 256-bit token, hex.
+fn new_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+        .map_err(|_| anyhow::anyhow!("no system randomness"))?;
+    Ok(hex::encode(bytes))
+}
+
+/// Opens a session for `personal_number` on the device certificate `cert_serial`;
+/// returns the token (shown once) and its expiry.
+pub async fn create(
+    db: &Db,
+    personal_number: &str,
+    cert_serial: &str,
+    device_id: &str,
+    ttl_ms: i64,
+) -> anyhow::Result<(String, i64)> {
+    let token = new_token()?;
+    let now = now_ms();
+    let expires = now + ttl_ms;
+    sqlx::query(
+        "INSERT INTO staff_sessions (token_hash, personal_number, cert_serial, device_id, \
+         created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash(&token))
+    .bind(personal_number)
+    .bind(cert_serial)
+    .bind(device_id)
+    .bind(now)
+    .bind(expires)
+    .execute(db.pool())
+    .await?;
+    Ok((token, expires))
+}
+
+/// Checks `token` for a request over the certificate `cert_serial`.
+pub async fn check(
+    db: &Db,
+    token: &str,
+    cert_serial: &str,
+) -> anyhow::Result<Result<Session, Invalid>> {
+    let row = sqlx::query(
+        "SELECT s.personal_number, s.cert_serial, s.expires_ms, s.revoked_ms, \
+         COALESCE(st.allowed, 0) AS allowed \
+         FROM staff_sessions s LEFT JOIN staff st ON st.personal_number = s.personal_number \
+         WHERE s.token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err(Invalid::Unknown));
+    };
+    let revoked: Option<i64> = row.try_get("revoked_ms")?;
+    let expires_ms: i64 = row.try_get("expires_ms")?;
+    let serial: String = row.try_get("cert_serial")?;
+    let allowed: i64 = row.try_get("allowed")?;
+    Ok(if revoked.is_some() {
+        Err(Invalid::Revoked)
+    } else if expires_ms <= now_ms() {
+        Err(Invalid::Expired)
+    } else if serial != cert_serial {
+        Err(Invalid::OtherDevice)
+    } else if allowed != 1 {
+        Err(Invalid::NoLongerStaff)
+    } else {
+        Ok(Session {
+            personal_number: row.try_get("personal_number")?,
+            expires_ms,
+        })
+    })
+}
+
+/// Revokes the session of `token` (sign-out); true if there was one to revoke.
+pub async fn revoke_token(db: &Db, token: &str) -> anyhow::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE staff_sessions SET revoked_ms = $1 WHERE token_hash = $2 AND revoked_ms IS NULL",
+    )
+    .bind(now_ms())
+    .bind(token_hash(token))
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Revokes every open (unexpired) session of a worker; returns how many there were.
+pub async fn revoke_person(db: &Db, personal_number: &str) -> anyhow::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE staff_sessions SET revoked_ms = $1 \
+         WHERE personal_number = $2 AND revoked_ms IS NULL AND expires_ms > $1",
+    )
+    .bind(now_ms())
+    .bind(personal_number)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Stores a citizen's completed BankID signature of a note version.
+pub async fn store_signature(
+    db: &Db,
+    note_id: &str,
+    content_hash: &str,
+    signature: &str,
+    ocsp_response: &str,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO note_signatures (note_id, content_hash, signature, ocsp_response, signed_ms) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (note_id, content_hash) DO UPDATE SET \
+         signature = excluded.signature, ocsp_response = excluded.ocsp_response, \
+         signed_ms = excluded.signed_ms",
+    )
+    .bind(note_id)
+    .bind(content_hash)
+    .bind(signature)
+    .bind(ocsp_response)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// SHA-256 (hex) of the stored citizen signature of this note version, if signed.
+pub async fn signature_digest(
+    db: &Db,
+    note_id: &str,
+    content_hash: &str,
+) -> anyhow::Result<Option<String>> {
+    let row = sqlx::query(
+        "SELECT signature FROM note_signatures WHERE note_id = $1 AND content_hash = $2",
+    )
+    .bind(note_id)
+    .bind(content_hash)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(match row {
+        Some(row) => Some(hex::encode(Sha256::digest(
+            row.try_get::<String, _>("signature")?.as_bytes(),
+        ))),
+        None => None,
+    })
+}
