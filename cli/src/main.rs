@@ -1,11 +1,51 @@
-//! `samtal`: the desktop harness for Samtal.
-use clap::Parser;
+//! `samtal`: the desktop harness for Samtal. One module per command group; this file only
+//! parses the command line and dispatches.
+mod bench;
+mod draft;
+mod engine;
+mod eval;
+mod models;
+mod transcribe;
+
+use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "samtal", version, about = "Samtal desktop harness")]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fetch, list and verify speech and language models.
+    #[command(subcommand)]
+    Models(models::ModelsCommand),
+    /// Transcribe a WAV file on this machine.
+    Transcribe(transcribe::TranscribeArgs),
+    /// Draft a journal note from a transcript JSON file.
+    Draft(draft::DraftArgs),
+    /// Evaluate against synthetic evaluation sets.
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
+    /// Benchmarks that print numbers.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
 
 fn main() -> anyhow::Result<()> {
-    let _cli = Cli::parse();
-    Ok(())
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SAMTAL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Models(cmd) => models::run(cmd),
+        Command::Transcribe(args) => transcribe::run(args),
+        Command::Bench(cmd) => bench::run(cmd),
+        Command::Draft(args) => draft::run(&args),
+        Command::Eval(cmd) => eval::run(&cmd),
+    }
 }

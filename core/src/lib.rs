@@ -11,3 +11,9 @@ pub mod store;
 pub mod draft;
 pub mod review;
 pub mod template;
+pub mod audio;
+pub mod transcribe;
+#[cfg(feature = "sync")]
+pub mod sync;
+#[cfg(feature = "sync")]
+pub mod login;

@@ -1,0 +1,62 @@
+//! `samtal bench …`: measurements that print numbers (speed, memory), never pass/fail.
+use crate::engine::ModelArgs;
+use clap::Subcommand;
+use samtal_core::audio::WavFileSource;
+use samtal_core::transcribe::{Language, TranscribeOptions};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Real-time factor and peak memory of transcription.
+    Transcribe {
+        /// Audio to transcribe (default: the 60 s English fixture).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Spoken language of the file.
+        #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_language)]
+        lang: Language,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+}
+
+fn default_clip() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/en-meeting-60s.wav")
+}
+
+/// Peak resident set size of this process in MB (Linux), if known.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
+    match cmd {
+        BenchCommand::Transcribe { file, lang, model } => {
+            let file = file.unwrap_or_else(default_clip);
+            let samples = WavFileSource::read_all(&file)?;
+            let audio_secs = samples.len() as f64 / 16_000.0;
+            let load = Instant::now();
+            let transcriber = model.load()?;
+            let load_secs = load.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let transcript = transcriber.transcribe(&samples, &TranscribeOptions::new(lang))?;
+            let wall = t.elapsed().as_secs_f64();
+            println!("model          {} ({})", model.model, model.quant.name());
+            println!("threads        {}", model.config().threads);
+            println!("audio seconds  {audio_secs:.2}");
+            println!("load seconds   {load_secs:.2}");
+            println!("wall seconds   {wall:.2}");
+            println!("real-time factor {:.3}", wall / audio_secs);
+            println!("segments       {}", transcript.segments.len());
+            match peak_rss_mb() {
+                Some(mb) => println!("peak RSS MB    {mb:.0}"),
+                None => println!("peak RSS MB    unknown"),
+            }
+        }
+    }
+    Ok(())
+}

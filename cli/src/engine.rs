@@ -1,0 +1,38 @@
+//! Choosing and loading the speech model, shared by every command that transcribes.
+use anyhow::Context;
+use clap::Args;
+use samtal_core::transcribe::{EngineConfig, Transcriber};
+use samtal_models::{ModelStore, Quantization};
+
+#[derive(Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// Whisper model id from the manifest (`samtal models list --all`).
+    #[arg(long = "model", default_value = "whisper-base")]
+    pub model: String,
+    /// Weight format: q8_0 (smaller, faster) or f16.
+    #[arg(long = "quant", default_value = "q8_0", value_parser = parse_quant)]
+    pub quant: Quantization,
+    /// CPU threads for recognition (default: up to 4).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+fn parse_quant(s: &str) -> Result<Quantization, String> {
+    Quantization::parse(s).ok_or_else(|| format!("unknown quantization `{s}` (use f16 or q8_0)"))
+}
+
+impl ModelArgs {
+    pub fn config(&self) -> EngineConfig {
+        match self.threads {
+            Some(threads) => EngineConfig { threads },
+            None => EngineConfig::default(),
+        }
+    }
+
+    /// Loads the verified model into a recognition engine.
+    pub fn load(&self) -> anyhow::Result<Transcriber> {
+        let path = ModelStore::from_env().whisper_model(&self.model, self.quant)?;
+        Transcriber::load(&path, self.config())
+            .with_context(|| format!("loading model {} ({})", self.model, self.quant.name()))
+    }
+}

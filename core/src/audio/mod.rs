@@ -1,0 +1,52 @@
+//! Audio input: every source delivers 16 kHz mono f32, the only format the recogniser takes.
+#[cfg(feature = "microphone")]
+mod microphone;
+mod resample;
+mod wav;
+
+#[cfg(feature = "microphone")]
+pub use microphone::MicrophoneSource;
+pub use resample::MonoResampler;
+pub use wav::{Pace, WavFileSource};
+
+use std::path::PathBuf;
+
+/// The sample rate of everything downstream of a source.
+pub const SAMPLE_RATE: u32 = 16_000;
+
+/// Samples per read: 100 ms, small enough for live display, large enough to be cheap.
+pub const READ_BLOCK: usize = SAMPLE_RATE as usize / 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    #[error("{path}: not a usable audio file ({reason}); Samtal reads WAV (PCM 8/16/24/32-bit or 32-bit float, any rate and channel count); convert other formats first, e.g. `sox in.mp3 out.wav`")]
+    Format { path: PathBuf, reason: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("resampling failed: {0}")]
+    Resample(String),
+    #[error("audio device: {0}")]
+    Device(String),
+}
+
+/// A producer of 16 kHz mono f32 audio (a file, a microphone, a platform capture hook).
+pub trait AudioSource: Send {
+    /// Appends up to [`READ_BLOCK`] samples to `out`; returns `false` once the source has
+    /// ended and nothing more will come.
+    fn read(&mut self, out: &mut Vec<f32>) -> Result<bool, AudioError>;
+}
+
+/// Averages interleaved channels into one.
+pub fn downmix(interleaved: &[f32], channels: usize) -> Vec<f32> {
+    if channels <= 1 {
+        return interleaved.to_vec();
+    }
+    interleaved
+        .chunks_exact(channels)
+        .map(|frame| frame.iter().sum::<f32>() / channels as f32)
+        .collect()
+}

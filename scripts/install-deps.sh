@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing Samtal needs on Debian, skipping what is already there.
+set -euo pipefail
+
+need=()
+for pkg in build-essential cmake clang libclang-dev pkg-config perl postgresql; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+command -v python3 >/dev/null || need+=(python3)
+python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "cargo (Rust) is missing: install Rust with rustup first" >&2
+  exit 1
+fi
+for comp in clippy rustfmt; do
+  cargo "${comp/rustfmt/fmt}" --version >/dev/null 2>&1 || rustup component add "$comp"
+done
