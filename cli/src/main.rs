@@ -5,6 +5,8 @@ mod draft;
 mod engine;
 mod eval;
 mod models;
+mod record;
+mod sessions;
 mod transcribe;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +33,15 @@ enum Command {
     /// Benchmarks that print numbers.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Run a meeting session from a WAV file as if it were the microphone (consent,
+    /// encrypted recording, live transcription), or resume an interrupted one.
+    Record(record::RecordArgs),
+    /// List local sessions and their states; withdraw or discard one.
+    Sessions(sessions::SessionsArgs),
+    /// Verify or show the local hash-chained audit trail.
+    Audit(sessions::AuditArgs),
+    /// Remove all local data (database, audio spool, keys).
+    Wipe(sessions::WipeArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -47,5 +58,9 @@ fn main() -> anyhow::Result<()> {
         Command::Bench(cmd) => bench::run(cmd),
         Command::Draft(args) => draft::run(&args),
         Command::Eval(cmd) => eval::run(&cmd),
+        Command::Record(args) => record::record(args),
+        Command::Sessions(args) => sessions::sessions(args),
+        Command::Audit(args) => sessions::audit(args),
+        Command::Wipe(args) => sessions::wipe(args),
     }
 }

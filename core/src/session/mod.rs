@@ -2,8 +2,10 @@
 //! (audio source → encrypted spool → streaming transcription → shredding).
 mod recorder;
 mod state;
+mod whisper;
 
 pub use recorder::{
     Recorder, SegmentSink, StreamFactory, TranscriptionStream, DEFAULT_CHUNK_SAMPLES,
 };
 pub use state::{Action, SessionState, TransitionError, UnknownState};
+pub use whisper::WhisperStreams;
