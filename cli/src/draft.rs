@@ -1,0 +1,105 @@
+//! `samtal draft`: draft a journal note from a transcript file with the grounded drafter.
+use anyhow::{anyhow, Context};
+use samtal_core::draft::{draft, DraftContext, Participant};
+use samtal_core::review::render;
+use samtal_core::template::Templates;
+use samtal_core::transcript::Transcript;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct DraftArgs {
+    /// Transcript JSON (`{"language", "segments"}`; evaluation meetings also work).
+    pub transcript: PathBuf,
+    /// Template id, e.g. sv-socialtjanst-journal, sv-ibic, da-fsiii, en-casenote.
+    #[arg(long)]
+    pub template: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Extra template files (*.toml) added by the municipality.
+    #[arg(long)]
+    pub templates_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Text,
+    Markdown,
+}
+
+/// Optional meeting facts next to the transcript in the same file.
+#[derive(Deserialize, Default)]
+struct Meeting {
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    participants: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct TranscriptFile {
+    #[serde(flatten)]
+    transcript: Transcript,
+    #[serde(default)]
+    meeting: Option<Meeting>,
+    #[serde(default)]
+    context: Option<DraftContext>,
+}
+
+/// Templates: the built-ins plus a municipality's directory when given.
+pub fn templates(dir: &Option<PathBuf>) -> anyhow::Result<Templates> {
+    Ok(match dir {
+        Some(d) => Templates::with_dir(d)?,
+        None => Templates::builtin(),
+    })
+}
+
+pub fn run(args: &DraftArgs) -> anyhow::Result<()> {
+    let templates = templates(&args.templates_dir)?;
+    let template = templates.get(&args.template)?;
+    let src = std::fs::read_to_string(&args.transcript)
+        .with_context(|| format!("cannot read transcript file {}", args.transcript.display()))?;
+    // Only the position of a JSON error is reported: the message could quote transcript text.
+    let file: TranscriptFile = serde_json::from_str(&src).map_err(|e| {
+        anyhow!(
+            "{} is not a transcript JSON file ({:?} error at line {}, column {}); expected {{\"language\": \"sv\", \"segments\": [{{\"id\", \"start\", \"end\", \"text\"}}]}}",
+            args.transcript.display(),
+            e.classify(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let ctx = file.context.unwrap_or_else(|| {
+        let m = file.meeting.unwrap_or_default();
+        DraftContext {
+            date: m.date,
+            contact_kind: m.kind,
+            participants: m
+                .participants
+                .iter()
+                .filter_map(|p| Participant::parse(p))
+                .collect(),
+            ..DraftContext::default()
+        }
+    });
+    let t0 = Instant::now();
+    let doc = draft(&file.transcript, template, &ctx);
+    let elapsed = t0.elapsed();
+    let out = match args.format {
+        Format::Json => serde_json::to_string_pretty(&doc)?,
+        Format::Text => render::plain_text(&doc),
+        Format::Markdown => render::markdown(&doc),
+    };
+    println!("{out}");
+    eprintln!(
+        "drafted {} items from {} segments in {:.1} ms",
+        doc.items.len(),
+        file.transcript.segments.len(),
+        elapsed.as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
