@@ -45,6 +45,11 @@ impl Text {
         })
     }
 
+    /// The padded, normalised text (" word word ").
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// The words, in order.
     pub fn word_list(&self) -> Vec<&str> {
         self.0.split(' ').filter(|w| !w.is_empty()).collect()

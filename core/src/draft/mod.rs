@@ -16,6 +16,7 @@ use clean::{capitalise, clean_sentence, decapitalise, words, Text};
 use lexicon::Lexicon;
 use phrase::{third_person, Pronouns, Referent};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Below this mean segment confidence, or word confidence, items are flagged.
 pub const LOW_CONFIDENCE: f32 = 0.6;
@@ -152,8 +153,9 @@ pub fn draft(transcript: &Transcript, template: &Template, ctx: &DraftContext) -
     let lex = lexicon::for_language(lang);
     let people = People::new(ctx, lex, &template.language);
     let mut segs = prepare(transcript, lex);
-    mark_excluded(&mut segs, lex, template);
-    let sentences = classify(&segs, lex, template);
+    let cues = Cues::new(template);
+    mark_excluded(&mut segs, lex, &cues);
+    let sentences = classify(&segs, lex, template, &cues);
     let mut doc = DraftDocument::new(
         template,
         Header {
@@ -277,11 +279,11 @@ fn drop_corrected_sentence(
 }
 
 /// Small talk, irrelevant sensitive content, digressions and the time before business starts.
-fn mark_excluded(segs: &mut [Seg], lex: &Lexicon, template: &Template) {
+fn mark_excluded(segs: &mut [Seg], lex: &Lexicon, cues: &Cues) {
     let third: &[&str] = &[
         "han", "hon", "hun", "he", "she", "hans", "hennes", "hendes", "his", "her",
     ];
-    let any_cue = |t: &Text| template.sections.iter().any(|s| t.count(&s.cues) > 0);
+    let any_cue = |t: &Text| cues.any(t);
     // Business starts with the worker's purpose statement or the caller's reason.
     let start = segs
         .iter()
@@ -347,23 +349,78 @@ fn is_redirect(seg: &Seg, lex: &Lexicon) -> bool {
     (raw.ends_with("...") || raw.ends_with('…')) && words(raw).len() == 1
 }
 
-fn scores(text: &Text, template: &Template) -> Vec<usize> {
-    template
-        .sections
-        .iter()
-        .map(|s| {
-            s.cues
-                .iter()
-                .map(|c| {
-                    if text.has(c) {
-                        1 + c.contains(' ') as usize
-                    } else {
-                        0
-                    }
-                })
-                .sum()
-        })
-        .collect()
+/// Template cues indexed by their first two characters, so scoring a sentence only
+/// tries the cues that can start at each of its words.
+struct Cues {
+    sections: usize,
+    count: usize,
+    index: HashMap<String, Vec<Cue>>,
+}
+
+struct Cue {
+    id: usize,
+    section: usize,
+    text: String,
+    whole: bool,
+    weight: usize,
+}
+
+impl Cues {
+    fn new(template: &Template) -> Cues {
+        let mut index: HashMap<String, Vec<Cue>> = HashMap::new();
+        let mut id = 0;
+        for (section, s) in template.sections.iter().enumerate() {
+            for c in &s.cues {
+                let text = words(c).join(" ");
+                if text.is_empty() {
+                    continue;
+                }
+                let key: String = text.chars().take(2).collect();
+                index.entry(key).or_default().push(Cue {
+                    id,
+                    section,
+                    weight: 1 + text.contains(' ') as usize,
+                    whole: c.ends_with(' '),
+                    text,
+                });
+                id += 1;
+            }
+        }
+        Cues {
+            sections: template.sections.len(),
+            count: id,
+            index,
+        }
+    }
+
+    /// Cue score per section; each cue counts once (phrases of several words count double).
+    fn scores(&self, text: &Text) -> Vec<usize> {
+        let mut out = vec![0; self.sections];
+        let s = text.as_str();
+        let bytes = s.as_bytes();
+        let mut seen = vec![false; self.count];
+        for (at, _) in s.match_indices(' ') {
+            let rest = &s[at + 1..];
+            let key: String = rest.chars().take(2).collect();
+            let Some(candidates) = self.index.get(&key) else {
+                continue;
+            };
+            for c in candidates {
+                if !seen[c.id]
+                    && rest.starts_with(&c.text)
+                    && (!c.whole || bytes.get(at + 1 + c.text.len()) == Some(&b' '))
+                {
+                    seen[c.id] = true;
+                    out[c.section] += c.weight;
+                }
+            }
+        }
+        out
+    }
+
+    fn any(&self, text: &Text) -> bool {
+        self.scores(text).iter().any(|v| *v > 0)
+    }
 }
 
 /// Index of the best-scoring section among those with one of `roles`, if any scores.
@@ -405,7 +462,7 @@ fn is_commitment(text: &Text, lex: &Lexicon) -> bool {
 }
 
 /// Acts and sections for every kept sentence.
-fn classify(segs: &[Seg], lex: &Lexicon, template: &Template) -> Vec<Sentence> {
+fn classify(segs: &[Seg], lex: &Lexicon, template: &Template, cues: &Cues) -> Vec<Sentence> {
     let facts_roles = [SectionRole::Facts, SectionRole::Area];
     let reason_section = role_section(template, &[SectionRole::Reason]);
     let reason_idx = template
@@ -429,7 +486,7 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template) -> Vec<Sentence> {
     let mut topic: Vec<usize> = vec![0; template.sections.len()];
     for i in 0..n {
         let s = &segs[i];
-        let sc = scores(&s.text, template);
+        let sc = cues.scores(&s.text);
         let words_count = words(&s.seg.text).len();
         if s.speaker == Speaker::Worker {
             let opens = s.text.any(lex.purpose)
@@ -467,6 +524,7 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template) -> Vec<Sentence> {
             continue;
         }
         let question = polar_question(segs, i, lex);
+        let context_sc = cues.scores(&s.context);
         let mut prev_act: Option<Act> = None;
         let mut first_kept = true;
         let mut prev_section: Option<String> = None;
@@ -483,8 +541,8 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template) -> Vec<Sentence> {
             let t = Text::new(&text);
             let is_question = raw.trim_end().ends_with('?')
                 && !(s.text.any(lex.caller_purpose) && reason_section.is_some());
-            let mut ssc = scores(&t, template);
-            for (k, v) in scores(&s.context, template).into_iter().enumerate() {
+            let mut ssc = cues.scores(&t);
+            for (k, v) in context_sc.iter().enumerate() {
                 ssc[k] += v;
             }
             let act = if s.speaker == Speaker::Worker {
