@@ -81,7 +81,7 @@ pub fn for_language(lang: &str) -> &'static Lexicon {
 
 pub static SV: Lexicon = Lexicon {
     fillers: &[
-        "eh", "ehm", "öh", "öhm", "hm", "hmm", "mm", "mhm", "liksom", "typ", "asså", "ba",
+        "eh", "ehm", "öh", "öhm", "hm", "hmm", "mm", "mhm", "liksom", "typ", "asså", "alltså", "ba",
     ],
     openers: &[
         "ja men",

@@ -529,6 +529,19 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template, cues: &Cues) -> Ve
         let mut first_kept = true;
         let mut prev_section: Option<String> = None;
         for raw in s.sentences.iter() {
+            // The interpreter relaying a question or describing the room is not the citizen's account.
+            if s.speaker == Speaker::Interpreter
+                && Text::new(raw).any(&[
+                    "hun spørger",
+                    "han spørger",
+                    "hon frågar",
+                    "han frågar",
+                    "hun lytter",
+                    "hon lyssnar",
+                ])
+            {
+                continue;
+            }
             let raw = strip_interpreter(raw, s.speaker, lex);
             let cleaned = clean_sentence(&raw, lex);
             if cleaned.is_empty()

@@ -192,8 +192,19 @@ pub fn third_person(
                 Some(speaker.pronouns.subject.clone())
             }
         } else if w.first_object.contains(&l) {
+            // "klarar mig", and with the subject after the verb: "vasker jeg mig".
+            let before = (0..i)
+                .rev()
+                .filter(|&k| tokens[k].0)
+                .take(2)
+                .map(|k| lower[k].as_str())
+                .collect::<Vec<_>>();
             let reflexive = next_word(i) == Some(w.self_word)
-                || prev_word(i).is_some_and(|p| w.reflexive_verbs.contains(&p));
+                || before
+                    .first()
+                    .is_some_and(|p| w.reflexive_verbs.contains(p))
+                || (before.first().is_some_and(|p| w.first_subject.contains(p))
+                    && before.get(1).is_some_and(|p| w.reflexive_verbs.contains(p)));
             Some(if reflexive {
                 w.reflexive.to_string()
             } else {
