@@ -331,6 +331,8 @@ pub fn apply_self_corrections(text: &str, lex: &Lexicon) -> Corrected {
         };
         superseded_text.push_str(&old);
         superseded_text.push(' ');
+        let after =
+            substitute(&old, after.trim_start_matches([',', ':', ' ']), lex).unwrap_or(after);
         let new_words = words(&after);
         for w in words(&old) {
             if w.chars().count() >= 4
@@ -363,6 +365,42 @@ pub fn apply_self_corrections(text: &str, lex: &Lexicon) -> Corrected {
         corrects_previous,
         superseded_text,
     }
+}
+
+/// "Jag blev uppsagd den tionde mars. Nej förlåt, det var den tolfte mars." The correction
+/// only gives the new value ("det var X"): put it into the old statement when X replaces the
+/// old statement's tail exactly (a month may be left implied), so the statement survives.
+fn substitute(old: &str, new: &str, lex: &Lexicon) -> Option<String> {
+    const COPULAS: &[&[&str]] = &[
+        &["det", "var"],
+        &["det", "är"],
+        &["det", "er"],
+        &["it", "was"],
+    ];
+    let nw = words(new);
+    let copula = COPULAS.iter().find(|c| {
+        nw.len() > c.len()
+            && nw[..c.len()] == c.iter().map(|w| w.to_string()).collect::<Vec<_>>()[..]
+    })?;
+    let value = &nw[copula.len()..];
+    let ow = words(old);
+    let p = ow.iter().position(|w| *w == value[0])?;
+    if p == 0 || ow.len() - p < value.len() {
+        return None;
+    }
+    let extra = &ow[p + value.len()..];
+    if !extra.iter().all(|w| lex.months.contains(&w.as_str())) {
+        return None;
+    }
+    let value_text = text_after_words(new, copula.len());
+    let value_text = value_text.trim_end_matches(['.', '!', ' ']);
+    let mut out = format!("{} {value_text}", text_before_words(old, p));
+    for m in extra {
+        out.push(' ');
+        out.push_str(m);
+    }
+    out.push('.');
+    Some(capitalise(&out))
 }
 
 /// Drops a justification clause from a corrected statement, up to the sentence end.
@@ -427,8 +465,14 @@ mod tests {
             "Det var den tredje februari. Nej vänta, det var den femte, för det var en torsdag.",
             &SV,
         );
-        assert_eq!(c.text, "Det var den femte.");
+        assert_eq!(c.text, "Det var den femte februari.");
         assert!(c.superseded_terms.contains(&"tredje".to_string()));
+        let c = apply_self_corrections(
+            "Jag blev uppsagd den tionde mars. Nej förlåt, det var den tolfte mars.",
+            &SV,
+        );
+        assert_eq!(c.text, "Jag blev uppsagd den tolfte mars.");
+        assert!(c.superseded_terms.contains(&"tionde".to_string()));
         let c = apply_self_corrections(
             "Det var mandag. Nej, vent, det var tirsdag, den syttende, for mandag var jeg der.",
             &DA,

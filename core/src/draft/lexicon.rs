@@ -116,7 +116,6 @@ pub static SV: Lexicon = Lexicon {
         "nej jag menar",
         "rättelse",
         "eller nej",
-        "nej det var",
     ],
     other_corrections: &["nej men", "nej,", "det var inte", "tolken rättar", "rättar"],
     confirmations: &[

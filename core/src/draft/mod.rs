@@ -262,7 +262,15 @@ fn drop_corrected_sentence(
     corrected: &str,
     speaker: Speaker,
 ) -> Option<String> {
-    let new: Vec<String> = words(corrected);
+    // Overlap counts content words only, so a plain "nej, det var …" answer matches nothing.
+    const COMMON: &[&str] = &[
+        "det", "var", "den", "der", "jag", "jeg", "hon", "hun", "han", "och", "ikke", "inte",
+        "for", "för",
+    ];
+    let new: Vec<String> = words(corrected)
+        .into_iter()
+        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
+        .collect();
     let mut best: Option<(usize, usize, usize)> = None;
     for (k, seg) in segs.iter().enumerate().take(i).skip(i.saturating_sub(2)) {
         if seg.speaker == Speaker::Worker && speaker != Speaker::Worker {
