@@ -558,6 +558,12 @@ fn classify(segs: &[Seg], lex: &Lexicon, template: &Template, cues: &Cues) -> Ve
             {
                 continue;
             }
+            // A bare "det stämmer" adds nothing unless it answers a yes/no question.
+            let bare_confirmation =
+                words(&cleaned).len() <= 3 && Text::new(&cleaned).any(lex.confirmations);
+            if bare_confirmation && !(first_kept && question.is_some()) {
+                continue;
+            }
             let text = normalize::normalize(&cleaned, lex_lang(lex));
             let t = Text::new(&text);
             let is_question = raw.trim_end().ends_with('?')
