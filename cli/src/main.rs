@@ -7,6 +7,7 @@ mod eval;
 mod models;
 mod record;
 mod sessions;
+mod sync;
 mod transcribe;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +43,12 @@ enum Command {
     Audit(sessions::AuditArgs),
     /// Remove all local data (database, audio spool, keys).
     Wipe(sessions::WipeArgs),
+    /// Enroll this device with the municipal endpoint using a one-time code.
+    Enroll(sync::EnrollArgs),
+    /// Queue approved notes and deliver them to the municipal endpoint now.
+    Sync(sync::SyncArgs),
+    /// Show the delivery status of every queued note.
+    Outbox(sync::OutboxArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -62,5 +69,8 @@ fn main() -> anyhow::Result<()> {
         Command::Sessions(args) => sessions::sessions(args),
         Command::Audit(args) => sessions::audit(args),
         Command::Wipe(args) => sessions::wipe(args),
+        Command::Enroll(args) => sync::enroll(&args),
+        Command::Sync(args) => sync::sync(&args),
+        Command::Outbox(args) => sync::outbox(&args),
     }
 }

@@ -1,0 +1,71 @@
+//! `samtal enroll`, `samtal sync` and `samtal outbox`: deliver approved notes to the
+//! municipal endpoint over mutual TLS.
+use std::sync::Arc;
+
+use clap::Args;
+use samtal_core::session::SessionState;
+use samtal_core::sync::{self, outbox, SyncClient};
+
+use crate::sessions::{data_dir, open_store, vault};
+
+#[derive(Args)]
+pub struct EnrollArgs {
+    /// The endpoint's enrollment URL, e.g. https://samtal.kommun.example:8444
+    #[arg(long)]
+    endpoint: String,
+    /// The one-time code printed by `samtal-endpoint device enroll`.
+    #[arg(long)]
+    code: String,
+}
+
+pub fn enroll(args: &EnrollArgs) -> anyhow::Result<()> {
+    let store = open_store()?;
+    let vault = vault(&data_dir()?)?;
+    let identity = sync::enroll(&store, &vault, &args.endpoint, &args.code)?;
+    println!("enrolled as {}", identity.device_id);
+    println!("notes will be delivered to {}", identity.endpoint_url);
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct SyncArgs {}
+
+/// Queue every approved session's note, then upload everything that is due.
+pub fn sync(_args: &SyncArgs) -> anyhow::Result<()> {
+    let store = open_store()?;
+    for session in store.sessions()? {
+        if session.state == SessionState::Approved {
+            let note_id = outbox::enqueue(&store, &session.id)?;
+            println!("queued note {note_id}");
+        }
+    }
+    let client = SyncClient::new(Arc::clone(&store), &vault(&data_dir()?)?)?;
+    let report = client.sync_now()?;
+    println!(
+        "delivered {}, rejected {}, waiting to retry {}",
+        report.delivered, report.rejected, report.retry_later
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct OutboxArgs {}
+
+/// One line per note: id, status, attempts and the reason of the last failure.
+pub fn outbox(_args: &OutboxArgs) -> anyhow::Result<()> {
+    let store = open_store()?;
+    let entries = outbox::list(&store)?;
+    if entries.is_empty() {
+        println!("outbox is empty");
+    }
+    for e in entries {
+        println!(
+            "{}\t{}\tattempts={}\t{}",
+            e.note_id,
+            e.status.as_str(),
+            e.attempts,
+            e.reason.as_deref().unwrap_or("")
+        );
+    }
+    Ok(())
+}

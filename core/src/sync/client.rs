@@ -1,0 +1,276 @@
+//! The sync client: mutual TLS to the municipal endpoint, only the municipal CA trusted.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::outbox::{self, Due};
+use super::{enroll, Backoff, DeviceIdentity, SyncError};
+use crate::keyvault::KeyVault;
+use crate::session::{Action, SessionState};
+use crate::store::{Receipt as StoredReceipt, SessionId, Store};
+use samtal_protocol::{ErrorBody, Receipt, ReceiptVerifier};
+
+/// A reqwest builder trusting only `ca_pem`, TLS 1.3 only, HTTPS only.
+pub(crate) fn pinned_builder(ca_pem: &str) -> Result<reqwest::blocking::ClientBuilder, SyncError> {
+    let ca = reqwest::Certificate::from_pem(ca_pem.as_bytes())
+        .map_err(|_| SyncError::Protocol("the municipal CA is not a PEM certificate".into()))?;
+    Ok(reqwest::blocking::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(ca)
+        .min_tls_version(reqwest::tls::Version::TLS_1_3)
+        .https_only(true)
+        .connect_timeout(Duration::from_secs(15))
+        .timeout(Duration::from_secs(60)))
+}
+
+/// What one `sync_now` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub delivered: usize,
+    pub rejected: usize,
+    /// Notes that failed for a transient reason and wait for their next attempt.
+    pub retry_later: usize,
+}
+
+/// Uploads queued notes for one enrolled device.
+pub struct SyncClient {
+    store: Arc<Store>,
+    identity: DeviceIdentity,
+    http: reqwest::blocking::Client,
+    verifier: ReceiptVerifier,
+    backoff: Backoff,
+    /// The worker's BankID session, sent as a bearer token (see [`crate::login`]).
+    session_token: Option<zeroize::Zeroizing<String>>,
+}
+
+impl SyncClient {
+    /// Build a client from the enrolled identity in `store`.
+    pub fn new(store: Arc<Store>, vault: &dyn KeyVault) -> Result<Self, SyncError> {
+        let (identity, key_pem) = enroll::load(&store, vault)?.ok_or(SyncError::NotEnrolled)?;
+        let pem = zeroize::Zeroizing::new(format!("{}\n{}", identity.cert_pem, *key_pem));
+        let tls_identity = reqwest::Identity::from_pem(pem.as_bytes())
+            .map_err(|_| SyncError::Crypto("the enrolled certificate or key is unusable".into()))?;
+        let http = pinned_builder(&identity.ca_pem)?
+            .identity(tls_identity)
+            .build()?;
+        let verifier = ReceiptVerifier::from_hex(&identity.receipt_public_key)
+            .map_err(|e| SyncError::Crypto(e.to_string()))?;
+        let session_token = crate::login::current_session(store.data_dir(), vault, store.now_ms())
+            .map_err(|e| SyncError::Crypto(e.to_string()))?
+            .map(|s| zeroize::Zeroizing::new(s.token));
+        Ok(Self {
+            store,
+            identity,
+            http,
+            verifier,
+            backoff: Backoff::default(),
+            session_token,
+        })
+    }
+
+    pub fn with_backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    pub fn identity(&self) -> &DeviceIdentity {
+        &self.identity
+    }
+
+    /// Upload every due note once. Transient failures are rescheduled with backoff; a
+    /// refused device certificate stops the run with an error (nothing is lost).
+    pub fn sync_now(&self) -> Result<SyncReport, SyncError> {
+        let mut report = SyncReport::default();
+        for note in outbox::due(&self.store, self.store.now_ms())? {
+            match self.upload(&note)? {
+                Outcome::Delivered => report.delivered += 1,
+                Outcome::Rejected => report.rejected += 1,
+                Outcome::RetryLater => report.retry_later += 1,
+            }
+        }
+        Ok(report)
+    }
+
+    fn upload(&self, note: &Due) -> Result<Outcome, SyncError> {
+        outbox::mark_sending(&self.store, &note.note_id)?;
+        let url = format!("{}/v1/notes/{}", self.identity.endpoint_url, note.note_id);
+        let sent = self
+            .http
+            .put(url)
+            .header("content-type", "application/json")
+            .body(note.body.clone());
+        let sent = match &self.session_token {
+            Some(token) => sent.bearer_auth(token.as_str()),
+            None => sent,
+        }
+        .send();
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => return self.retry(note, &SyncError::from(e).to_string()),
+        };
+        let status = response.status().as_u16();
+        match status {
+            200 | 201 => {
+                let receipt: Receipt = match response.json() {
+                    Ok(r) => r,
+                    Err(_) => return self.retry(note, "the receipt was not valid JSON"),
+                };
+                if let Err(e) = self
+                    .verifier
+                    .verify(&receipt, &note.note_id, &note.content_hash)
+                {
+                    tracing::warn!(note_id = %note.note_id, error = %e, "receipt did not verify");
+                    return self.retry(note, &format!("receipt did not verify: {e}"));
+                }
+                self.finish(note, &receipt)?;
+                tracing::info!(note_id = %note.note_id, status, "note delivered");
+                Ok(Outcome::Delivered)
+            }
+            403 => {
+                let body = response.json::<ErrorBody>().ok();
+                let code = body.as_ref().map_or("forbidden", |b| b.error.as_str());
+                if code.starts_with("certificate_") {
+                    outbox::mark_retry(
+                        &self.store,
+                        &note.note_id,
+                        self.store.now_ms(),
+                        "device certificate refused",
+                    )?;
+                    return Err(SyncError::DeviceRefused(code.to_owned()));
+                }
+                self.reject(note, status, body)
+            }
+            // No valid worker session: the note waits for `samtal login`, it is not rejected.
+            401 => {
+                outbox::mark_retry(
+                    &self.store,
+                    &note.note_id,
+                    self.store.now_ms(),
+                    "sign in with BankID",
+                )?;
+                Err(SyncError::LoginRequired)
+            }
+            400..=499 if status != 408 && status != 429 => {
+                let body = response.json::<ErrorBody>().ok();
+                self.reject(note, status, body)
+            }
+            _ => self.retry(note, &format!("endpoint answered {status}")),
+        }
+    }
+
+    /// The verified receipt: mark the session synced, purge it keeping the receipt, and drop
+    /// the outbox body. Each step tolerates having been done before a crash.
+    fn finish(&self, note: &Due, receipt: &Receipt) -> Result<(), SyncError> {
+        let session: SessionId = note.session_id.parse()?;
+        let state = match self.store.session_state(&session) {
+            Ok(state) => Some(state),
+            Err(crate::store::StoreError::UnknownSession(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        if state == Some(SessionState::Queued) {
+            self.store.transition(&session, Action::MarkSynced)?;
+        }
+        if matches!(state, Some(SessionState::Queued | SessionState::Synced)) {
+            self.store.purge_session_keep_receipt(
+                &session,
+                &StoredReceipt {
+                    note_id: receipt.note_id.clone(),
+                    session_id: note.session_id.clone(),
+                    received_at: receipt.received_at_ms,
+                    content_hash: receipt.content_hash.clone(),
+                },
+            )?;
+        }
+        outbox::mark_delivered(&self.store, &note.note_id)
+    }
+
+    fn reject(
+        &self,
+        note: &Due,
+        status: u16,
+        body: Option<ErrorBody>,
+    ) -> Result<Outcome, SyncError> {
+        let reason = match body {
+            Some(b) => format!("{status} {}: {}", b.error, b.message),
+            None => format!("{status}"),
+        };
+        tracing::warn!(note_id = %note.note_id, status, "note rejected by the endpoint");
+        outbox::mark_rejected(&self.store, &note.note_id, &reason)?;
+        Ok(Outcome::Rejected)
+    }
+
+    fn retry(&self, note: &Due, reason: &str) -> Result<Outcome, SyncError> {
+        let delay = self.backoff.delay(note.attempts);
+        outbox::mark_retry(
+            &self.store,
+            &note.note_id,
+            self.store.now_ms() + delay.as_millis() as i64,
+            reason,
+        )?;
+        tracing::info!(note_id = %note.note_id, retry_in_ms = delay.as_millis() as u64, "upload will be retried");
+        Ok(Outcome::RetryLater)
+    }
+
+    /// Sync in a background thread: whenever notes are due, then sleeping until the next one
+    /// is (at most `idle`), until [`BackgroundSync::cancel`].
+    pub fn spawn_background(self: Arc<Self>, idle: Duration) -> BackgroundSync {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            while !flag.load(Ordering::SeqCst) {
+                let mut wait = idle;
+                match self.sync_now() {
+                    Ok(_) => {
+                        if let Ok(Some(next)) = outbox::next_due(&self.store) {
+                            let until = (next - self.store.now_ms()).max(0) as u64;
+                            wait = wait.min(Duration::from_millis(until));
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "background sync failed"),
+                }
+                let deadline = std::time::Instant::now() + wait.max(Duration::from_millis(100));
+                while !flag.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
+        });
+        BackgroundSync {
+            stop,
+            handle: Some(handle),
+        }
+    }
+}
+
+enum Outcome {
+    Delivered,
+    Rejected,
+    RetryLater,
+}
+
+/// A running background sync; stops when cancelled or dropped.
+pub struct BackgroundSync {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl BackgroundSync {
+    pub fn cancel(mut self) {
+        self.stop_and_join();
+    }
+
+    fn stop_and_join(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for BackgroundSync {
+    fn drop(&mut self) {
+        self.stop_and_join();
+    }
+}

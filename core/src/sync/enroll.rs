@@ -1,0 +1,184 @@
+//! Enrollment: the phone's own key pair, a CSR, and a one-time code buy a device certificate
+//! from the municipal CA. The private key never leaves the phone: it is sealed under a
+//! [`KeyVault`] key and stored in the encrypted database.
+
+use std::time::Duration;
+
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+use chacha20poly1305::ChaCha20Poly1305;
+use rusqlite::{params, OptionalExtension};
+use zeroize::Zeroizing;
+
+use super::SyncError;
+use crate::keyvault::KeyVault;
+use crate::store::Store;
+use samtal_protocol::{ca_fingerprint, EnrollRequest, EnrollResponse, EnrollmentCode, ErrorBody};
+
+/// Vault alias of the key that seals the device's TLS private key.
+pub const TLS_KEY_ALIAS: &str = "sync-device-tls";
+
+/// What the phone keeps after enrollment (the private key is separate, sealed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceIdentity {
+    /// Base URL of the mutual-TLS listener.
+    pub endpoint_url: String,
+    pub device_id: String,
+    pub cert_pem: String,
+    /// The municipal CA: the only root the sync client trusts.
+    pub ca_pem: String,
+    /// Hex Ed25519 key that signs receipts.
+    pub receipt_public_key: String,
+}
+
+/// Enroll against the enrollment listener at `enroll_url` with `code`.
+pub fn enroll(
+    store: &Store,
+    vault: &dyn KeyVault,
+    enroll_url: &str,
+    code: &str,
+) -> Result<DeviceIdentity, SyncError> {
+    let code = EnrollmentCode::parse(code).ok_or(SyncError::BadCode)?;
+    let base = enroll_url.trim_end_matches('/');
+
+    // Fetch the CA without trusting the channel, then pin it only if it matches the code.
+    let bootstrap = reqwest::blocking::Client::builder()
+        .use_rustls_tls()
+        .danger_accept_invalid_certs(true)
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let ca_pem = bootstrap
+        .get(format!("{base}/v1/ca"))
+        .send()?
+        .error_for_status()?
+        .text()?;
+    let fingerprint = ca_fingerprint(&ca_pem)
+        .map_err(|_| SyncError::Protocol("the CA is not a PEM certificate".into()))?;
+    if fingerprint != code.ca_fingerprint {
+        return Err(SyncError::CaMismatch);
+    }
+
+    let key = rcgen::KeyPair::generate().map_err(|e| SyncError::Crypto(e.to_string()))?;
+    let csr = rcgen::CertificateParams::new(Vec::<String>::new())
+        .and_then(|p| p.serialize_request(&key))
+        .and_then(|r| r.pem())
+        .map_err(|e| SyncError::Crypto(e.to_string()))?;
+    let pinned = super::client::pinned_builder(&ca_pem)?.build()?;
+    let response = pinned
+        .post(format!("{base}/v1/enroll"))
+        .header("content-type", "application/json")
+        .body(
+            serde_json::to_vec(&EnrollRequest {
+                code: code.secret.clone(),
+                csr_pem: csr,
+            })
+            .map_err(|e| SyncError::Protocol(e.to_string()))?,
+        )
+        .send()?;
+    let status = response.status();
+    if !status.is_success() {
+        let message = response
+            .json::<ErrorBody>()
+            .map(|b| b.message)
+            .unwrap_or_else(|_| "no details".into());
+        return Err(SyncError::EnrollRefused {
+            status: status.as_u16(),
+            message,
+        });
+    }
+    let enrolled: EnrollResponse = response
+        .json()
+        .map_err(|_| SyncError::Protocol("enrollment response is not the expected JSON".into()))?;
+    if ca_fingerprint(&enrolled.ca_pem).ok().as_deref() != Some(code.ca_fingerprint.as_str()) {
+        return Err(SyncError::CaMismatch);
+    }
+    let identity = DeviceIdentity {
+        endpoint_url: enrolled.endpoint_url.trim_end_matches('/').to_owned(),
+        device_id: enrolled.device_id,
+        cert_pem: enrolled.certificate_pem,
+        ca_pem: enrolled.ca_pem,
+        receipt_public_key: enrolled.receipt_public_key,
+    };
+    save(
+        store,
+        vault,
+        &identity,
+        &Zeroizing::new(key.serialize_pem()),
+    )?;
+    tracing::info!(device = %identity.device_id, "device enrolled");
+    Ok(identity)
+}
+
+fn save(
+    store: &Store,
+    vault: &dyn KeyVault,
+    identity: &DeviceIdentity,
+    key_pem: &str,
+) -> Result<(), SyncError> {
+    let sealing = vault.get_or_create(TLS_KEY_ALIAS)?;
+    let cipher = ChaCha20Poly1305::new(sealing.expose().into());
+    let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let mut sealed = nonce.to_vec();
+    sealed.extend(
+        cipher
+            .encrypt(&nonce, key_pem.as_bytes())
+            .map_err(|_| SyncError::Crypto("sealing the device key failed".into()))?,
+    );
+    store.conn().execute(
+        "INSERT OR REPLACE INTO sync_identity
+         (id, endpoint_url, device_id, cert_pem, ca_pem, receipt_public_key, sealed_key, enrolled_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            identity.endpoint_url,
+            identity.device_id,
+            identity.cert_pem,
+            identity.ca_pem,
+            identity.receipt_public_key,
+            sealed,
+            store.now_ms()
+        ],
+    )?;
+    Ok(())
+}
+
+/// The enrolled identity and its unsealed private key (PEM), if the phone is enrolled.
+pub fn load(
+    store: &Store,
+    vault: &dyn KeyVault,
+) -> Result<Option<(DeviceIdentity, Zeroizing<String>)>, SyncError> {
+    let row = store
+        .conn()
+        .query_row(
+            "SELECT endpoint_url, device_id, cert_pem, ca_pem, receipt_public_key, sealed_key
+             FROM sync_identity WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    DeviceIdentity {
+                        endpoint_url: r.get(0)?,
+                        device_id: r.get(1)?,
+                        cert_pem: r.get(2)?,
+                        ca_pem: r.get(3)?,
+                        receipt_public_key: r.get(4)?,
+                    },
+                    r.get::<_, Vec<u8>>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((identity, sealed)) = row else {
+        return Ok(None);
+    };
+    let sealing = vault.get(TLS_KEY_ALIAS)?.ok_or(SyncError::NotEnrolled)?;
+    if sealed.len() < 12 {
+        return Err(SyncError::Crypto("the sealed device key is damaged".into()));
+    }
+    let (nonce, ciphertext) = sealed.split_at(12);
+    let plain = Zeroizing::new(
+        ChaCha20Poly1305::new(sealing.expose().into())
+            .decrypt(nonce.into(), ciphertext)
+            .map_err(|_| SyncError::Crypto("the sealed device key does not open".into()))?,
+    );
+    let pem = String::from_utf8(plain.to_vec())
+        .map_err(|_| SyncError::Crypto("the device key is not PEM".into()))?;
+    Ok(Some((identity, Zeroizing::new(pem))))
+}
