@@ -33,8 +33,8 @@ pub struct Segmenter {
     buffer_start: usize,
     /// Absolute index of the next sample to classify.
     scanned: usize,
-    /// Per classified frame of the open window: (energy, speech).
-    frames: Vec<(f32, bool)>,
+    /// Per classified frame of the open window: (absolute start, energy, speech).
+    frames: Vec<(usize, f32, bool)>,
     window_start: Option<usize>,
     last_speech_end: usize,
     speech_frames: usize,
@@ -100,7 +100,7 @@ impl Segmenter {
             self.speech_frames = 0;
         }
         let start = self.window_start.unwrap_or(frame_start);
-        self.frames.push((energy, speech));
+        self.frames.push((frame_start, energy, speech));
         if speech {
             self.speech_frames += 1;
             self.silent_run = 0;
@@ -115,22 +115,25 @@ impl Segmenter {
             let end = self.last_speech_end + POST_PAD.min(self.silent_run * FRAME);
             self.emit(start, end, out);
         } else if length >= MAX_WINDOW {
-            let cut = self.quietest_cut(start);
+            let cut = self.quietest_cut();
+            let rest: Vec<_> = self.frames.iter().copied().filter(|f| f.0 >= cut).collect();
+            self.speech_frames = self.frames.iter().filter(|f| f.0 < cut && f.2).count();
             self.emit(start, cut, out);
             // The remainder (from the cut on) is the start of the next window.
             self.window_start = Some(cut);
-            let consumed = (cut - start) / FRAME;
-            self.frames.drain(..consumed.min(self.frames.len()));
-            self.speech_frames = self.frames.iter().filter(|f| f.1).count();
+            self.speech_frames = rest.iter().filter(|f| f.2).count();
+            self.frames = rest;
         }
     }
 
     /// The middle of the quietest frame (smoothed over its neighbours) in the last third.
-    fn quietest_cut(&self, start: usize) -> usize {
+    fn quietest_cut(&self) -> usize {
         let n = self.frames.len();
-        let smoothed = |i: usize| -> f32 { self.frames[i - 1..=i + 1].iter().map(|f| f.0).sum() };
-        let best = (n * 2 / 3..n - 1).min_by(|&a, &b| smoothed(a).total_cmp(&smoothed(b)));
-        start + best.unwrap_or(n - 1) * FRAME + FRAME / 2
+        let smoothed = |i: usize| -> f32 { self.frames[i - 1..=i + 1].iter().map(|f| f.1).sum() };
+        let best = (n * 2 / 3..n - 1)
+            .min_by(|&a, &b| smoothed(a).total_cmp(&smoothed(b)))
+            .unwrap_or(n - 1);
+        self.frames[best].0 + FRAME / 2
     }
 
     fn emit(&mut self, start: usize, end: usize, out: &mut Vec<Window>) {

@@ -14,6 +14,11 @@ const MIN_SPEECH_DB: f32 = -50.0;
 const ABOVE_FLOOR_DB: f32 = 10.0;
 /// Spectral flatness of white noise frames is around 0.56; voiced speech is well below 0.3.
 const MAX_FLATNESS: f32 = 0.35;
+/// Flatness of the spectrum divided by its smoothed envelope: harmonics make it low in
+/// voiced speech whatever the spectral tilt, while any noise, white or pink, stays near 0.6.
+const MAX_HARMONIC_FLATNESS: f32 = 0.4;
+/// Half-width in bins of the envelope smoother (about two harmonics of a low voice).
+const ENVELOPE_HALF: usize = 8;
 
 #[derive(Debug, Clone, Copy)]
 pub struct FrameInfo {
@@ -55,26 +60,43 @@ impl Vad {
             self.floor_db += 0.002 * (energy_db - self.floor_db);
         }
         let loud = energy_db > MIN_SPEECH_DB.max(self.floor_db + ABOVE_FLOOR_DB);
-        let speech = loud && self.flatness(frame) < MAX_FLATNESS;
+        let speech = loud && {
+            let (flat, harmonic) = self.flatness(frame);
+            flat < MAX_FLATNESS && harmonic < MAX_HARMONIC_FLATNESS
+        };
         FrameInfo { energy_db, speech }
     }
 
-    /// Geometric over arithmetic mean of the power spectrum in the speech band.
-    fn flatness(&self, frame: &[f32]) -> f32 {
+    /// Spectral flatness (geometric over arithmetic mean of the power spectrum) in the
+    /// speech band, plain and relative to the smoothed spectral envelope.
+    fn flatness(&self, frame: &[f32]) -> (f32, f32) {
         let mut input = vec![0.0f32; FFT];
         for (i, (x, w)) in frame.iter().zip(&self.window).enumerate() {
             input[i] = x * w;
         }
         let mut spectrum = self.fft.make_output_vec();
         if self.fft.process(&mut input, &mut spectrum).is_err() {
-            return 1.0;
+            return (1.0, 1.0);
         }
-        let band = &spectrum[BAND.0..BAND.1];
-        let powers: Vec<f32> = band.iter().map(|c| c.norm_sqr() + 1e-12).collect();
-        let log_mean = powers.iter().map(|p| p.ln()).sum::<f32>() / powers.len() as f32;
-        let mean = powers.iter().sum::<f32>() / powers.len() as f32;
-        log_mean.exp() / mean
+        let band: Vec<f32> = spectrum[BAND.0..BAND.1]
+            .iter()
+            .map(|c| c.norm_sqr() + 1e-12)
+            .collect();
+        let relative: Vec<f32> = (0..band.len())
+            .map(|i| {
+                let lo = i.saturating_sub(ENVELOPE_HALF);
+                let hi = (i + ENVELOPE_HALF + 1).min(band.len());
+                band[i] * (hi - lo) as f32 / band[lo..hi].iter().sum::<f32>()
+            })
+            .collect();
+        (flatness_of(&band), flatness_of(&relative))
     }
+}
+
+fn flatness_of(values: &[f32]) -> f32 {
+    let log_mean = values.iter().map(|p| p.ln()).sum::<f32>() / values.len() as f32;
+    let mean = values.iter().sum::<f32>() / values.len() as f32;
+    log_mean.exp() / mean
 }
 
 #[cfg(test)]
