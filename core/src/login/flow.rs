@@ -1,0 +1,332 @@
+//! Talking to the endpoint's `/v1/auth/bankid/*` routes, and the background sign-in that
+//! reports progress (status, user message, QR frame) once a second until it ends.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use super::token::{self, WorkerSession};
+use super::LoginError;
+use crate::keyvault::KeyVault;
+use crate::store::Store;
+
+/// How often the phone asks for progress (and gets a fresh QR frame).
+pub const PROGRESS_INTERVAL: Duration = Duration::from_secs(1);
+
+/// A started sign-in order.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginStart {
+    pub order_ref: String,
+    /// Opens the BankID app on this phone (`bankid:///?autostarttoken=…`).
+    pub auto_start_url: String,
+    /// First animated QR frame.
+    pub qr_data: String,
+}
+
+/// One progress report: BankID's status and hint, the message to show, the QR frame.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginProgress {
+    pub order_ref: String,
+    /// `pending`, `failed` or `complete`.
+    pub status: String,
+    pub hint_code: Option<String>,
+    /// BankID's recommended message id (e.g. `RFA1`) and text.
+    pub rfa: Option<String>,
+    pub message: Option<String>,
+    /// Current QR payload while pending (render it as a QR code).
+    pub qr_data: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CollectBody {
+    #[serde(flatten)]
+    progress: LoginProgress,
+    session: Option<SessionBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionBody {
+    token: String,
+    expires_at_ms: i64,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: String,
+    message: String,
+}
+
+/// What one collect said.
+pub enum Collected {
+    Pending(LoginProgress),
+    Failed(LoginProgress),
+    Complete(LoginProgress, WorkerSession),
+}
+
+/// The endpoint's sign-in API over the phone's enrolled mutual-TLS identity.
+pub struct LoginClient {
+    http: reqwest::blocking::Client,
+    base: String,
+}
+
+impl LoginClient {
+    /// A client using the enrolled identity in `store`.
+    pub fn from_store(store: &Store, vault: &dyn KeyVault) -> Result<Self, LoginError> {
+        let (identity, key_pem) = crate::sync::enroll::load(store, vault)
+            .map_err(|e| LoginError::Crypto(e.to_string()))?
+            .ok_or(LoginError::NotEnrolled)?;
+        let pem = Zeroizing::new(format!("{}\n{}", identity.cert_pem, *key_pem));
+        let tls = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|_| {
+            LoginError::Crypto("the enrolled certificate or key is unusable".into())
+        })?;
+        let http = crate::sync::client::pinned_builder(&identity.ca_pem)
+            .map_err(|e| LoginError::Crypto(e.to_string()))?
+            .identity(tls)
+            .build()?;
+        Ok(Self {
+            http,
+            base: identity.endpoint_url.trim_end_matches('/').to_string(),
+        })
+    }
+
+    fn post(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        token: Option<&str>,
+    ) -> Result<reqwest::blocking::Response, LoginError> {
+        let mut req = self.http.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send()?;
+        let status = resp.status().as_u16();
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        let body = resp.json::<ErrorBody>().ok();
+        Err(match body {
+            Some(b) if b.error == "not_staff" => LoginError::NotStaff,
+            Some(b) if b.error == "bankid_not_configured" => LoginError::NotConfigured,
+            Some(b) => LoginError::Refused {
+                status,
+                message: b.message,
+            },
+            None => LoginError::Refused {
+                status,
+                message: "no details".into(),
+            },
+        })
+    }
+
+    /// Starts a sign-in; `same_device` when the BankID app is on this phone.
+    pub fn start(&self, same_device: bool) -> Result<LoginStart, LoginError> {
+        self.post(
+            "/v1/auth/bankid/start",
+            json!({ "sameDevice": same_device }),
+            None,
+        )?
+        .json()
+        .map_err(|_| LoginError::Protocol("start response is not the expected JSON".into()))
+    }
+
+    /// Asks for the order's progress; `language` is `sv` or `en`.
+    pub fn collect(&self, order_ref: &str, language: &str) -> Result<Collected, LoginError> {
+        let body: CollectBody = self
+            .post(
+                "/v1/auth/bankid/collect",
+                json!({ "orderRef": order_ref, "language": language }),
+                None,
+            )?
+            .json()
+            .map_err(|_| {
+                LoginError::Protocol("collect response is not the expected JSON".into())
+            })?;
+        Ok(match (body.progress.status.as_str(), body.session) {
+            ("complete", Some(s)) => Collected::Complete(
+                body.progress,
+                WorkerSession {
+                    token: s.token,
+                    expires_at_ms: s.expires_at_ms,
+                },
+            ),
+            ("complete", None) => {
+                return Err(LoginError::Protocol("completed without a session".into()))
+            }
+            ("failed", _) => Collected::Failed(body.progress),
+            _ => Collected::Pending(body.progress),
+        })
+    }
+
+    /// Cancels the order at BankID (through the endpoint).
+    pub fn cancel(&self, order_ref: &str) -> Result<(), LoginError> {
+        self.post(
+            "/v1/auth/bankid/cancel",
+            json!({ "orderRef": order_ref }),
+            None,
+        )?;
+        Ok(())
+    }
+
+    /// Revokes the session at the endpoint.
+    pub fn logout(&self, token: &str) -> Result<(), LoginError> {
+        self.post("/v1/auth/logout", json!({}), Some(token))?;
+        Ok(())
+    }
+}
+
+/// Receives sign-in progress (called on the sign-in thread).
+pub trait LoginObserver: Send {
+    fn on_progress(&self, progress: &LoginProgress);
+    fn on_finished(&self, result: Result<WorkerSession, LoginError>);
+}
+
+/// A running sign-in; `cancel()` stops it and cancels the BankID order.
+pub struct LoginHandle {
+    start: LoginStart,
+    cancelled: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl LoginHandle {
+    /// Starts a sign-in and follows it on a background thread. On completion the session
+    /// is stored sealed in `data_dir` before the observer hears of it.
+    pub fn spawn(
+        client: LoginClient,
+        data_dir: PathBuf,
+        vault: Arc<dyn KeyVault>,
+        same_device: bool,
+        language: &str,
+        observer: Box<dyn LoginObserver>,
+    ) -> Result<Self, LoginError> {
+        Self::spawn_with_interval(
+            client,
+            data_dir,
+            vault,
+            same_device,
+            language,
+            observer,
+            PROGRESS_INTERVAL,
+        )
+    }
+
+    /// As [`spawn`](Self::spawn) with another progress interval (tests).
+    pub fn spawn_with_interval(
+        client: LoginClient,
+        data_dir: PathBuf,
+        vault: Arc<dyn KeyVault>,
+        same_device: bool,
+        language: &str,
+        observer: Box<dyn LoginObserver>,
+        interval: Duration,
+    ) -> Result<Self, LoginError> {
+        let start = client.start(same_device)?;
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let order_ref = start.order_ref.clone();
+        let language = language.to_string();
+        let flag = cancelled.clone();
+        let thread = std::thread::spawn(move || {
+            let result = follow(
+                &client,
+                &order_ref,
+                &language,
+                &flag,
+                interval,
+                observer.as_ref(),
+            )
+            .and_then(|session| {
+                token::save(&data_dir, vault.as_ref(), &session)?;
+                Ok(session)
+            });
+            if matches!(result, Err(LoginError::Cancelled)) {
+                let _ = client.cancel(&order_ref);
+            }
+            observer.on_finished(result);
+        });
+        Ok(Self {
+            start,
+            cancelled,
+            thread: Some(thread),
+        })
+    }
+
+    /// The started order (autostart link, first QR frame).
+    pub fn start(&self) -> &LoginStart {
+        &self.start
+    }
+
+    /// Stops following and cancels the order; returns when the thread has ended.
+    pub fn cancel(mut self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Waits until the sign-in has ended (the observer has the result).
+    pub fn join(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for LoginHandle {
+    fn drop(&mut self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+}
+
+fn follow(
+    client: &LoginClient,
+    order_ref: &str,
+    language: &str,
+    cancelled: &AtomicBool,
+    interval: Duration,
+    observer: &dyn LoginObserver,
+) -> Result<WorkerSession, LoginError> {
+    loop {
+        if cancelled.load(Ordering::SeqCst) {
+            return Err(LoginError::Cancelled);
+        }
+        match client.collect(order_ref, language)? {
+            Collected::Pending(p) => observer.on_progress(&p),
+            Collected::Failed(p) => {
+                observer.on_progress(&p);
+                return Err(LoginError::Failed(
+                    p.message
+                        .unwrap_or_else(|| "the BankID order failed".into()),
+                ));
+            }
+            Collected::Complete(p, session) => {
+                observer.on_progress(&p);
+                return Ok(session);
+            }
+        }
+        let mut waited = Duration::ZERO;
+        while waited < interval && !cancelled.load(Ordering::SeqCst) {
+            let step = Duration::from_millis(50).min(interval - waited);
+            std::thread::sleep(step);
+            waited += step;
+        }
+    }
+}
+
+/// The stored session if it is still valid at `now_ms`; `None` means: sign in (again).
+pub fn current_session(
+    data_dir: &std::path::Path,
+    vault: &dyn KeyVault,
+    now_ms: i64,
+) -> Result<Option<WorkerSession>, LoginError> {
+    Ok(token::load(data_dir, vault)?.filter(|s| !s.is_expired(now_ms)))
+}
