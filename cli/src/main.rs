@@ -4,8 +4,10 @@ mod bench;
 mod draft;
 mod engine;
 mod eval;
+mod login;
 mod models;
 mod record;
+mod review;
 mod sessions;
 mod sync;
 mod transcribe;
@@ -43,12 +45,18 @@ enum Command {
     Audit(sessions::AuditArgs),
     /// Remove all local data (database, audio spool, keys).
     Wipe(sessions::WipeArgs),
+    /// Draft a recorded session, review it with the citizen and approve it into the outbox.
+    Review(review::ReviewArgs),
     /// Enroll this device with the municipal endpoint using a one-time code.
     Enroll(sync::EnrollArgs),
     /// Queue approved notes and deliver them to the municipal endpoint now.
     Sync(sync::SyncArgs),
     /// Show the delivery status of every queued note.
     Outbox(sync::OutboxArgs),
+    /// Sign in with BankID (through the endpoint); prints progress and QR data.
+    Login(login::LoginArgs),
+    /// Sign out: revoke the session at the endpoint and forget it here.
+    Logout(login::LogoutArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -69,8 +77,11 @@ fn main() -> anyhow::Result<()> {
         Command::Sessions(args) => sessions::sessions(args),
         Command::Audit(args) => sessions::audit(args),
         Command::Wipe(args) => sessions::wipe(args),
+        Command::Review(args) => review::run(args),
         Command::Enroll(args) => sync::enroll(&args),
         Command::Sync(args) => sync::sync(&args),
         Command::Outbox(args) => sync::outbox(&args),
+        Command::Login(args) => login::login(&args),
+        Command::Logout(args) => login::logout(&args),
     }
 }
