@@ -9,6 +9,8 @@ pub mod keyvault;
 pub mod login;
 pub mod retention;
 pub mod review;
+#[cfg(feature = "sync")]
+pub mod review_flow;
 pub mod session;
 pub mod spool;
 pub mod store;
