@@ -106,6 +106,7 @@ step "At the municipality: the delivered note"
 ls "$WORK/endpoint/drop"
 
 step "On the phone: only the receipt remains"
+samtal receipts
 samtal sessions
 samtal outbox
 samtal audit verify

@@ -47,6 +47,8 @@ enum Command {
     Wipe(sessions::WipeArgs),
     /// Draft a recorded session, review it with the citizen and approve it into the outbox.
     Review(review::ReviewArgs),
+    /// Receipts of delivered notes (all that stays after delivery).
+    Receipts(review::ReceiptsArgs),
     /// Enroll this device with the municipal endpoint using a one-time code.
     Enroll(sync::EnrollArgs),
     /// Queue approved notes and deliver them to the municipal endpoint now.
@@ -78,6 +80,7 @@ fn main() -> anyhow::Result<()> {
         Command::Audit(args) => sessions::audit(args),
         Command::Wipe(args) => sessions::wipe(args),
         Command::Review(args) => review::run(args),
+        Command::Receipts(args) => review::receipts(&args),
         Command::Enroll(args) => sync::enroll(&args),
         Command::Sync(args) => sync::sync(&args),
         Command::Outbox(args) => sync::outbox(&args),

@@ -278,3 +278,24 @@ fn show(store: &Store, id: &SessionId, doc: &DraftDocument) -> anyhow::Result<()
     );
     Ok(())
 }
+
+#[derive(Args)]
+pub struct ReceiptsArgs {}
+
+/// The endpoint's receipts: all that stays on the phone after a note is delivered.
+pub fn receipts(_args: &ReceiptsArgs) -> anyhow::Result<()> {
+    let store = open_store()?;
+    let receipts = store.receipts()?;
+    if receipts.is_empty() {
+        println!("no receipts");
+    }
+    for r in receipts {
+        println!(
+            "note {}\treceived {}\tcontent sha256 {}",
+            r.note_id,
+            crate::sessions::timestamp(r.received_at),
+            r.content_hash
+        );
+    }
+    Ok(())
+}
