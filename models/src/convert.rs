@@ -128,125 +128,114 @@ fn vocabulary(tokenizer_json: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     Ok(tokens)
 }
 
+/// Collects the output tensors in order, checking each source exists.
+struct Planner<'m, 'a> {
+    ct2: &'m Ct2Model<'a>,
+    matrix_type: TensorType,
+    out: Vec<Planned>,
+}
+
+impl Planner<'_, '_> {
+    /// `force` overrides the type rule (1-D → f32, matrices → the file's quantization).
+    fn add(
+        &mut self,
+        name: String,
+        source: String,
+        rows: Option<(usize, usize)>,
+        force: Option<TensorType>,
+    ) -> Result<(), String> {
+        let mut dims = self.ct2.var(&source)?.dims.clone();
+        if let Some((from, to)) = rows {
+            dims[0] = to - from;
+        }
+        let ty = force.unwrap_or(if dims.len() == 1 {
+            TensorType::F32
+        } else {
+            self.matrix_type
+        });
+        if ty == TensorType::Q8_0 && !ggml::q8_0_fits(*dims.last().unwrap_or(&0)) {
+            return Err(format!(
+                "{name}: row length not a multiple of 32, cannot store as q8_0"
+            ));
+        }
+        self.out.push(Planned {
+            name,
+            dims,
+            ty,
+            source,
+            rows,
+        });
+        Ok(())
+    }
+
+    fn norm(&mut self, to: &str, from: &str) -> Result<(), String> {
+        self.add(format!("{to}.weight"), format!("{from}/gamma"), None, None)?;
+        self.add(format!("{to}.bias"), format!("{from}/beta"), None, None)
+    }
+
+    /// A linear layer, optionally a row range of a fused matrix; Whisper's keys have no bias.
+    fn linear(
+        &mut self,
+        to: &str,
+        from: &str,
+        rows: Option<(usize, usize)>,
+        bias: bool,
+    ) -> Result<(), String> {
+        self.add(format!("{to}.weight"), format!("{from}/weight"), rows, None)?;
+        if bias {
+            self.add(format!("{to}.bias"), format!("{from}/bias"), rows, None)?;
+        }
+        Ok(())
+    }
+}
+
 fn plan(ct2: &Ct2Model<'_>, hp: &HParams, q: Quantization) -> Result<Vec<Planned>, String> {
     let matrix_type = match q {
         Quantization::F16 => TensorType::F16,
         Quantization::Q8_0 => TensorType::Q8_0,
     };
-    let mut out = Vec::new();
-    let mut add =
-        |name: String, source: String, rows: Option<(usize, usize)>, force: Option<TensorType>| {
-            let var = ct2.var(&source)?;
-            let mut dims = var.dims.clone();
-            if let Some((from, to)) = rows {
-                dims[0] = to - from;
-            }
-            let ty = force.unwrap_or(if dims.len() == 1 {
-                TensorType::F32
-            } else {
-                matrix_type
-            });
-            if ty == TensorType::Q8_0 && !ggml::q8_0_fits(*dims.last().unwrap_or(&0)) {
-                return Err(format!(
-                    "{name}: row length not a multiple of 32, cannot store as q8_0"
-                ));
-            }
-            out.push(Planned {
-                name,
-                dims,
-                ty,
-                source,
-                rows,
-            });
-            Ok::<(), String>(())
-        };
+    let mut p = Planner {
+        ct2,
+        matrix_type,
+        out: Vec::new(),
+    };
     let f32_ = Some(TensorType::F32);
     let f16_ = Some(TensorType::F16);
 
-    add(
+    p.add(
         "encoder.positional_embedding".into(),
         "encoder/position_encodings/encodings".into(),
         None,
         f32_,
     )?;
     for c in ["conv1", "conv2"] {
-        add(
+        p.add(
             format!("encoder.{c}.weight"),
             format!("encoder/{c}/weight"),
             None,
             f16_,
         )?;
-        add(
+        p.add(
             format!("encoder.{c}.bias"),
             format!("encoder/{c}/bias"),
             None,
             f32_,
         )?;
     }
-    add(
-        "encoder.ln_post.weight".into(),
-        "encoder/layer_norm/gamma".into(),
-        None,
-        None,
-    )?;
-    add(
-        "encoder.ln_post.bias".into(),
-        "encoder/layer_norm/beta".into(),
-        None,
-        None,
-    )?;
-    add(
+    p.norm("encoder.ln_post", "encoder/layer_norm")?;
+    p.add(
         "decoder.positional_embedding".into(),
         "decoder/position_encodings/encodings".into(),
         None,
         f32_,
     )?;
-    add(
+    p.add(
         "decoder.token_embedding.weight".into(),
         "decoder/embeddings/weight".into(),
         None,
         None,
     )?;
-    add(
-        "decoder.ln.weight".into(),
-        "decoder/layer_norm/gamma".into(),
-        None,
-        None,
-    )?;
-    add(
-        "decoder.ln.bias".into(),
-        "decoder/layer_norm/beta".into(),
-        None,
-        None,
-    )?;
-
-    let norm = |add: &mut dyn FnMut(
-        String,
-        String,
-        Option<(usize, usize)>,
-        Option<TensorType>,
-    ) -> Result<(), String>,
-                to: &str,
-                from: &str| {
-        add(format!("{to}.weight"), format!("{from}/gamma"), None, None)?;
-        add(format!("{to}.bias"), format!("{from}/beta"), None, None)
-    };
-    let linear = |add: &mut dyn FnMut(
-        String,
-        String,
-        Option<(usize, usize)>,
-        Option<TensorType>,
-    ) -> Result<(), String>,
-                  to: &str,
-                  from: &str,
-                  rows: Option<(usize, usize)>,
-                  bias: bool| {
-        add(format!("{to}.weight"), format!("{from}/weight"), rows, None)?;
-        if bias {
-            add(format!("{to}.bias"), format!("{from}/bias"), rows, None)?;
-        }
-        Ok::<(), String>(())
-    };
+    p.norm("decoder.ln", "decoder/layer_norm")?;
 
     for (side, layers, n) in [
         ("encoder", hp.n_audio_layer, hp.n_audio_state as usize),
@@ -256,35 +245,17 @@ fn plan(ct2: &Ct2Model<'_>, hp: &HParams, q: Quantization) -> Result<Vec<Planned
             let to = format!("{side}.blocks.{i}");
             let from = format!("{side}/layer_{i}");
             let sa = format!("{from}/self_attention");
-            norm(
-                &mut add,
-                &format!("{to}.attn_ln"),
-                &format!("{sa}/layer_norm"),
-            )?;
+            p.norm(&format!("{to}.attn_ln"), &format!("{sa}/layer_norm"))?;
             let qkv = format!("{sa}/linear_0");
-            linear(
-                &mut add,
-                &format!("{to}.attn.query"),
-                &qkv,
-                Some((0, n)),
-                true,
-            )?;
-            linear(
-                &mut add,
-                &format!("{to}.attn.key"),
-                &qkv,
-                Some((n, 2 * n)),
-                false,
-            )?;
-            linear(
-                &mut add,
+            p.linear(&format!("{to}.attn.query"), &qkv, Some((0, n)), true)?;
+            p.linear(&format!("{to}.attn.key"), &qkv, Some((n, 2 * n)), false)?;
+            p.linear(
                 &format!("{to}.attn.value"),
                 &qkv,
                 Some((2 * n, 3 * n)),
                 true,
             )?;
-            linear(
-                &mut add,
+            p.linear(
                 &format!("{to}.attn.out"),
                 &format!("{sa}/linear_1"),
                 None,
@@ -292,55 +263,36 @@ fn plan(ct2: &Ct2Model<'_>, hp: &HParams, q: Quantization) -> Result<Vec<Planned
             )?;
             if side == "decoder" {
                 let ca = format!("{from}/attention");
-                norm(
-                    &mut add,
-                    &format!("{to}.cross_attn_ln"),
-                    &format!("{ca}/layer_norm"),
-                )?;
-                linear(
-                    &mut add,
+                p.norm(&format!("{to}.cross_attn_ln"), &format!("{ca}/layer_norm"))?;
+                p.linear(
                     &format!("{to}.cross_attn.query"),
                     &format!("{ca}/linear_0"),
                     None,
                     true,
                 )?;
                 let kv = format!("{ca}/linear_1");
-                linear(
-                    &mut add,
-                    &format!("{to}.cross_attn.key"),
-                    &kv,
-                    Some((0, n)),
-                    false,
-                )?;
-                linear(
-                    &mut add,
+                p.linear(&format!("{to}.cross_attn.key"), &kv, Some((0, n)), false)?;
+                p.linear(
                     &format!("{to}.cross_attn.value"),
                     &kv,
                     Some((n, 2 * n)),
                     true,
                 )?;
-                linear(
-                    &mut add,
+                p.linear(
                     &format!("{to}.cross_attn.out"),
                     &format!("{ca}/linear_2"),
                     None,
                     true,
                 )?;
             }
-            norm(
-                &mut add,
-                &format!("{to}.mlp_ln"),
-                &format!("{from}/ffn/layer_norm"),
-            )?;
-            linear(
-                &mut add,
+            p.norm(&format!("{to}.mlp_ln"), &format!("{from}/ffn/layer_norm"))?;
+            p.linear(
                 &format!("{to}.mlp.0"),
                 &format!("{from}/ffn/linear_0"),
                 None,
                 true,
             )?;
-            linear(
-                &mut add,
+            p.linear(
                 &format!("{to}.mlp.2"),
                 &format!("{from}/ffn/linear_1"),
                 None,
@@ -348,13 +300,13 @@ fn plan(ct2: &Ct2Model<'_>, hp: &HParams, q: Quantization) -> Result<Vec<Planned
             )?;
         }
     }
-    for t in &mut out {
+    for t in &mut p.out {
         // whisper.cpp stores conv biases as [n, 1].
         if t.name.starts_with("encoder.conv") && t.name.ends_with(".bias") {
             t.dims.push(1);
         }
     }
-    Ok(out)
+    Ok(p.out)
 }
 
 #[cfg(test)]

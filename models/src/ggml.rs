@@ -150,7 +150,7 @@ pub fn quantize_q8_0(data: &[f32]) -> Vec<u8> {
 
 /// Whether a row length can be stored as Q8_0.
 pub fn q8_0_fits(row_len: usize) -> bool {
-    row_len % Q8_0_BLOCK == 0
+    row_len.is_multiple_of(Q8_0_BLOCK)
 }
 
 #[cfg(test)]

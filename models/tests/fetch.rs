@@ -166,8 +166,11 @@ fn i32_at(b: &[u8], at: usize) -> i32 {
     i32::from_le_bytes(b[at..at + 4].try_into().unwrap())
 }
 
-/// Walks a ggml file; returns (hparams, tensor names) and fails on any inconsistency.
-fn parse_ggml(b: &[u8]) -> (Vec<i32>, Vec<(String, i32, Vec<i32>, Vec<u8>)>) {
+/// A tensor as found in a ggml file: name, type, dims (innermost first), first data bytes.
+type TensorHead = (String, i32, Vec<i32>, Vec<u8>);
+
+/// Walks a ggml file; returns (hparams, tensors) and fails on any inconsistency.
+fn parse_ggml(b: &[u8]) -> (Vec<i32>, Vec<TensorHead>) {
     assert_eq!(i32_at(b, 0) as u32, 0x6767_6d6c);
     let hp: Vec<i32> = (0..11).map(|i| i32_at(b, 4 + 4 * i)).collect();
     let mut at = 48;
