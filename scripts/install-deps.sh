@@ -8,6 +8,9 @@ for pkg in build-essential cmake clang libclang-dev pkg-config perl postgresql; 
 done
 command -v python3 >/dev/null || need+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+# The Kotlin binding tests run on the JVM (Java 17+, Maven).
+command -v javac >/dev/null || need+=(default-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"

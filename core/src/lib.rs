@@ -1,6 +1,8 @@
 //! samtal-core: all on-device logic of Samtal. No FFI types and no platform code here;
 //! platform services come in through traits.
 
+#[cfg(feature = "sync")]
+pub mod app;
 pub mod audio;
 pub mod audit;
 pub mod draft;

@@ -72,6 +72,70 @@ pub fn update(
     Ok(doc)
 }
 
+/// One change a person makes while reviewing a draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewChange {
+    /// The worker has checked these items against what was said (resolves their flags).
+    MarkReviewed(Vec<u32>),
+    /// As `MarkReviewed` for every item in the note.
+    MarkAllReviewed,
+    /// Replaces an item's text (flagged as edited; keeps its citations).
+    Edit {
+        item: u32,
+        text: String,
+    },
+    /// Adds an item of the worker's own to a section.
+    Add {
+        section: String,
+        text: String,
+    },
+    Delete {
+        item: u32,
+    },
+    /// Moves an item to another section.
+    Move {
+        item: u32,
+        section: String,
+    },
+    /// The citizen's own comment on the note, in their words.
+    CitizenComment(String),
+}
+
+impl ReviewChange {
+    /// The audit word for the change (no content).
+    fn audit_kind(&self) -> &'static str {
+        match self {
+            ReviewChange::MarkReviewed(_) | ReviewChange::MarkAllReviewed => "items_reviewed",
+            ReviewChange::Edit { .. } => "item_edited",
+            ReviewChange::Add { .. } => "item_added",
+            ReviewChange::Delete { .. } => "item_deleted",
+            ReviewChange::Move { .. } => "item_moved",
+            ReviewChange::CitizenComment(_) => "citizen_commented",
+        }
+    }
+}
+
+/// Applies a [`ReviewChange`] to the stored draft; returns the saved draft.
+pub fn apply(
+    store: &Store,
+    session: &SessionId,
+    change: ReviewChange,
+) -> Result<DraftDocument, FlowError> {
+    let what = change.audit_kind();
+    update(store, session, what, |d| match change {
+        ReviewChange::MarkReviewed(ids) => ids.into_iter().try_for_each(|i| d.mark_reviewed(i)),
+        ReviewChange::MarkAllReviewed => {
+            let ids: Vec<u32> = d.items.iter().map(|i| i.id).collect();
+            ids.into_iter().try_for_each(|i| d.mark_reviewed(i))
+        }
+        ReviewChange::Edit { item, text } => d.edit(item, &text),
+        ReviewChange::Add { section, text } => d.add(&section, &text).map(|_| ()),
+        ReviewChange::Delete { item } => d.delete(item),
+        ReviewChange::Move { item, section } => d.move_to(item, &section),
+        ReviewChange::CitizenComment(text) => d.set_citizen_comment(&text),
+    })
+}
+
 /// The worker approves the note (every flag resolved, [`DraftDocument::approve`]'s rules),
 /// the sealed note is stored and queued for delivery. Returns the note id. Safe to repeat
 /// after an interruption: an approved note keeps its id and is queued once.

@@ -1,1 +1,39 @@
-//! samtal-ffi: the thin UniFFI facade over samtal-core used by the Android and iOS shells.
+//! samtal-ffi: the thin UniFFI facade over samtal-core for the Android and iOS shells.
+//! Each export is one delegation to core plus conversion; the one error type is
+//! [`SamtalError`], mapped from core errors in `error.rs`; the one async runtime is in
+//! `runtime.rs`; the shell's platform services and listeners are foreign traits.
+mod error;
+mod listeners;
+mod platform;
+mod recording;
+mod runtime;
+mod samtal;
+mod types;
+
+pub use error::SamtalError;
+pub use listeners::{
+    ListenerHandle, OutboxListener, SessionListener, SignInHandle, SignInListener, SignInResult,
+    TranscriptListener,
+};
+pub use platform::{AudioInput, KeyVault};
+pub use recording::Recording;
+pub use samtal::{Config, Samtal};
+pub use types::*;
+
+uniffi::setup_scaffolding!();
+
+/// The path of an installed model after re-checking its checksum (`f16` or `q8_0`).
+#[uniffi::export]
+pub fn verified_model_path(
+    models_dir: String,
+    model_id: String,
+    quantization: String,
+) -> Result<String, SamtalError> {
+    let quant = samtal_models::Quantization::parse(&quantization).ok_or_else(|| {
+        SamtalError::InvalidInput {
+            reason: format!("unknown quantization `{quantization}` (use f16 or q8_0)"),
+        }
+    })?;
+    let path = samtal_models::ModelStore::new(models_dir).whisper_model(&model_id, quant)?;
+    Ok(path.to_string_lossy().into_owned())
+}

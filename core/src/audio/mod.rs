@@ -1,9 +1,11 @@
 //! Audio input: every source delivers 16 kHz mono f32, the only format the recogniser takes.
+mod capture;
 #[cfg(feature = "microphone")]
 mod microphone;
 mod resample;
 mod wav;
 
+pub use capture::{CaptureSource, PcmCapture};
 #[cfg(feature = "microphone")]
 pub use microphone::MicrophoneSource;
 pub use resample::MonoResampler;

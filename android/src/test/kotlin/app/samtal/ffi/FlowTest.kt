@@ -1,0 +1,200 @@
+package app.samtal.ffi
+
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
+import java.io.File
+import java.util.Collections
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.TimeUnit
+
+/** The whole flow of a meeting, driven from Kotlin through the generated bindings. */
+class FlowTest {
+    private val worker = "maja.provsson"
+    private val workerPersonalNumber = "198112289874" // a BankID test personal number
+
+    private fun config(dir: File, modelPath: String = model()) =
+        Config(dir.path, modelPath, 2u, null, null)
+
+    private fun model() = verifiedModelPath(Paths.models, "whisper-base", "q8_0")
+
+    @Test
+    fun `consent, record, review, approve, sign in, sync, receipt, purge`(@TempDir dir: File) = runBlocking {
+        Services(workerPersonalNumber).use { services ->
+            val vault = MemoryVault()
+            Samtal.open(config(dir), vault).use { samtal ->
+                val live = Collections.synchronizedList(mutableListOf<TranscriptSegment>())
+                val phases = Collections.synchronizedList(mutableListOf<Phase>())
+                val outbox = Collections.synchronizedList(mutableListOf<OutboxItem>())
+                // Handles are kept: dropping one cancels its listener.
+                val transcriptHandle = samtal.observeTranscript(object : TranscriptListener {
+                    override fun onSegment(sessionId: String, segment: TranscriptSegment) {
+                        live += segment
+                    }
+                })
+                val sessionsHandle = samtal.observeSessions(object : SessionListener {
+                    override fun onPhase(sessionId: String, phase: Phase) {
+                        phases += phase
+                    }
+                })
+                val outboxHandle = samtal.observeOutbox(object : OutboxListener {
+                    override fun onStatus(item: OutboxItem) {
+                        outbox += item
+                    }
+                })
+
+                // Consent, then the fixture recorded through the shell's capture hook.
+                val session = samtal.beginSession(Consent.GIVEN, Informed.VERBAL, "en", worker)
+                val recording = samtal.startRecording(session, SpokenLanguage.ENGLISH)
+                recording.capture(WavInput(Paths.fixture("en-meeting-60s.wav")))
+                assertTrue(recording.capturedSeconds() > 59.0)
+                recording.stop()
+                val transcript = samtal.transcript(session)
+                assertTrue(transcript.size >= 5, "expected a real transcript, got ${transcript.size} segments")
+                assertEquals(transcript.map { it.text }, live.map { it.text }, "live segments are the stored transcript")
+                assertTrue(transcript.joinToString(" ") { it.text }.contains("library", ignoreCase = true))
+                assertEquals(Phase.TRANSCRIBED, samtal.session(session).phase)
+
+                // Draft, review with the citizen, approve.
+                var draft = samtal.draft(session, "en-casenote", "office visit")
+                assertTrue(draft.items.isNotEmpty())
+                assertTrue(draft.items.all { it.citedSegments.isNotEmpty() || it.flags.any { f -> f.reason == FlagReason.UNSUPPORTED } })
+                val first = draft.items.first()
+                draft = samtal.review(session, ReviewEdit.Edit(first.id, "The client has a job interview at the library next Tuesday."))
+                assertTrue(draft.items.first { it.id == first.id }.flags.any { it.reason == FlagReason.EDITED })
+                draft = samtal.review(session, ReviewEdit.MarkAllReviewed)
+                assertEquals(0u, draft.unresolved)
+                samtal.review(session, ReviewEdit.CitizenComment("I agree. Please call before visiting."))
+                assertTrue(samtal.citizenView(session).contains("Please call before visiting"))
+                val noteId = samtal.approve(session, worker, CitizenRole.REVIEWED_ON_SCREEN)
+                assertTrue(samtal.document(session).approved)
+                assertEquals(DeliveryStatus.QUEUED, samtal.outbox().single().status)
+
+                // Nothing leaves without a signed-in worker.
+                val enrollment = samtal.enroll(services.enrollUrl, services.enrollmentCode)
+                assertTrue(enrollment.deviceId.isNotBlank())
+                assertThrows<SamtalException.SignInRequired> { runBlocking { samtal.syncNow() } }
+                assertEquals(DeliveryStatus.QUEUED, samtal.outbox().single().status)
+
+                // BankID sign-in with QR frames from the simulator.
+                val reports = Collections.synchronizedList(mutableListOf<SignInProgress>())
+                val finished = CompletableFuture<SignInResult>()
+                val handle = samtal.signIn(false, "en", object : SignInListener {
+                    override fun onProgress(progress: SignInProgress) {
+                        reports += progress
+                    }
+                    override fun onFinished(result: SignInResult) {
+                        finished.complete(result)
+                    }
+                })
+                assertTrue(handle.firstQr().startsWith("bankid."))
+                val result = finished.get(60, TimeUnit.SECONDS)
+                assertTrue(result is SignInResult.SignedIn, "sign-in ended with $result")
+                assertTrue(reports.any { it.status == "pending" && it.qrData?.startsWith("bankid.") == true })
+                assertNotNull(samtal.signedInUntil())
+
+                // Sync, receipt, purge.
+                val sync = samtal.syncNow()
+                assertEquals(1u, sync.delivered)
+                assertEquals(noteId, samtal.receipts().single().noteId)
+                assertEquals(DeliveryStatus.DELIVERED, outbox.last { it.noteId == noteId }.status)
+                // Only the receipt stays on the phone: the session and its transcript are gone.
+                assertTrue(samtal.sessions().none { it.id == session })
+                assertThrows<SamtalException.InvalidInput> { samtal.transcript(session) }
+                assertEquals(1, services.dropDir.listFiles()!!.count { it.name.contains(noteId) })
+                assertTrue(phases.containsAll(listOf(Phase.CONSENTED, Phase.RECORDING, Phase.TRANSCRIBED, Phase.DRAFTED, Phase.QUEUED)))
+
+                listOf(transcriptHandle, sessionsHandle, outboxHandle).forEach { it.close() }
+                samtal.signOut()
+                assertEquals(null, samtal.signedInUntil())
+                samtal.wipe()
+                assertFalse(vault.aliases().any { it == "samtal-db" }, "wipe removes the database key")
+            }
+        }
+    }
+
+    @Test
+    fun `errors from Rust arrive as Kotlin exceptions with useful messages`(@TempDir dir: File) = runBlocking {
+        Samtal.open(config(dir, modelPath = File(dir, "missing.bin").path), MemoryVault()).use { samtal ->
+            val bad = assertThrows<SamtalException.InvalidInput> { samtal.session("not-a-session") }
+            assertTrue(bad.message!!.contains("session id"), bad.message)
+
+            val session = samtal.beginSession(Consent.GIVEN, Informed.WRITTEN, "sv", "worker-1")
+            val model = assertThrows<SamtalException.Model> {
+                runBlocking { samtal.startRecording(session, SpokenLanguage.SWEDISH) }
+            }
+            assertTrue(model.message!!.contains("could not be loaded"), model.message)
+
+            val notTranscribed = assertThrows<SamtalException> { runBlocking { samtal.draft(session, "sv-socialtjanst-journal", null) } }
+            assertTrue(notTranscribed.message!!.isNotBlank())
+
+            val unknownTemplate = assertThrows<SamtalException.InvalidInput> {
+                runBlocking { samtal.draft(session, "no-such-template", null) }
+            }
+            assertTrue(unknownTemplate.message!!.contains("template"), unknownTemplate.message)
+
+            val refused = samtal.beginSession(Consent.REFUSED, Informed.VERBAL, "sv", "worker-1")
+            assertEquals(Phase.DISCARDED, samtal.session(refused).phase)
+
+            assertThrows<SamtalException.NotEnrolled> { runBlocking { samtal.syncNow() } }
+        }
+        val locked = assertThrows<SamtalException.Platform> { Samtal.open(config(File(dir, "other")), BrokenVault()) }
+        assertTrue(locked.message!!.contains("keystore is locked"), locked.message)
+    }
+
+    @Test
+    fun `a cancelled listener hears nothing more`(@TempDir dir: File) {
+        Samtal.open(config(dir, modelPath = "unused"), MemoryVault()).use { samtal ->
+            val cancelled = Collections.synchronizedList(mutableListOf<Phase>())
+            val kept = Collections.synchronizedList(mutableListOf<Phase>())
+            val handle = samtal.observeSessions(object : SessionListener {
+                override fun onPhase(sessionId: String, phase: Phase) {
+                    cancelled += phase
+                }
+            })
+            val keptHandle = samtal.observeSessions(object : SessionListener {
+                override fun onPhase(sessionId: String, phase: Phase) {
+                    kept += phase
+                }
+            })
+            val session = samtal.beginSession(Consent.GIVEN, Informed.VERBAL, "da", "nurse-1")
+            handle.cancel()
+            samtal.discard(session)
+            assertEquals(listOf(Phase.CONSENTED), cancelled.toList())
+            assertEquals(listOf(Phase.CONSENTED, Phase.DISCARDED), kept.toList())
+            keptHandle.close()
+        }
+    }
+
+    @Test
+    fun `objects are released across 1000 create and destroy cycles`(@TempDir dir: File) {
+        fun rssKb() = File("/proc/self/status").readLines().first { it.startsWith("VmRSS:") }
+            .split(Regex("\\s+"))[1].toLong()
+        val vault = MemoryVault()
+        val listener = object : SessionListener {
+            override fun onPhase(sessionId: String, phase: Phase) {}
+        }
+        fun cycle() {
+            Samtal.open(config(dir, modelPath = "unused"), vault).use { samtal ->
+                samtal.observeSessions(listener).use { it.cancel() }
+                samtal.templateIds()
+            }
+        }
+        fun openFiles() = File("/proc/self/fd").list()!!.size
+        repeat(100) { cycle() }
+        System.gc()
+        val (rss, files) = rssKb() to openFiles()
+        repeat(1000) { cycle() }
+        System.gc()
+        val grown = rssKb() - rss
+        println("over 1000 create/destroy cycles: RSS grew $grown kB, open files ${openFiles() - files}")
+        // Every undropped app would keep its encrypted database open.
+        assertTrue(openFiles() - files < 10, "open files grew from $files to ${openFiles()}")
+        assertTrue(grown < 30_000, "RSS grew by $grown kB over 1000 cycles")
+    }
+}

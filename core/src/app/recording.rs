@@ -1,0 +1,173 @@
+//! A recording in progress, shareable between threads (the shell's capture thread pushes
+//! audio while its UI thread pauses or stops). Finalized segments are announced to the
+//! app's transcript listeners as they arrive.
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::{AppError, AppEvents, Result, SegmentEvent, StateEvent};
+use crate::audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
+use crate::session::{Recorder, SegmentSink, SessionState, StreamFactory, TranscriptionStream};
+use crate::store::{SessionId, Store};
+
+/// One session's recording. After `stop` or `withdraw` every call fails with
+/// [`AppError::RecordingEnded`].
+pub struct Recording {
+    session: SessionId,
+    store: Arc<Store>,
+    recorder: Mutex<Option<Recorder>>,
+    events: Arc<AppEvents>,
+}
+
+/// Wraps the app's stream factory so each stored segment is also announced.
+struct Announcing<'a> {
+    inner: &'a dyn StreamFactory,
+    session: SessionId,
+    events: Arc<AppEvents>,
+}
+
+impl StreamFactory for Announcing<'_> {
+    fn start(
+        &self,
+        mut on_segment: SegmentSink,
+    ) -> std::result::Result<Box<dyn TranscriptionStream>, String> {
+        let (session, events) = (self.session.clone(), self.events.clone());
+        self.inner.start(Box::new(move |segment| {
+            on_segment(segment.clone());
+            events.transcript.emit(&SegmentEvent {
+                session: session.clone(),
+                segment,
+            });
+        }))
+    }
+}
+
+impl Recording {
+    pub(super) fn start(
+        store: Arc<Store>,
+        session: SessionId,
+        factory: &dyn StreamFactory,
+        chunk_samples: usize,
+        events: Arc<AppEvents>,
+    ) -> Result<Recording> {
+        let announcing = Announcing {
+            inner: factory,
+            session: session.clone(),
+            events: events.clone(),
+        };
+        let recorder = Recorder::start(store.clone(), session.clone(), &announcing, chunk_samples)?;
+        Ok(Recording::new(store, session, recorder, events))
+    }
+
+    pub(super) fn recover(
+        store: Arc<Store>,
+        session: SessionId,
+        factory: &dyn StreamFactory,
+        chunk_samples: usize,
+        events: Arc<AppEvents>,
+    ) -> Result<Recording> {
+        let announcing = Announcing {
+            inner: factory,
+            session: session.clone(),
+            events: events.clone(),
+        };
+        let recorder =
+            Recorder::recover(store.clone(), session.clone(), &announcing, chunk_samples)?;
+        Ok(Recording::new(store, session, recorder, events))
+    }
+
+    fn new(
+        store: Arc<Store>,
+        session: SessionId,
+        recorder: Recorder,
+        events: Arc<AppEvents>,
+    ) -> Self {
+        Recording {
+            session,
+            store,
+            recorder: Mutex::new(Some(recorder)),
+            events,
+        }
+    }
+
+    pub fn session(&self) -> &SessionId {
+        &self.session
+    }
+
+    /// Adds recorded audio, 16 kHz mono f32 (see [`Recording::capture`] for other formats).
+    pub fn push(&self, samples: &[f32]) -> Result<()> {
+        Ok(self
+            .recorder()
+            .as_mut()
+            .ok_or(AppError::RecordingEnded)?
+            .push(samples)?)
+    }
+
+    /// Reads `source` to its end into the recording (a platform capture, a file).
+    pub fn capture(&self, source: &mut dyn AudioSource) -> Result<()> {
+        let mut block = Vec::with_capacity(READ_BLOCK);
+        loop {
+            block.clear();
+            let more = source.read(&mut block)?;
+            self.push(&block)?;
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Records a WAV file (any rate and channel count) as if it were the microphone.
+    pub fn capture_wav(&self, path: &Path) -> Result<()> {
+        self.capture(&mut WavFileSource::open(path, Pace::Fast)?)
+    }
+
+    /// Seconds of audio sealed into the encrypted spool so far.
+    pub fn captured_seconds(&self) -> Result<f64> {
+        Ok(self.store.session(&self.session)?.captured_seconds)
+    }
+
+    pub fn pause(&self) -> Result<()> {
+        self.recorder()
+            .as_mut()
+            .ok_or(AppError::RecordingEnded)?
+            .pause()?;
+        self.announce(SessionState::Paused);
+        Ok(())
+    }
+
+    pub fn resume(&self) -> Result<()> {
+        self.recorder()
+            .as_mut()
+            .ok_or(AppError::RecordingEnded)?
+            .resume()?;
+        self.announce(SessionState::Recording);
+        Ok(())
+    }
+
+    /// Stops, finishes transcription and shreds all audio (session `Transcribed`).
+    pub fn stop(&self) -> Result<()> {
+        let recorder = self.recorder().take().ok_or(AppError::RecordingEnded)?;
+        recorder.stop()?;
+        self.announce(SessionState::Transcribed);
+        Ok(())
+    }
+
+    /// The citizen withdraws consent mid-recording: transcription stops and everything
+    /// captured is wiped at once.
+    pub fn withdraw(&self) -> Result<()> {
+        drop(self.recorder().take());
+        self.store.withdraw(&self.session)?;
+        self.announce(SessionState::Withdrawn);
+        Ok(())
+    }
+
+    fn recorder(&self) -> MutexGuard<'_, Option<Recorder>> {
+        self.recorder.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn announce(&self, state: SessionState) {
+        self.events.states.emit(&StateEvent {
+            session: self.session.clone(),
+            state,
+        });
+    }
+}

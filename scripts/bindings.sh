@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Generates the Kotlin and Swift bindings from the built samtal-ffi library in $1 (the
+# cargo profile directory), then packages for Android and iOS when their toolchains exist
+# and says plainly when they do not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LIB_DIR=${1:?usage: scripts/bindings.sh TARGET_PROFILE_DIR}
+LIB="$LIB_DIR/libsamtal_ffi.so"
+[ "$(uname)" = Darwin ] && LIB="$LIB_DIR/libsamtal_ffi.dylib"
+BINDGEN="$LIB_DIR/uniffi-bindgen"
+
+rm -rf android/generated ios/Generated
+"$BINDGEN" generate --library "$LIB" --no-format --language kotlin --out-dir android/generated/kotlin
+"$BINDGEN" generate --library "$LIB" --no-format --language swift --out-dir ios/Generated
+# The Swift package expects the sources and the C module map in their own folders.
+mkdir -p ios/Generated/Sources/SamtalFFI ios/Generated/Headers
+mv ios/Generated/SamtalFFI.swift ios/Generated/Sources/SamtalFFI/
+mv ios/Generated/SamtalFFIFFI.h ios/Generated/Headers/
+mv ios/Generated/SamtalFFIFFI.modulemap ios/Generated/Headers/module.modulemap
+echo "bindings: Kotlin in android/generated/kotlin, Swift in ios/Generated"
+
+if command -v cargo-ndk >/dev/null && [ -n "${ANDROID_NDK_HOME:-}" ]; then
+  cargo ndk -t arm64-v8a -t armeabi-v7a -t x86_64 -o android/generated/jniLibs build --release -p samtal-ffi
+  echo "packaged: Android libraries in android/generated/jniLibs"
+else
+  echo "not packaged for Android: needs cargo-ndk and ANDROID_NDK_HOME (the Android NDK); neither is on this machine"
+fi
+if [ "$(uname)" = Darwin ] && command -v xcodebuild >/dev/null; then
+  for t in aarch64-apple-ios aarch64-apple-ios-sim; do cargo build --release -p samtal-ffi --target "$t"; done
+  xcodebuild -create-xcframework \
+    -library "${CARGO_TARGET_DIR:-target}"/aarch64-apple-ios/release/libsamtal_ffi.a -headers ios/Generated/Headers \
+    -library "${CARGO_TARGET_DIR:-target}"/aarch64-apple-ios-sim/release/libsamtal_ffi.a -headers ios/Generated/Headers \
+    -output ios/Generated/SamtalFFI.xcframework
+  echo "packaged: ios/Generated/SamtalFFI.xcframework"
+else
+  echo "not packaged for iOS: an XCFramework needs macOS with Xcode; this machine has neither"
+fi

@@ -1,0 +1,251 @@
+//! The app object the shell holds: one per data directory, alive for the app's lifetime.
+use std::sync::Arc;
+use std::time::Duration;
+
+use samtal_core::app::{App, AppConfig};
+use samtal_core::draft::DraftContext;
+use samtal_core::retention::RetentionPolicy;
+use samtal_core::store::SessionId;
+
+use crate::listeners::{
+    self, ListenerHandle, OutboxListener, SessionListener, SignInHandle, SignInListener,
+    TranscriptListener,
+};
+use crate::platform::{KeyVault, VaultBridge};
+use crate::recording::Recording;
+use crate::runtime::blocking;
+use crate::types::*;
+use crate::SamtalError;
+
+/// Where Samtal keeps its data and which model it runs.
+#[derive(uniffi::Record)]
+pub struct Config {
+    /// The app's private data directory.
+    pub data_dir: String,
+    /// A verified model file (see [`verified_model_path`](crate::verified_model_path)).
+    pub model_path: String,
+    pub threads: Option<u32>,
+    /// Extra municipal note templates (`*.toml`).
+    pub templates_dir: Option<String>,
+    /// Hours after which sessions that were never approved are wiped (default 12).
+    pub unapproved_retention_hours: Option<u32>,
+}
+
+impl From<Config> for AppConfig {
+    fn from(c: Config) -> Self {
+        let retention = c
+            .unapproved_retention_hours
+            .map_or_else(RetentionPolicy::default, |h| RetentionPolicy {
+                unapproved_max_age: Duration::from_secs(u64::from(h) * 3600),
+            });
+        AppConfig {
+            data_dir: c.data_dir.into(),
+            model_path: c.model_path.into(),
+            threads: c.threads.map(|t| t as usize),
+            templates_dir: c.templates_dir.map(Into::into),
+            retention,
+        }
+    }
+}
+
+#[derive(uniffi::Object)]
+pub struct Samtal(App);
+
+fn id(session_id: &str) -> Result<SessionId, SamtalError> {
+    Ok(session_id
+        .parse::<SessionId>()
+        .map_err(samtal_core::app::AppError::from)?)
+}
+
+#[uniffi::export]
+impl Samtal {
+    /// Opens the encrypted store (applying retention); the model loads on first recording.
+    #[uniffi::constructor]
+    pub fn open(config: Config, vault: Arc<dyn KeyVault>) -> Result<Arc<Self>, SamtalError> {
+        Ok(Arc::new(Samtal(App::open(
+            config.into(),
+            Arc::new(VaultBridge(vault)),
+        )?)))
+    }
+
+    pub fn template_ids(&self) -> Vec<String> {
+        self.0.template_ids()
+    }
+
+    pub fn sessions(&self) -> Result<Vec<SessionSummary>, SamtalError> {
+        Ok(self.0.sessions()?.into_iter().map(Into::into).collect())
+    }
+
+    pub fn session(&self, session_id: String) -> Result<SessionSummary, SamtalError> {
+        Ok(self.0.session(&id(&session_id)?)?.into())
+    }
+
+    /// Starts a session with the citizen's decision; returns its id.
+    pub fn begin_session(
+        &self,
+        consent: Consent,
+        informed: Informed,
+        language: String,
+        worker: String,
+    ) -> Result<String, SamtalError> {
+        Ok(self
+            .0
+            .begin_session(consent.into(), informed.into(), &language, &worker)?
+            .to_string())
+    }
+
+    pub async fn start_recording(
+        self: Arc<Self>,
+        session_id: String,
+        language: SpokenLanguage,
+    ) -> Result<Arc<Recording>, SamtalError> {
+        blocking(move || {
+            let rec = self.0.start_recording(&id(&session_id)?, language.into())?;
+            Ok(Arc::new(Recording(rec)))
+        })
+        .await
+    }
+
+    /// Picks up a recording interrupted by a crash; it is left paused.
+    pub async fn recover_recording(
+        self: Arc<Self>,
+        session_id: String,
+        language: SpokenLanguage,
+    ) -> Result<Arc<Recording>, SamtalError> {
+        blocking(move || {
+            let rec = self
+                .0
+                .recover_recording(&id(&session_id)?, language.into())?;
+            Ok(Arc::new(Recording(rec)))
+        })
+        .await
+    }
+
+    pub fn transcript(&self, session_id: String) -> Result<Vec<TranscriptSegment>, SamtalError> {
+        let transcript = self.0.transcript(&id(&session_id)?)?;
+        Ok(transcript.segments.into_iter().map(Into::into).collect())
+    }
+
+    /// Drafts the transcript into a note with `template` (replacing an earlier draft).
+    pub async fn draft(
+        self: Arc<Self>,
+        session_id: String,
+        template: String,
+        contact_kind: Option<String>,
+    ) -> Result<NoteDraft, SamtalError> {
+        blocking(move || {
+            let context = DraftContext {
+                contact_kind,
+                ..DraftContext::default()
+            };
+            Ok(self.0.draft(&id(&session_id)?, &template, &context)?.into())
+        })
+        .await
+    }
+
+    pub fn document(&self, session_id: String) -> Result<NoteDraft, SamtalError> {
+        Ok(self.0.document(&id(&session_id)?)?.into())
+    }
+
+    pub fn review(&self, session_id: String, edit: ReviewEdit) -> Result<NoteDraft, SamtalError> {
+        Ok(self.0.review(&id(&session_id)?, edit.into())?.into())
+    }
+
+    /// What the citizen sees: plain language in reading order.
+    pub fn citizen_view(&self, session_id: String) -> Result<String, SamtalError> {
+        Ok(self.0.citizen_view(&id(&session_id)?)?)
+    }
+
+    pub fn note_text(&self, session_id: String) -> Result<String, SamtalError> {
+        Ok(self.0.note_text(&id(&session_id)?)?)
+    }
+
+    /// A person approves; the sealed note is queued. Returns the note id.
+    pub fn approve(
+        &self,
+        session_id: String,
+        approved_by: String,
+        citizen: CitizenRole,
+    ) -> Result<String, SamtalError> {
+        Ok(self
+            .0
+            .approve(&id(&session_id)?, &approved_by, citizen.into())?)
+    }
+
+    pub fn withdraw(&self, session_id: String) -> Result<(), SamtalError> {
+        Ok(self.0.withdraw(&id(&session_id)?)?)
+    }
+
+    pub fn discard(&self, session_id: String) -> Result<(), SamtalError> {
+        Ok(self.0.discard(&id(&session_id)?)?)
+    }
+
+    /// Enrolls this phone with the one-time code from the municipality's IT department.
+    pub async fn enroll(
+        self: Arc<Self>,
+        endpoint_url: String,
+        code: String,
+    ) -> Result<Enrollment, SamtalError> {
+        blocking(move || Ok(self.0.enroll(&endpoint_url, &code)?.into())).await
+    }
+
+    /// Starts a BankID sign-in; progress and the result go to `listener`.
+    pub fn sign_in(
+        &self,
+        same_device: bool,
+        language: String,
+        listener: Arc<dyn SignInListener>,
+    ) -> Result<Arc<SignInHandle>, SamtalError> {
+        let observer = Box::new(listeners::SignIn(listener));
+        Ok(SignInHandle::new(self.0.login(
+            same_device,
+            &language,
+            observer,
+        )?))
+    }
+
+    /// Until when the stored sign-in is valid (ms since epoch); `None`: sign in.
+    pub fn signed_in_until(&self) -> Result<Option<i64>, SamtalError> {
+        Ok(self.0.current_login()?.map(|s| s.expires_at_ms))
+    }
+
+    pub fn sign_out(&self) -> Result<(), SamtalError> {
+        Ok(self.0.logout()?)
+    }
+
+    /// Delivers every due note; delivered notes are purged, keeping their receipts.
+    pub async fn sync_now(self: Arc<Self>) -> Result<SyncResult, SamtalError> {
+        blocking(move || Ok(self.0.sync_now()?.into())).await
+    }
+
+    pub fn outbox(&self) -> Result<Vec<OutboxItem>, SamtalError> {
+        Ok(self.0.outbox()?.into_iter().map(Into::into).collect())
+    }
+
+    pub fn receipts(&self) -> Result<Vec<DeliveryReceipt>, SamtalError> {
+        Ok(self.0.receipts()?.into_iter().map(Into::into).collect())
+    }
+
+    /// Live transcript segments. Keep the handle: dropping it cancels the listener.
+    pub fn observe_transcript(&self, listener: Arc<dyn TranscriptListener>) -> Arc<ListenerHandle> {
+        let listener = Arc::new(listeners::Transcript(listener));
+        ListenerHandle::new(self.0.events().transcript.subscribe(listener))
+    }
+
+    /// Session phase changes. Keep the handle: dropping it cancels the listener.
+    pub fn observe_sessions(&self, listener: Arc<dyn SessionListener>) -> Arc<ListenerHandle> {
+        let listener = Arc::new(listeners::Sessions(listener));
+        ListenerHandle::new(self.0.events().states.subscribe(listener))
+    }
+
+    /// Delivery status after each sync. Keep the handle: dropping it cancels the listener.
+    pub fn observe_outbox(&self, listener: Arc<dyn OutboxListener>) -> Arc<ListenerHandle> {
+        let listener = Arc::new(listeners::Outbox(listener));
+        ListenerHandle::new(self.0.events().outbox.subscribe(listener))
+    }
+
+    /// Removes every local trace (store, spool, sign-in, keys). Drop this object after.
+    pub fn wipe(&self) -> Result<(), SamtalError> {
+        Ok(self.0.wipe()?)
+    }
+}
