@@ -157,11 +157,17 @@ fn worker_signs_in_citizen_signs_and_the_receipt_shows_the_signature() {
     assert_eq!(receipt["citizen_signature"], digest.as_str());
     assert_eq!(receipt["author"], STAFF);
 
-    let out = run(data.path(), &["sign", &note_id]);
-    assert!(!out.status.success());
+    let again = run(data.path(), &["sign", &note_id]);
+    assert!(!again.status.success());
     assert!(
-        text(&out).contains("this note cannot be signed"),
+        text(&again).contains("this note cannot be signed"),
         "{}",
-        text(&out)
+        text(&again)
     );
+
+    // Nobody's personal number is printed.
+    let printed = [login.join("\n"), sign.join("\n"), text(&out), text(&again)].join("\n");
+    for person in [STAFF, CITIZEN] {
+        assert!(!printed.contains(person));
+    }
 }
