@@ -1,4 +1,5 @@
-//! `samtal login` and `samtal logout`: worker sign-in with BankID through the endpoint.
+//! `samtal login` and `samtal logout`: worker sign-in with BankID through the endpoint;
+//! `samtal sign`: the citizen signs an approved note with their own BankID.
 //! Progress is printed once a second: status, BankID's message and the QR payload to
 //! render (or scan from another phone's BankID app via a QR renderer).
 use std::sync::mpsc;
@@ -8,8 +9,11 @@ use anyhow::Context;
 use clap::Args;
 use samtal_core::keyvault::KeyVault;
 use samtal_core::login::{
-    self, LoginClient, LoginError, LoginHandle, LoginObserver, LoginProgress, WorkerSession,
+    self, CitizenSignature, LoginClient, LoginError, LoginHandle, LoginObserver, LoginProgress,
+    SigningHandle, SigningObserver, WorkerSession,
 };
+use samtal_core::store::{SessionId, Store};
+use samtal_core::sync::outbox;
 
 use crate::sessions::{data_dir, open_store, vault};
 
@@ -26,20 +30,64 @@ pub struct LoginArgs {
 #[derive(Args)]
 pub struct LogoutArgs {}
 
-enum Event {
-    Progress(LoginProgress),
-    Finished(Result<WorkerSession, LoginError>),
+#[derive(Args)]
+pub struct SignArgs {
+    /// The session (or its note id) whose approved, not yet delivered note the citizen signs.
+    session_or_note: String,
+    /// The citizen signs on this phone: print the autostart link instead of QR data.
+    #[arg(long)]
+    same_device: bool,
+    /// Language of BankID's messages: sv or en.
+    #[arg(long, default_value = "sv")]
+    language: String,
 }
 
-struct Printer(mpsc::Sender<Event>);
+enum Event<T> {
+    Progress(LoginProgress),
+    Finished(Result<T, LoginError>),
+}
 
-impl LoginObserver for Printer {
+struct Printer<T>(mpsc::Sender<Event<T>>);
+
+impl LoginObserver for Printer<WorkerSession> {
     fn on_progress(&self, progress: &LoginProgress) {
         let _ = self.0.send(Event::Progress(progress.clone()));
     }
     fn on_finished(&self, result: Result<WorkerSession, LoginError>) {
         let _ = self.0.send(Event::Finished(result));
     }
+}
+
+impl SigningObserver for Printer<CitizenSignature> {
+    fn on_progress(&self, progress: &LoginProgress) {
+        let _ = self.0.send(Event::Progress(progress.clone()));
+    }
+    fn on_finished(&self, result: Result<CitizenSignature, LoginError>) {
+        let _ = self.0.send(Event::Finished(result));
+    }
+}
+
+/// Prints progress lines until the order ends; returns its result.
+fn print_until_finished<T>(rx: mpsc::Receiver<Event<T>>) -> anyhow::Result<Result<T, LoginError>> {
+    for event in rx {
+        match event {
+            Event::Progress(p) => {
+                let qr = p
+                    .qr_data
+                    .as_deref()
+                    .map(|q| format!("\tqr={q}"))
+                    .unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}{qr}",
+                    p.status,
+                    p.rfa.as_deref().unwrap_or("-"),
+                    p.message.as_deref().unwrap_or("")
+                );
+            }
+            Event::Finished(result) => return Ok(result),
+        }
+    }
+    anyhow::bail!("the BankID thread ended without a result")
 }
 
 pub fn login(args: &LoginArgs) -> anyhow::Result<()> {
@@ -59,36 +107,64 @@ pub fn login(args: &LoginArgs) -> anyhow::Result<()> {
     if args.same_device {
         println!("open: {}", handle.start().auto_start_url);
     }
-    for event in rx {
-        match event {
-            Event::Progress(p) => {
-                let qr = p
-                    .qr_data
-                    .as_deref()
-                    .map(|q| format!("\tqr={q}"))
-                    .unwrap_or_default();
-                println!(
-                    "{}\t{}\t{}{qr}",
-                    p.status,
-                    p.rfa.as_deref().unwrap_or("-"),
-                    p.message.as_deref().unwrap_or("")
-                );
-            }
-            Event::Finished(Ok(session)) => {
-                handle.join();
-                println!(
-                    "signed in; session valid until {} (ms since epoch)",
-                    session.expires_at_ms
-                );
-                return Ok(());
-            }
-            Event::Finished(Err(e)) => {
-                handle.join();
-                return Err(e).context("BankID sign-in did not complete");
-            }
+    let result = print_until_finished(rx)?;
+    handle.join();
+    let session = result.context("BankID sign-in did not complete")?;
+    println!(
+        "signed in; session valid until {} (ms since epoch)",
+        session.expires_at_ms
+    );
+    Ok(())
+}
+
+/// The session named by `arg`: a session id, or the note id of a queued note.
+fn resolve_session(store: &Store, arg: &str) -> anyhow::Result<SessionId> {
+    if let Ok(id) = arg.parse::<SessionId>() {
+        if store.session_state(&id).is_ok() {
+            return Ok(id);
         }
     }
-    anyhow::bail!("the sign-in thread ended without a result")
+    let entry = outbox::list(store)?
+        .into_iter()
+        .find(|e| e.note_id == arg)
+        .with_context(|| {
+            format!("no session or queued note {arg} (see `samtal sessions` and `samtal outbox`)")
+        })?;
+    Ok(entry.session_id.parse()?)
+}
+
+pub fn sign(args: &SignArgs) -> anyhow::Result<()> {
+    let store = open_store()?;
+    let dir = data_dir()?;
+    let vault = vault(&dir)?;
+    let session = resolve_session(&store, &args.session_or_note)?;
+    let client = LoginClient::from_store(&store, &vault)?;
+    let (tx, rx) = mpsc::channel();
+    let handle = SigningHandle::spawn(
+        client,
+        &store,
+        &vault,
+        &session,
+        args.same_device,
+        &args.language,
+        Box::new(Printer(tx)),
+    )?;
+    println!(
+        "note {} (content hash {})",
+        handle.start().note_id,
+        handle.start().content_hash
+    );
+    if args.same_device {
+        println!("open: {}", handle.start().auto_start_url);
+    }
+    let result = print_until_finished(rx)?;
+    handle.join();
+    let signature = result.context("the citizen's BankID signature did not complete")?;
+    println!(
+        "signed by the citizen; signature sha256 {} (shown in the receipt after `samtal sync`)",
+        signature.signature_sha256
+    );
+    Ok(())
 }
 
 pub fn logout(_args: &LogoutArgs) -> anyhow::Result<()> {

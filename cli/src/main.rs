@@ -59,6 +59,8 @@ enum Command {
     Login(login::LoginArgs),
     /// Sign out: revoke the session at the endpoint and forget it here.
     Logout(login::LogoutArgs),
+    /// The citizen signs an approved note with their own BankID; prints progress and QR data.
+    Sign(login::SignArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -86,5 +88,6 @@ fn main() -> anyhow::Result<()> {
         Command::Outbox(args) => sync::outbox(&args),
         Command::Login(args) => login::login(&args),
         Command::Logout(args) => login::logout(&args),
+        Command::Sign(args) => login::sign(&args),
     }
 }

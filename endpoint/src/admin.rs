@@ -114,6 +114,45 @@ pub async fn staff_set(
         .await
 }
 
+/// Whose worker sessions an administrator revokes.
+pub enum SessionTarget {
+    /// One session, by the id `session list` prints.
+    Id(String),
+    /// Every open session signed in on this device (e.g. a lost phone).
+    Device(String),
+    /// Every open session of this worker (personal number, as given to `staff allow`).
+    Worker(String),
+}
+
+pub async fn session_list(
+    config: &Config,
+    all: bool,
+) -> anyhow::Result<Vec<crate::auth::sessions::SessionInfo>> {
+    let db = Db::connect(&config.database_url()).await?;
+    crate::auth::sessions::list(&db, !all).await
+}
+
+/// Revokes sessions; they are refused from the next request on. Returns how many.
+pub async fn session_revoke(config: &Config, target: &SessionTarget) -> anyhow::Result<u64> {
+    use crate::auth::sessions;
+    let db = Db::connect(&config.database_url()).await?;
+    let revoked = match target {
+        SessionTarget::Id(id) => {
+            anyhow::ensure!(
+                sessions::revoke_id(&db, id).await?,
+                "no open session with id {id} (see `session list --all`)"
+            );
+            1
+        }
+        SessionTarget::Device(device) => sessions::revoke_device(&db, device).await?,
+        SessionTarget::Worker(pn) => {
+            sessions::revoke_person(&db, &normalize_personal_number(pn)?).await?
+        }
+    };
+    tracing::info!(revoked, "worker sessions revoked by an administrator");
+    Ok(revoked)
+}
+
 fn write_key(path: &Path, pem: &str) -> anyhow::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;

@@ -47,6 +47,11 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Worker sessions from BankID sign-in.
+    Session {
+        #[command(subcommand)]
+        command: SessionCommand,
+    },
     /// Upload synthetic notes to the running endpoint with many concurrent mTLS clients.
     Bench {
         /// Base URL; defaults to https://127.0.0.1:<port of `listen`>.
@@ -118,6 +123,29 @@ enum StaffCommand {
     Deny {
         #[arg(long)]
         personal_number: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SessionCommand {
+    /// Open sessions: id, device, state, created and expiry time (no tokens, no personal numbers).
+    List {
+        /// Include revoked and expired sessions.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Revoke sessions: the phone must sign in again before it can deliver notes.
+    #[command(group(clap::ArgGroup::new("target").required(true).multiple(false)))]
+    Revoke {
+        /// One session, by the id `session list` prints.
+        #[arg(long, group = "target")]
+        session: Option<String>,
+        /// Every open session on this device (id from `device list`).
+        #[arg(long, group = "target")]
+        device: Option<String>,
+        /// Every open session of this worker (personal number YYYYMMDDNNNN).
+        #[arg(long, group = "target")]
+        personal_number: Option<String>,
     },
 }
 
@@ -206,6 +234,37 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("{}", if allowed { "allowed" } else { "denied" });
             Ok(())
         }
+        Command::Session { command } => match command {
+            SessionCommand::List { all } => {
+                let now = samtal_endpoint::db::now_ms();
+                for s in admin::session_list(&config, all).await? {
+                    println!(
+                        "{}\t{}\t{}\tcreated={}\texpires={}",
+                        s.session_id,
+                        s.device_id,
+                        s.state(now),
+                        rfc3339(s.created_ms),
+                        rfc3339(s.expires_ms)
+                    );
+                }
+                Ok(())
+            }
+            SessionCommand::Revoke {
+                session,
+                device,
+                personal_number,
+            } => {
+                let target = match (session, device, personal_number) {
+                    (Some(id), _, _) => admin::SessionTarget::Id(id),
+                    (_, Some(device), _) => admin::SessionTarget::Device(device),
+                    (_, _, Some(pn)) => admin::SessionTarget::Worker(pn),
+                    _ => anyhow::bail!("give --session, --device or --personal-number"),
+                };
+                let n = admin::session_revoke(&config, &target).await?;
+                println!("revoked {n} session(s)");
+                Ok(())
+            }
+        },
         Command::Bench {
             url,
             clients,
@@ -217,4 +276,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| ms.to_string())
 }

@@ -149,12 +149,10 @@ pub async fn serve(
                     match identify(leaf.as_deref(), db).await {
                         Ok(Ok(peer)) => {
                             metrics.connection(true);
-                            let peer_for_requests = peer.clone();
+                            let (db, refused) = (db.clone(), *refused);
                             ok.clone().layer(axum::middleware::from_fn(
-                                move |mut req: axum::extract::Request,
-                                      next: axum::middleware::Next| {
-                                    req.extensions_mut().insert(peer_for_requests.clone());
-                                    next.run(req)
+                                move |req: axum::extract::Request, next: axum::middleware::Next| {
+                                    per_request(req, next, peer.clone(), db.clone(), refused)
                                 },
                             ))
                         }
@@ -186,6 +184,35 @@ pub async fn serve(
                 tracing::debug!(%error, "connection ended with an error");
             }
         });
+    }
+}
+
+/// Checks the certificate again for every request, so a kept-alive connection does not
+/// outlive the revocation of its certificate, then hands the request its [`Peer`].
+async fn per_request(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+    peer: Peer,
+    db: Db,
+    refused: fn(Refusal) -> Router,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let refusal = match db.cert(&peer.serial).await {
+        Ok(Some(record)) if !record.revoked => {
+            req.extensions_mut().insert(peer);
+            return next.run(req).await;
+        }
+        Ok(Some(_)) => Refusal::Revoked,
+        Ok(None) => Refusal::Unknown,
+        Err(error) => {
+            tracing::error!(error = %format!("{error:#}"), "identity lookup failed");
+            return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    tracing::info!(?refusal, "client certificate refused on an open connection");
+    match refused(refusal).oneshot(req).await {
+        Ok(response) => response,
+        Err(never) => match never {},
     }
 }
 

@@ -338,3 +338,92 @@ async fn citizen_signature_is_stored_and_shown_in_the_receipt() {
     assert_eq!(receipt.citizen_signature.as_deref(), Some(digest.as_str()));
     assert_eq!(receipt.author.as_deref(), Some(STAFF));
 }
+
+/// Runs `samtal-endpoint --config … ARGS` and returns (success, stdout, stderr).
+fn admin(env: &Env, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_samtal-endpoint"))
+        .arg("--config")
+        .arg(&env.setup.config_path)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_lists_and_revokes_sessions_and_revoked_sessions_cannot_deliver() {
+    let env = start().await;
+    let (phone, _) = env.setup.enroll_device().await;
+    let token_of = |done: &Value| done["session"]["token"].as_str().unwrap().to_string();
+
+    let (_, done) = sign_in(&env, &phone, STAFF).await;
+    let token = token_of(&done);
+    assert_eq!(
+        put_note(&env, &phone, &new_note(), Some(&token)).await.0,
+        201
+    );
+
+    let (ok, listed, _) = admin(&env, &["session", "list"]);
+    assert!(ok);
+    let line = listed.lines().next().unwrap();
+    let fields: Vec<&str> = line.split('\t').collect();
+    let id = fields[0].to_string();
+    assert_eq!(id.len(), 16);
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(fields[1], phone.device_id);
+    assert_eq!(fields[2], "active");
+
+    let (ok, out, _) = admin(&env, &["session", "revoke", "--session", &id]);
+    assert!(ok, "{out}");
+    assert_eq!(out.trim(), "revoked 1 session(s)");
+    let (status, body) = put_note(&env, &phone, &new_note(), Some(&token)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_revoked")
+    );
+    let (ok, _, err) = admin(&env, &["session", "revoke", "--session", &id]);
+    assert!(!ok && err.contains("no open session with id"), "{err}");
+    assert_eq!(admin(&env, &["session", "list"]).1, "");
+
+    // A lost phone: every session on the device.
+    let (_, done) = sign_in(&env, &phone, STAFF).await;
+    let by_device = token_of(&done);
+    let (ok, out, _) = admin(&env, &["session", "revoke", "--device", &phone.device_id]);
+    assert!(ok && out.trim() == "revoked 1 session(s)", "{out}");
+    let (status, body) = put_note(&env, &phone, &new_note(), Some(&by_device)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_revoked")
+    );
+
+    // A worker who left: every session of the person.
+    let (_, done) = sign_in(&env, &phone, STAFF).await;
+    let by_worker = token_of(&done);
+    let (ok, out, err) = admin(&env, &["session", "revoke", "--personal-number", STAFF]);
+    assert!(ok && out.trim() == "revoked 1 session(s)", "{out}");
+    let (status, body) = put_note(&env, &phone, &new_note(), Some(&by_worker)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_revoked")
+    );
+
+    let (ok, all, _) = admin(&env, &["session", "list", "--all"]);
+    assert!(ok);
+    assert_eq!(all.lines().count(), 3);
+    assert!(all.lines().all(|l| l.split('\t').nth(2) == Some("revoked")));
+    let (ok, _, _) = admin(&env, &["session", "revoke"]);
+    assert!(!ok, "a target is required");
+    for text in [listed, all, out, err, env.setup.log()] {
+        for secret in [STAFF, &token, &by_device, &by_worker] {
+            assert!(
+                !text.contains(secret),
+                "no tokens or personal numbers in output"
+            );
+        }
+    }
+}

@@ -51,6 +51,13 @@ struct CollectBody {
     #[serde(flatten)]
     progress: LoginProgress,
     session: Option<SessionBody>,
+    signature: Option<SignatureBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignatureBody {
+    signature_sha256: String,
 }
 
 #[derive(Deserialize)]
@@ -66,11 +73,12 @@ struct ErrorBody {
     message: String,
 }
 
-/// What one collect said.
-pub enum Collected {
+/// What one collect said; on completion a worker session (sign-in) or the digest of the
+/// citizen's signature (signing).
+pub enum Collected<T = WorkerSession> {
     Pending(LoginProgress),
     Failed(LoginProgress),
-    Complete(LoginProgress, WorkerSession),
+    Complete(LoginProgress, T),
 }
 
 /// The endpoint's sign-in API over the phone's enrolled mutual-TLS identity.
@@ -140,31 +148,65 @@ impl LoginClient {
         .map_err(|_| LoginError::Protocol("start response is not the expected JSON".into()))
     }
 
+    fn collect_at(
+        &self,
+        path: &str,
+        order_ref: &str,
+        language: &str,
+    ) -> Result<CollectBody, LoginError> {
+        self.post(
+            path,
+            json!({ "orderRef": order_ref, "language": language }),
+            None,
+        )?
+        .json()
+        .map_err(|_| LoginError::Protocol("collect response is not the expected JSON".into()))
+    }
+
     /// Asks for the order's progress; `language` is `sv` or `en`.
     pub fn collect(&self, order_ref: &str, language: &str) -> Result<Collected, LoginError> {
-        let body: CollectBody = self
-            .post(
-                "/v1/auth/bankid/collect",
-                json!({ "orderRef": order_ref, "language": language }),
-                None,
-            )?
-            .json()
-            .map_err(|_| {
-                LoginError::Protocol("collect response is not the expected JSON".into())
-            })?;
-        Ok(match (body.progress.status.as_str(), body.session) {
-            ("complete", Some(s)) => Collected::Complete(
-                body.progress,
-                WorkerSession {
-                    token: s.token,
-                    expires_at_ms: s.expires_at_ms,
-                },
-            ),
-            ("complete", None) => {
-                return Err(LoginError::Protocol("completed without a session".into()))
-            }
-            ("failed", _) => Collected::Failed(body.progress),
-            _ => Collected::Pending(body.progress),
+        let body = self.collect_at("/v1/auth/bankid/collect", order_ref, language)?;
+        classify(body.progress, |_| {
+            body.session.map(|s| WorkerSession {
+                token: s.token,
+                expires_at_ms: s.expires_at_ms,
+            })
+        })
+    }
+
+    /// Starts the citizen's BankID signature of a note version; needs the worker's session.
+    /// `summary` is shown in the citizen's BankID app together with the content hash.
+    pub fn start_signature(
+        &self,
+        note_id: &str,
+        content_hash: &str,
+        summary: &str,
+        same_device: bool,
+        session_token: &str,
+    ) -> Result<LoginStart, LoginError> {
+        self.post(
+            &format!("/v1/notes/{note_id}/signature/start"),
+            json!({ "contentHash": content_hash, "summary": summary, "sameDevice": same_device }),
+            Some(session_token),
+        )?
+        .json()
+        .map_err(|_| LoginError::Protocol("start response is not the expected JSON".into()))
+    }
+
+    /// Asks for the progress of a citizen's signature of `note_id`.
+    pub fn collect_signature(
+        &self,
+        note_id: &str,
+        order_ref: &str,
+        language: &str,
+    ) -> Result<Collected<String>, LoginError> {
+        let body = self.collect_at(
+            &format!("/v1/notes/{note_id}/signature/collect"),
+            order_ref,
+            language,
+        )?;
+        classify(body.progress, |_| {
+            body.signature.map(|s| s.signature_sha256)
         })
     }
 
@@ -183,6 +225,25 @@ impl LoginClient {
         self.post("/v1/auth/logout", json!({}), Some(token))?;
         Ok(())
     }
+}
+
+/// Sorts a collect answer; a completion must carry what `result` extracts.
+fn classify<T>(
+    progress: LoginProgress,
+    result: impl FnOnce(&LoginProgress) -> Option<T>,
+) -> Result<Collected<T>, LoginError> {
+    Ok(match progress.status.as_str() {
+        "complete" => match result(&progress) {
+            Some(value) => Collected::Complete(progress, value),
+            None => {
+                return Err(LoginError::Protocol(
+                    "the order completed without its result".into(),
+                ))
+            }
+        },
+        "failed" => Collected::Failed(progress),
+        _ => Collected::Pending(progress),
+    })
 }
 
 /// Receives sign-in progress (called on the sign-in thread).
@@ -237,12 +298,10 @@ impl LoginHandle {
         let flag = cancelled.clone();
         let thread = std::thread::spawn(move || {
             let result = follow(
-                &client,
-                &order_ref,
-                &language,
+                || client.collect(&order_ref, &language),
                 &flag,
                 interval,
-                observer.as_ref(),
+                &|p| observer.on_progress(p),
             )
             .and_then(|session| {
                 token::save(&data_dir, vault.as_ref(), &session)?;
@@ -287,30 +346,30 @@ impl Drop for LoginHandle {
     }
 }
 
-fn follow(
-    client: &LoginClient,
-    order_ref: &str,
-    language: &str,
+/// Collects every `interval` until the order ends or `cancelled` is set, reporting each
+/// answer to `on_progress`.
+pub(crate) fn follow<T>(
+    collect: impl Fn() -> Result<Collected<T>, LoginError>,
     cancelled: &AtomicBool,
     interval: Duration,
-    observer: &dyn LoginObserver,
-) -> Result<WorkerSession, LoginError> {
+    on_progress: &dyn Fn(&LoginProgress),
+) -> Result<T, LoginError> {
     loop {
         if cancelled.load(Ordering::SeqCst) {
             return Err(LoginError::Cancelled);
         }
-        match client.collect(order_ref, language)? {
-            Collected::Pending(p) => observer.on_progress(&p),
+        match collect()? {
+            Collected::Pending(p) => on_progress(&p),
             Collected::Failed(p) => {
-                observer.on_progress(&p);
+                on_progress(&p);
                 return Err(LoginError::Failed(
                     p.message
                         .unwrap_or_else(|| "the BankID order failed".into()),
                 ));
             }
-            Collected::Complete(p, session) => {
-                observer.on_progress(&p);
-                return Ok(session);
+            Collected::Complete(p, value) => {
+                on_progress(&p);
+                return Ok(value);
             }
         }
         let mut waited = Duration::ZERO;

@@ -2,13 +2,16 @@
 //! BankID: it asks the endpoint (over its enrolled mutual-TLS identity) to start an order,
 //! shows the user message and the animated QR code the endpoint returns every second, and
 //! stores the session token sealed under a [`KeyVault`](crate::keyvault::KeyVault) key.
+//! [`signing`] lets the citizen sign an approved note with their own BankID the same way.
 
 pub mod flow;
+pub mod signing;
 pub mod token;
 
 pub use flow::{
     current_session, Collected, LoginClient, LoginHandle, LoginObserver, LoginProgress, LoginStart,
 };
+pub use signing::{CitizenSignature, SigningHandle, SigningObserver, SigningStart};
 pub use token::WorkerSession;
 
 /// Errors of sign-in. Messages never carry personal numbers, names or tokens.
@@ -28,7 +31,13 @@ pub enum LoginError {
     Network(String),
     #[error("the endpoint sent an invalid response: {0}")]
     Protocol(String),
-    #[error("sign-in was cancelled")]
+    #[error("sign in with BankID first (`samtal login`): the signature is started under the worker's session")]
+    SignInRequired,
+    #[error(
+        "this note cannot be signed: {0} (only an approved note not yet delivered can be signed)"
+    )]
+    NotSignable(String),
+    #[error("the BankID order was cancelled")]
     Cancelled,
     #[error("session storage: {0}")]
     Io(String),

@@ -43,7 +43,10 @@ pub struct SyncClient {
     verifier: ReceiptVerifier,
     backoff: Backoff,
     /// The worker's BankID session, sent as a bearer token (see [`crate::login`]).
-    session_token: Option<zeroize::Zeroizing<String>>,
+    session_token: std::sync::Mutex<Option<zeroize::Zeroizing<String>>>,
+    /// When set, the stored session is read again before every run, so a background sync
+    /// picks up a new sign-in and stops using an expired session.
+    session_vault: Option<Arc<dyn KeyVault>>,
 }
 
 impl SyncClient {
@@ -58,17 +61,22 @@ impl SyncClient {
             .build()?;
         let verifier = ReceiptVerifier::from_hex(&identity.receipt_public_key)
             .map_err(|e| SyncError::Crypto(e.to_string()))?;
-        let session_token = crate::login::current_session(store.data_dir(), vault, store.now_ms())
-            .map_err(|e| SyncError::Crypto(e.to_string()))?
-            .map(|s| zeroize::Zeroizing::new(s.token));
+        let session_token = stored_session(&store, vault)?;
         Ok(Self {
             store,
             identity,
             http,
             verifier,
             backoff: Backoff::default(),
-            session_token,
+            session_token: std::sync::Mutex::new(session_token),
+            session_vault: None,
         })
+    }
+
+    /// Read the worker's stored session from `vault` before every run (see `session_vault`).
+    pub fn with_session_from(mut self, vault: Arc<dyn KeyVault>) -> Self {
+        self.session_vault = Some(vault);
+        self
     }
 
     pub fn with_backoff(mut self, backoff: Backoff) -> Self {
@@ -83,6 +91,10 @@ impl SyncClient {
     /// Upload every due note once. Transient failures are rescheduled with backoff; a
     /// refused device certificate stops the run with an error (nothing is lost).
     pub fn sync_now(&self) -> Result<SyncReport, SyncError> {
+        if let Some(vault) = &self.session_vault {
+            *self.session_token.lock().unwrap_or_else(|p| p.into_inner()) =
+                stored_session(&self.store, vault.as_ref())?;
+        }
         let mut report = SyncReport::default();
         for note in outbox::due(&self.store, self.store.now_ms())? {
             match self.upload(&note)? {
@@ -102,7 +114,12 @@ impl SyncClient {
             .put(url)
             .header("content-type", "application/json")
             .body(note.body.clone());
-        let sent = match &self.session_token {
+        let token = self
+            .session_token
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let sent = match token {
             Some(token) => sent.bearer_auth(token.as_str()),
             None => sent,
         }
@@ -137,7 +154,7 @@ impl SyncClient {
                         &self.store,
                         &note.note_id,
                         self.store.now_ms(),
-                        "device certificate refused",
+                        &format!("device certificate refused ({code}); enroll the phone again"),
                     )?;
                     return Err(SyncError::DeviceRefused(code.to_owned()));
                 }
@@ -145,11 +162,15 @@ impl SyncClient {
             }
             // No valid worker session: the note waits for `samtal login`, it is not rejected.
             401 => {
+                let code = response
+                    .json::<ErrorBody>()
+                    .map(|b| b.error)
+                    .unwrap_or_else(|_| "unauthorized".into());
                 outbox::mark_retry(
                     &self.store,
                     &note.note_id,
                     self.store.now_ms(),
-                    "sign in with BankID",
+                    &format!("waiting for BankID sign-in ({code})"),
                 )?;
                 Err(SyncError::LoginRequired)
             }
@@ -242,6 +263,18 @@ impl SyncClient {
             handle: Some(handle),
         }
     }
+}
+
+/// The stored worker session's token if it is still valid (an expired one is not sent).
+fn stored_session(
+    store: &Store,
+    vault: &dyn KeyVault,
+) -> Result<Option<zeroize::Zeroizing<String>>, SyncError> {
+    Ok(
+        crate::login::current_session(store.data_dir(), vault, store.now_ms())
+            .map_err(|e| SyncError::Crypto(e.to_string()))?
+            .map(|s| zeroize::Zeroizing::new(s.token)),
+    )
 }
 
 enum Outcome {

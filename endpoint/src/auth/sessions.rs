@@ -133,6 +133,92 @@ pub async fn revoke_person(db: &Db, personal_number: &str) -> anyhow::Result<u64
     Ok(done.rows_affected())
 }
 
+/// How administrators name a session: the first 16 hex digits of the SHA-256 of its token.
+/// It identifies the session without revealing the token (only the hash is stored).
+pub const SESSION_ID_LEN: usize = 16;
+
+/// A session as shown to administrators: no token, no personal number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub session_id: String,
+    pub device_id: String,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+    pub revoked_ms: Option<i64>,
+}
+
+impl SessionInfo {
+    /// `active`, `expired` or `revoked` at `now`.
+    pub fn state(&self, now: i64) -> &'static str {
+        if self.revoked_ms.is_some() {
+            "revoked"
+        } else if self.expires_ms <= now {
+            "expired"
+        } else {
+            "active"
+        }
+    }
+}
+
+/// Every session, newest first; `only_open` leaves out revoked and expired ones.
+pub async fn list(db: &Db, only_open: bool) -> anyhow::Result<Vec<SessionInfo>> {
+    let rows = sqlx::query(
+        "SELECT token_hash, device_id, created_ms, expires_ms, revoked_ms FROM staff_sessions \
+         ORDER BY created_ms DESC",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let now = now_ms();
+    let all = rows
+        .iter()
+        .map(|r| {
+            let hash: String = r.try_get("token_hash")?;
+            Ok(SessionInfo {
+                session_id: hash[..SESSION_ID_LEN].to_string(),
+                device_id: r.try_get("device_id")?,
+                created_ms: r.try_get("created_ms")?,
+                expires_ms: r.try_get("expires_ms")?,
+                revoked_ms: r.try_get("revoked_ms")?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(all
+        .into_iter()
+        .filter(|s| !only_open || s.state(now) == "active")
+        .collect())
+}
+
+/// Revokes the open session with this id (see [`SESSION_ID_LEN`]); true if there was one.
+pub async fn revoke_id(db: &Db, session_id: &str) -> anyhow::Result<bool> {
+    let id = session_id.trim().to_ascii_lowercase();
+    anyhow::ensure!(
+        id.len() == SESSION_ID_LEN && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "a session id is {SESSION_ID_LEN} hex digits, as printed by `session list`"
+    );
+    let done = sqlx::query(
+        "UPDATE staff_sessions SET revoked_ms = $1 \
+         WHERE token_hash LIKE $2 AND revoked_ms IS NULL AND expires_ms > $1",
+    )
+    .bind(now_ms())
+    .bind(format!("{id}%"))
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Revokes every open session signed in on a device (e.g. a lost phone); returns how many.
+pub async fn revoke_device(db: &Db, device_id: &str) -> anyhow::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE staff_sessions SET revoked_ms = $1 \
+         WHERE device_id = $2 AND revoked_ms IS NULL AND expires_ms > $1",
+    )
+    .bind(now_ms())
+    .bind(device_id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Stores a citizen's completed BankID signature of a note version.
 pub async fn store_signature(
     db: &Db,
