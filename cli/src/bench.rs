@@ -46,7 +46,17 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             let transcript = transcriber.transcribe(&samples, &TranscribeOptions::new(lang))?;
             let wall = t.elapsed().as_secs_f64();
             println!("model          {} ({})", model.model, model.quant.name());
-            println!("threads        {}", model.config().threads);
+            let config = model.config();
+            println!("threads        {}", config.threads);
+            println!(
+                "encoder        {} context, flash attention {}",
+                if config.fit_context {
+                    "fitted"
+                } else {
+                    "full 30 s"
+                },
+                if config.flash_attention { "on" } else { "off" }
+            );
             println!("audio seconds  {audio_secs:.2}");
             println!("load seconds   {load_secs:.2}");
             println!("wall seconds   {wall:.2}");

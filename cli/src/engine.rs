@@ -15,6 +15,12 @@ pub struct ModelArgs {
     /// CPU threads for recognition (default: up to 4).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Always encode Whisper's full 30 s context, even for short windows (slower).
+    #[arg(long)]
+    pub full_context: bool,
+    /// With whisper.cpp's flash attention kernels (slower on this machine's CPU).
+    #[arg(long)]
+    pub flash_attention: bool,
 }
 
 fn parse_quant(s: &str) -> Result<Quantization, String> {
@@ -23,9 +29,14 @@ fn parse_quant(s: &str) -> Result<Quantization, String> {
 
 impl ModelArgs {
     pub fn config(&self) -> EngineConfig {
-        match self.threads {
-            Some(threads) => EngineConfig { threads },
+        let base = match self.threads {
+            Some(threads) => EngineConfig::with_threads(threads),
             None => EngineConfig::default(),
+        };
+        EngineConfig {
+            fit_context: !self.full_context,
+            flash_attention: self.flash_attention,
+            ..base
         }
     }
 

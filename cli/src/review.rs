@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use samtal_core::draft::DraftContext;
 use samtal_core::review::{render, CitizenParticipation, DraftDocument, FlagKind};
-use samtal_core::review_flow;
+use samtal_core::review_flow::{self, ReviewChange};
 use samtal_core::store::{SessionId, Store};
 
 use crate::draft::templates;
@@ -147,14 +147,12 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
                 anyhow::bail!("name the item ids to mark reviewed, or use --all");
             }
             let id = parse(&session)?;
-            let doc = review_flow::update(&store, &id, "items_reviewed", |d| {
-                let ids: Vec<u32> = if all {
-                    d.items.iter().map(|i| i.id).collect()
-                } else {
-                    items
-                };
-                ids.into_iter().try_for_each(|i| d.mark_reviewed(i))
-            })?;
+            let change = if all {
+                ReviewChange::MarkAllReviewed
+            } else {
+                ReviewChange::MarkReviewed(items)
+            };
+            let doc = review_flow::apply(&store, &id, change)?;
             println!(
                 "session {id}: {} of {} items reviewed, {} still to check",
                 doc.items.iter().filter(|i| i.reviewed).count(),
@@ -168,7 +166,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             text,
         } => {
             let id = parse(&session)?;
-            review_flow::update(&store, &id, "item_edited", |d| d.edit(item, &text))?;
+            review_flow::apply(&store, &id, ReviewChange::Edit { item, text })?;
             println!("session {id}: item {item} edited");
         }
         ReviewCmd::Add {
@@ -177,23 +175,18 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             text,
         } => {
             let id = parse(&session)?;
-            let mut added = 0;
-            review_flow::update(&store, &id, "item_added", |d| {
-                added = d.add(&section, &text)?;
-                Ok(())
-            })?;
+            let doc = review_flow::apply(&store, &id, ReviewChange::Add { section, text })?;
+            let added = doc.items.last().map_or(0, |i| i.id);
             println!("session {id}: item {added} added");
         }
         ReviewCmd::Delete { session, item } => {
             let id = parse(&session)?;
-            review_flow::update(&store, &id, "item_deleted", |d| d.delete(item))?;
+            review_flow::apply(&store, &id, ReviewChange::Delete { item })?;
             println!("session {id}: item {item} deleted");
         }
         ReviewCmd::Comment { session, text } => {
             let id = parse(&session)?;
-            review_flow::update(&store, &id, "citizen_commented", |d| {
-                d.set_citizen_comment(&text)
-            })?;
+            review_flow::apply(&store, &id, ReviewChange::CitizenComment(text))?;
             println!("session {id}: the citizen's comment is recorded");
         }
         ReviewCmd::Approve {

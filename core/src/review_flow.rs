@@ -58,7 +58,7 @@ pub fn load(store: &Store, session: &SessionId) -> Result<DraftDocument, FlowErr
 
 /// Applies one review change to the stored draft and saves it; opens the review first if
 /// the session was only drafted. `what` is the audit word for the change.
-pub fn update(
+fn update(
     store: &Store,
     session: &SessionId,
     what: &str,

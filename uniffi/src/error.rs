@@ -99,6 +99,8 @@ fn sync_kind(e: &SyncError, reason: String) -> SamtalError {
 fn login_kind(e: &LoginError, reason: String) -> SamtalError {
     match e {
         LoginError::NotEnrolled => SamtalError::NotEnrolled { reason },
+        LoginError::SignInRequired => SamtalError::SignInRequired { reason },
+        LoginError::NotSignable(_) => SamtalError::NotAllowed { reason },
         LoginError::Network(_) => SamtalError::Network { reason },
         LoginError::Cancelled => SamtalError::Cancelled { reason },
         LoginError::Vault(_) => SamtalError::Platform { reason },

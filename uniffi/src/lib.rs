@@ -12,8 +12,8 @@ mod types;
 
 pub use error::SamtalError;
 pub use listeners::{
-    ListenerHandle, OutboxListener, SessionListener, SignInHandle, SignInListener, SignInResult,
-    TranscriptListener,
+    CitizenSignHandle, CitizenSignListener, CitizenSignResult, ListenerHandle, OutboxListener,
+    SessionListener, SignInHandle, SignInListener, SignInResult, TranscriptListener,
 };
 pub use platform::{AudioInput, KeyVault};
 pub use recording::Recording;

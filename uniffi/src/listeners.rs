@@ -3,7 +3,10 @@
 use std::sync::{Arc, Mutex};
 
 use samtal_core::app::{Listener, SegmentEvent, StateEvent, Subscription};
-use samtal_core::login::{LoginError, LoginHandle, LoginObserver, LoginProgress, WorkerSession};
+use samtal_core::login::{
+    CitizenSignature, LoginError, LoginHandle, LoginObserver, LoginProgress, SigningHandle,
+    SigningObserver, WorkerSession,
+};
 use samtal_core::sync::OutboxEntry;
 
 use crate::types::{OutboxItem, Phase, SignInProgress, TranscriptSegment};
@@ -46,6 +49,28 @@ pub trait SignInListener: Send + Sync {
     fn on_finished(&self, result: SignInResult);
 }
 
+/// How the citizen's signature ended.
+#[derive(uniffi::Enum)]
+pub enum CitizenSignResult {
+    /// Stored with the note at the endpoint; the receipt will carry the same digest.
+    Signed {
+        note_id: String,
+        content_hash: String,
+        signature_sha256: String,
+    },
+    Cancelled,
+    Failed {
+        message: String,
+    },
+}
+
+/// The citizen's BankID signature: progress (once a second) and its end.
+#[uniffi::export(with_foreign)]
+pub trait CitizenSignListener: Send + Sync {
+    fn on_progress(&self, progress: SignInProgress);
+    fn on_finished(&self, result: CitizenSignResult);
+}
+
 pub(crate) struct Transcript(pub Arc<dyn TranscriptListener>);
 
 impl Listener<SegmentEvent> for Transcript {
@@ -85,6 +110,28 @@ impl LoginObserver for SignIn {
             },
             Err(LoginError::Cancelled) => SignInResult::Cancelled,
             Err(e) => SignInResult::Failed {
+                message: e.to_string(),
+            },
+        });
+    }
+}
+
+pub(crate) struct CitizenSign(pub Arc<dyn CitizenSignListener>);
+
+impl SigningObserver for CitizenSign {
+    fn on_progress(&self, progress: &LoginProgress) {
+        self.0.on_progress(progress.clone().into());
+    }
+
+    fn on_finished(&self, result: Result<CitizenSignature, LoginError>) {
+        self.0.on_finished(match result {
+            Ok(s) => CitizenSignResult::Signed {
+                note_id: s.note_id,
+                content_hash: s.content_hash,
+                signature_sha256: s.signature_sha256,
+            },
+            Err(LoginError::Cancelled) => CitizenSignResult::Cancelled,
+            Err(e) => CitizenSignResult::Failed {
                 message: e.to_string(),
             },
         });
@@ -136,6 +183,63 @@ impl SignInHandle {
     /// The first QR frame; later ones arrive with each progress report.
     pub fn first_qr(&self) -> String {
         self.first_qr.clone()
+    }
+
+    /// Stops following and cancels the BankID order.
+    pub fn cancel(&self) {
+        if let Some(h) = self
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            h.cancel();
+        }
+    }
+}
+
+/// A running citizen signature.
+#[derive(uniffi::Object)]
+pub struct CitizenSignHandle {
+    auto_start_url: String,
+    first_qr: String,
+    note_id: String,
+    content_hash: String,
+    running: Mutex<Option<SigningHandle>>,
+}
+
+impl CitizenSignHandle {
+    pub(crate) fn new(handle: SigningHandle) -> Arc<Self> {
+        let start = handle.start().clone();
+        Arc::new(CitizenSignHandle {
+            auto_start_url: start.auto_start_url,
+            first_qr: start.qr_data,
+            note_id: start.note_id,
+            content_hash: start.content_hash,
+            running: Mutex::new(Some(handle)),
+        })
+    }
+}
+
+#[uniffi::export]
+impl CitizenSignHandle {
+    /// Opens the BankID app when the citizen signs on the service phone.
+    pub fn auto_start_url(&self) -> String {
+        self.auto_start_url.clone()
+    }
+
+    /// The first QR frame for the citizen's own phone; later ones come with progress.
+    pub fn first_qr(&self) -> String {
+        self.first_qr.clone()
+    }
+
+    /// The note and content hash being signed (shown to the citizen in BankID).
+    pub fn note_id(&self) -> String {
+        self.note_id.clone()
+    }
+
+    pub fn content_hash(&self) -> String {
+        self.content_hash.clone()
     }
 
     /// Stops following and cancels the BankID order.

@@ -8,8 +8,8 @@ use samtal_core::retention::RetentionPolicy;
 use samtal_core::store::SessionId;
 
 use crate::listeners::{
-    self, ListenerHandle, OutboxListener, SessionListener, SignInHandle, SignInListener,
-    TranscriptListener,
+    self, CitizenSignHandle, CitizenSignListener, ListenerHandle, OutboxListener, SessionListener,
+    SignInHandle, SignInListener, TranscriptListener,
 };
 use crate::platform::{KeyVault, VaultBridge};
 use crate::recording::Recording;
@@ -198,6 +198,23 @@ impl Samtal {
     ) -> Result<Arc<SignInHandle>, SamtalError> {
         let observer = Box::new(listeners::SignIn(listener));
         Ok(SignInHandle::new(self.0.login(
+            same_device,
+            &language,
+            observer,
+        )?))
+    }
+
+    /// The citizen signs the approved note with their own BankID before it is delivered.
+    pub fn citizen_sign(
+        &self,
+        session_id: String,
+        same_device: bool,
+        language: String,
+        listener: Arc<dyn CitizenSignListener>,
+    ) -> Result<Arc<CitizenSignHandle>, SamtalError> {
+        let observer = Box::new(listeners::CitizenSign(listener));
+        Ok(CitizenSignHandle::new(self.0.citizen_sign(
+            &id(&session_id)?,
             same_device,
             &language,
             observer,

@@ -14,7 +14,10 @@ pub use recording::Recording;
 
 use crate::draft::DraftContext;
 use crate::keyvault::{KeyVault, KeyVaultError};
-use crate::login::{self, LoginClient, LoginError, LoginHandle, LoginObserver, WorkerSession};
+use crate::login::{
+    self, LoginClient, LoginError, LoginHandle, LoginObserver, SigningHandle, SigningObserver,
+    WorkerSession,
+};
 use crate::retention::{self, RetentionPolicy};
 use crate::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use crate::review_flow::{self, FlowError, ReviewChange};
@@ -305,6 +308,27 @@ impl App {
         )?)
     }
 
+    /// The citizen signs the session's approved note with their own BankID (before it is
+    /// delivered); the observer hears progress with QR frames and the stored signature.
+    pub fn citizen_sign(
+        &self,
+        session: &SessionId,
+        same_device: bool,
+        language: &str,
+        observer: Box<dyn SigningObserver>,
+    ) -> Result<SigningHandle> {
+        let client = LoginClient::from_store(&self.store, self.vault.as_ref())?;
+        Ok(SigningHandle::spawn(
+            client,
+            &self.store,
+            self.vault.as_ref(),
+            session,
+            same_device,
+            language,
+            observer,
+        )?)
+    }
+
     /// The stored worker session if it is still valid; `None` means: sign in (again).
     pub fn current_login(&self) -> Result<Option<WorkerSession>> {
         Ok(login::current_session(
@@ -369,7 +393,7 @@ impl App {
             return Ok(t.clone());
         }
         let config = match self.config.threads {
-            Some(threads) => EngineConfig { threads },
+            Some(threads) => EngineConfig::with_threads(threads),
             None => EngineConfig::default(),
         };
         let t = Transcriber::load(&self.config.model_path, config)?;

@@ -11,6 +11,20 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextPar
 pub struct EngineConfig {
     /// CPU threads for whisper.cpp.
     pub threads: usize,
+    /// Encode only as much of Whisper's 30 s audio context as a window fills, instead of
+    /// always 30 s: most windows end at a pause well before that.
+    pub fit_context: bool,
+    /// whisper.cpp's flash attention kernels.
+    pub flash_attention: bool,
+}
+
+impl EngineConfig {
+    pub fn with_threads(threads: usize) -> EngineConfig {
+        EngineConfig {
+            threads,
+            ..EngineConfig::default()
+        }
+    }
 }
 
 impl Default for EngineConfig {
@@ -18,8 +32,21 @@ impl Default for EngineConfig {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         EngineConfig {
             threads: cores.min(4),
+            fit_context: true,
+            flash_attention: false,
         }
     }
+}
+
+/// Encoder frames per second of audio (one frame per 20 ms) and the full context.
+const FRAMES_PER_SECOND: usize = 50;
+const FULL_CONTEXT: usize = 1500;
+
+/// The encoder context a window of `samples` needs: its length plus a second of margin,
+/// rounded up to 64 frames, never more than the full 30 s.
+fn fitted_context(samples: usize) -> usize {
+    let frames = samples * FRAMES_PER_SECOND / 16_000 + FRAMES_PER_SECOND;
+    (frames.div_ceil(64) * 64).min(FULL_CONTEXT)
 }
 
 /// A stretch of recognised speech as whisper.cpp returns it, times relative to the window.
@@ -57,7 +84,9 @@ pub(crate) fn spawn(path: &Path, config: EngineConfig) -> Result<Sender<Job>, Tr
                 .to_str()
                 .ok_or(TranscribeError::ModelLoad { path: path.clone() })
                 .and_then(|p| {
-                    WhisperContext::new_with_params(p, WhisperContextParameters::default())
+                    let mut params = WhisperContextParameters::default();
+                    params.flash_attn(config.flash_attention);
+                    WhisperContext::new_with_params(p, params)
                         .map_err(|_| TranscribeError::ModelLoad { path: path.clone() })
                 });
             match loaded {
@@ -111,6 +140,9 @@ fn decode(
 ) -> Result<WindowResult, TranscribeError> {
     let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
     params.set_n_threads(config.threads as i32);
+    if config.fit_context {
+        params.set_audio_ctx(fitted_context(samples.len()) as i32);
+    }
     let language = match options.language {
         Language::Auto => "auto",
         lang => lang.code(),

@@ -98,6 +98,19 @@ class FlowTest {
                 assertTrue(reports.any { it.status == "pending" && it.qrData?.startsWith("bankid.") == true })
                 assertNotNull(samtal.signedInUntil())
 
+                // The citizen signs the approved note with their own BankID (QR for their phone).
+                val signed = CompletableFuture<CitizenSignResult>()
+                val signing = samtal.citizenSign(session, false, "sv", object : CitizenSignListener {
+                    override fun onProgress(progress: SignInProgress) {}
+                    override fun onFinished(result: CitizenSignResult) {
+                        signed.complete(result)
+                    }
+                })
+                assertEquals(noteId, signing.noteId())
+                assertTrue(signing.firstQr().startsWith("bankid."))
+                val signature = signed.get(60, TimeUnit.SECONDS)
+                assertTrue(signature is CitizenSignResult.Signed, "citizen signing ended with $signature")
+
                 // Sync, receipt, purge.
                 val sync = samtal.syncNow()
                 assertEquals(1u, sync.delivered)
