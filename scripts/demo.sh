@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole pipeline end to end on this machine, on loopback, with synthetic data only:
-# consent → record → transcript → draft → review → approve → BankID sign-in → sync →
-# receipt → purge. Starts its own samtal-endpoint and bankid-sim on 127.0.0.1 and a fresh
-# phone data directory, and stops and removes them on exit.
+# consent → record → transcript → draft → review → approve → BankID sign-in → citizen
+# signature → sync → receipt → purge. Starts its own samtal-endpoint and bankid-sim on
+# 127.0.0.1 and a fresh phone data directory, and stops and removes them on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -98,6 +98,9 @@ samtal outbox
 
 step "BankID sign-in of the worker (through the endpoint)"
 samtal login --language en
+
+step "The citizen signs the approved note with their own BankID (QR for their phone)"
+samtal sign "$SESSION" --language en
 
 step "Sync: upload over mutual TLS, verify the signed receipt, purge"
 samtal sync

@@ -283,8 +283,12 @@ pub fn receipts(_args: &ReceiptsArgs) -> anyhow::Result<()> {
         println!("no receipts");
     }
     for r in receipts {
+        let signed = r
+            .citizen_signature
+            .map(|s| format!("\tcitizen signature sha256 {s}"))
+            .unwrap_or_default();
         println!(
-            "note {}\treceived {}\tcontent sha256 {}",
+            "note {}\treceived {}\tcontent sha256 {}{signed}",
             r.note_id,
             crate::sessions::timestamp(r.received_at),
             r.content_hash

@@ -205,6 +205,7 @@ fn discard_wipes_content_and_purge_keeps_only_the_receipt() {
         session_id: id.to_string(),
         received_at: 1_790_000_100_000,
         content_hash: "ab".repeat(32),
+        citizen_signature: Some("cd".repeat(32)),
     };
     assert!(
         store.purge_session_keep_receipt(&id, &receipt).is_err(),

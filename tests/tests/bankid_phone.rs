@@ -431,6 +431,13 @@ fn citizen_signs_a_queued_note_and_its_receipt_shows_the_signature() {
         signature.signature_sha256.as_str()
     );
     assert_eq!(delivered["receipt"]["author"], STAFF);
+    // The phone keeps the same proof in its own receipt.
+    let kept = env.phone.store.receipts().unwrap();
+    let kept = kept.iter().find(|r| r.note_id == note_id).unwrap();
+    assert_eq!(
+        kept.citizen_signature.as_deref(),
+        Some(signature.signature_sha256.as_str())
+    );
 
     // A delivered (purged) note can no longer be signed.
     assert!(matches!(spawn(false), Err(LoginError::NotSignable(_))));

@@ -347,6 +347,8 @@ pub struct DeliveryReceipt {
     pub note_id: String,
     pub received_at_ms: i64,
     pub content_hash: String,
+    /// SHA-256 of the citizen's BankID signature, if they signed the note.
+    pub citizen_signature: Option<String>,
 }
 
 impl From<samtal_core::store::Receipt> for DeliveryReceipt {
@@ -355,6 +357,7 @@ impl From<samtal_core::store::Receipt> for DeliveryReceipt {
             note_id: r.note_id,
             received_at_ms: r.received_at,
             content_hash: r.content_hash,
+            citizen_signature: r.citizen_signature,
         }
     }
 }

@@ -11,6 +11,10 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../migrations/0001_sessions.sql")),
     (2, include_str!("../../migrations/0002_audit.sql")),
     (3, include_str!("../../migrations/0003_sync.sql")),
+    (
+        4,
+        include_str!("../../migrations/0004_receipt_signature.sql"),
+    ),
 ];
 
 /// Applies every migration newer than the database, each in its own transaction.

@@ -126,6 +126,9 @@ pub struct Receipt {
     pub session_id: String,
     pub received_at: i64,
     pub content_hash: String,
+    /// SHA-256 (hex) of the citizen's BankID signature, if the citizen signed the note.
+    #[serde(default)]
+    pub citizen_signature: Option<String>,
 }
 
 fn audit_kind(action: Action) -> &'static str {
@@ -324,14 +327,16 @@ impl Store {
             let tx = conn.transaction()?;
             self.step(&tx, session, Action::Purge, now, &receipt.note_id)?;
             tx.execute(
-                "INSERT INTO receipts (note_id, session_id, received_at, content_hash, stored_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO receipts
+                    (note_id, session_id, received_at, content_hash, stored_at, citizen_signature)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 rusqlite::params![
                     receipt.note_id,
                     receipt.session_id,
                     receipt.received_at,
                     receipt.content_hash,
-                    now
+                    now,
+                    receipt.citizen_signature
                 ],
             )?;
             delete_session(&tx, session)?;
@@ -343,7 +348,8 @@ impl Store {
     pub fn receipts(&self) -> Result<Vec<Receipt>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT note_id, session_id, received_at, content_hash FROM receipts ORDER BY received_at",
+            "SELECT note_id, session_id, received_at, content_hash, citizen_signature
+             FROM receipts ORDER BY received_at",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(Receipt {
@@ -351,6 +357,7 @@ impl Store {
                 session_id: r.get(1)?,
                 received_at: r.get(2)?,
                 content_hash: r.get(3)?,
+                citizen_signature: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -202,6 +202,7 @@ impl SyncClient {
                     session_id: note.session_id.clone(),
                     received_at: receipt.received_at_ms,
                     content_hash: receipt.content_hash.clone(),
+                    citizen_signature: receipt.citizen_signature.clone(),
                 },
             )?;
         }

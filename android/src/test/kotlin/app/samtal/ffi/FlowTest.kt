@@ -114,7 +114,9 @@ class FlowTest {
                 // Sync, receipt, purge.
                 val sync = samtal.syncNow()
                 assertEquals(1u, sync.delivered)
-                assertEquals(noteId, samtal.receipts().single().noteId)
+                val receipt = samtal.receipts().single()
+                assertEquals(noteId, receipt.noteId)
+                assertEquals((signature as CitizenSignResult.Signed).signatureSha256, receipt.citizenSignature)
                 assertEquals(DeliveryStatus.DELIVERED, outbox.last { it.noteId == noteId }.status)
                 // Only the receipt stays on the phone: the session and its transcript are gone.
                 assertTrue(samtal.sessions().none { it.id == session })
