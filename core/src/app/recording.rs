@@ -25,6 +25,16 @@ struct Announcing<'a> {
     events: Arc<AppEvents>,
 }
 
+impl<'a> Announcing<'a> {
+    fn new(inner: &'a dyn StreamFactory, session: &SessionId, events: &Arc<AppEvents>) -> Self {
+        Announcing {
+            inner,
+            session: session.clone(),
+            events: events.clone(),
+        }
+    }
+}
+
 impl StreamFactory for Announcing<'_> {
     fn start(
         &self,
@@ -49,11 +59,7 @@ impl Recording {
         chunk_samples: usize,
         events: Arc<AppEvents>,
     ) -> Result<Recording> {
-        let announcing = Announcing {
-            inner: factory,
-            session: session.clone(),
-            events: events.clone(),
-        };
+        let announcing = Announcing::new(factory, &session, &events);
         let recorder = Recorder::start(store.clone(), session.clone(), &announcing, chunk_samples)?;
         Ok(Recording::new(store, session, recorder, events))
     }
@@ -65,11 +71,7 @@ impl Recording {
         chunk_samples: usize,
         events: Arc<AppEvents>,
     ) -> Result<Recording> {
-        let announcing = Announcing {
-            inner: factory,
-            session: session.clone(),
-            events: events.clone(),
-        };
+        let announcing = Announcing::new(factory, &session, &events);
         let recorder =
             Recorder::recover(store.clone(), session.clone(), &announcing, chunk_samples)?;
         Ok(Recording::new(store, session, recorder, events))

@@ -252,11 +252,50 @@ pub trait LoginObserver: Send {
     fn on_finished(&self, result: Result<WorkerSession, LoginError>);
 }
 
+/// A BankID order followed on its own thread; cancelled on request or when dropped.
+pub(super) struct Follower {
+    cancelled: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Follower {
+    /// Runs `work` on a new thread; it must stop once the flag it is given is set.
+    pub(super) fn spawn(work: impl FnOnce(&AtomicBool) + Send + 'static) -> Follower {
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let flag = cancelled.clone();
+        Follower {
+            cancelled,
+            thread: Some(std::thread::spawn(move || work(&flag))),
+        }
+    }
+
+    /// Sets the flag and waits for the thread to end.
+    pub(super) fn cancel(mut self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        self.wait();
+    }
+
+    pub(super) fn join(mut self) {
+        self.wait();
+    }
+
+    fn wait(&mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+}
+
 /// A running sign-in; `cancel()` stops it and cancels the BankID order.
 pub struct LoginHandle {
     start: LoginStart,
-    cancelled: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    follower: Follower,
 }
 
 impl LoginHandle {
@@ -292,14 +331,12 @@ impl LoginHandle {
         interval: Duration,
     ) -> Result<Self, LoginError> {
         let start = client.start(same_device)?;
-        let cancelled = Arc::new(AtomicBool::new(false));
         let order_ref = start.order_ref.clone();
         let language = language.to_string();
-        let flag = cancelled.clone();
-        let thread = std::thread::spawn(move || {
+        let follower = Follower::spawn(move |cancelled| {
             let result = follow(
                 || client.collect(&order_ref, &language),
-                &flag,
+                cancelled,
                 interval,
                 &|p| observer.on_progress(p),
             )
@@ -312,11 +349,7 @@ impl LoginHandle {
             }
             observer.on_finished(result);
         });
-        Ok(Self {
-            start,
-            cancelled,
-            thread: Some(thread),
-        })
+        Ok(Self { start, follower })
     }
 
     /// The started order (autostart link, first QR frame).
@@ -325,24 +358,13 @@ impl LoginHandle {
     }
 
     /// Stops following and cancels the order; returns when the thread has ended.
-    pub fn cancel(mut self) {
-        self.cancelled.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+    pub fn cancel(self) {
+        self.follower.cancel();
     }
 
     /// Waits until the sign-in has ended (the observer has the result).
-    pub fn join(mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for LoginHandle {
-    fn drop(&mut self) {
-        self.cancelled.store(true, Ordering::SeqCst);
+    pub fn join(self) {
+        self.follower.join();
     }
 }
 

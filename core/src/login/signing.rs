@@ -4,14 +4,11 @@
 //! service phone, the BankID app is opened with the autostart link. Sign before the note is
 //! delivered: the endpoint puts the signature's digest into the note's receipt.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde_json::Value;
 
-use super::flow::{follow, LoginClient, LoginProgress, LoginStart, PROGRESS_INTERVAL};
+use super::flow::{follow, Follower, LoginClient, LoginProgress, LoginStart, PROGRESS_INTERVAL};
 use super::LoginError;
 use crate::keyvault::KeyVault;
 use crate::session::SessionState;
@@ -99,8 +96,7 @@ fn summary(note: &Value, items: usize, sections: usize) -> String {
 /// A running signature; `cancel()` stops it and cancels the BankID order.
 pub struct SigningHandle {
     start: SigningStart,
-    cancelled: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    follower: Follower,
 }
 
 impl SigningHandle {
@@ -151,13 +147,11 @@ impl SigningHandle {
             &worker.token,
         )?;
         let start = signing_start(started, &note);
-        let cancelled = Arc::new(AtomicBool::new(false));
-        let flag = cancelled.clone();
         let (order_ref, language) = (start.order_ref.clone(), language.to_string());
-        let thread = std::thread::spawn(move || {
+        let follower = Follower::spawn(move |cancelled| {
             let result = follow(
                 || client.collect_signature(&note.note_id, &order_ref, &language),
-                &flag,
+                cancelled,
                 interval,
                 &|p| observer.on_progress(p),
             )
@@ -171,11 +165,7 @@ impl SigningHandle {
             }
             observer.on_finished(result);
         });
-        Ok(Self {
-            start,
-            cancelled,
-            thread: Some(thread),
-        })
+        Ok(Self { start, follower })
     }
 
     /// The started order (autostart link, first QR frame, the note version).
@@ -184,24 +174,13 @@ impl SigningHandle {
     }
 
     /// Stops following and cancels the order; returns when the thread has ended.
-    pub fn cancel(mut self) {
-        self.cancelled.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+    pub fn cancel(self) {
+        self.follower.cancel();
     }
 
     /// Waits until the signature has ended (the observer has the result).
-    pub fn join(mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for SigningHandle {
-    fn drop(&mut self) {
-        self.cancelled.store(true, Ordering::SeqCst);
+    pub fn join(self) {
+        self.follower.join();
     }
 }
 
