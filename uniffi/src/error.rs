@@ -130,3 +130,22 @@ impl From<samtal_core::audio::AudioError> for SamtalError {
         AppError::from(e).into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use samtal_core::review::ReviewError;
+
+    #[test]
+    fn core_errors_map_to_kinds_the_ui_can_act_on() {
+        let approved = SamtalError::from(AppError::Review(ReviewError::UnresolvedFlags(2)));
+        assert!(matches!(approved, SamtalError::NotAllowed { .. }));
+        assert!(approved.to_string().contains("2 item(s)"));
+        let login = SamtalError::from(AppError::Sync(SyncError::LoginRequired));
+        assert!(matches!(login, SamtalError::SignInRequired { .. }));
+        let offline = SamtalError::from(AppError::Sync(SyncError::Network("timed out".into())));
+        assert!(matches!(offline, SamtalError::Network { .. }));
+        let id = SamtalError::from(AppError::Store(StoreError::UnknownSession("ab".into())));
+        assert!(matches!(id, SamtalError::InvalidInput { .. }));
+    }
+}

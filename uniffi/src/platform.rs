@@ -78,3 +78,57 @@ impl PcmCapture for AudioBridge {
         self.0.read().map_err(|e| AudioError::Device(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyvault::KeyVault as _;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    /// A Rust stand-in for the shell's keystore, handing out keys of a chosen length.
+    struct Keystore {
+        keys: Mutex<HashMap<String, Vec<u8>>>,
+        len: usize,
+    }
+
+    impl KeyVault for Keystore {
+        fn get(&self, alias: String) -> Result<Option<Vec<u8>>, SamtalError> {
+            Ok(self.keys.lock().unwrap().get(&alias).cloned())
+        }
+        fn get_or_create(&self, alias: String) -> Result<Vec<u8>, SamtalError> {
+            let mut keys = self.keys.lock().unwrap();
+            Ok(keys
+                .entry(alias)
+                .or_insert_with(|| vec![7; self.len])
+                .clone())
+        }
+        fn delete(&self, alias: String) -> Result<(), SamtalError> {
+            self.keys.lock().unwrap().remove(&alias);
+            Ok(())
+        }
+    }
+
+    fn bridge(len: usize) -> VaultBridge {
+        VaultBridge(Arc::new(Keystore {
+            keys: Mutex::new(HashMap::new()),
+            len,
+        }))
+    }
+
+    #[test]
+    fn keys_pass_through_the_bridge() {
+        let vault = bridge(KEY_LEN);
+        let key = vault.get_or_create("samtal-db").unwrap();
+        assert_eq!(key.expose(), &[7; KEY_LEN]);
+        assert_eq!(vault.get("samtal-db").unwrap(), Some(key));
+        vault.delete("samtal-db").unwrap();
+        assert_eq!(vault.get("samtal-db").unwrap(), None);
+    }
+
+    #[test]
+    fn a_key_of_the_wrong_length_is_refused_with_a_clear_error() {
+        let err = bridge(16).get_or_create("samtal-db").unwrap_err();
+        assert!(err.to_string().contains("16-byte key"), "{err}");
+    }
+}
