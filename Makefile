@@ -2,19 +2,22 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
-SAMTAL := $(CARGO) run -q -p samtal --
 
 .PHONY: demo test deps models build lint bench compare bindings kotlin-test
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+BIN := $(TARGET_DIR)/debug
 
 deps:
 	@./scripts/install-deps.sh
 
-models: deps
-	$(SAMTAL) models fetch
-
+# The whole workspace in one cargo invocation, test targets included so that features match
+# `cargo test`: shared crates (whisper.cpp, SQLCipher, OpenSSL) compile once, not once per
+# package selection.
 build: deps
-	$(CARGO) build --workspace
+	$(CARGO) build --workspace --all-targets
+
+models: build
+	$(BIN)/samtal models fetch
 
 demo: models
 	./scripts/demo.sh
@@ -29,15 +32,13 @@ test: models lint
 
 # Kotlin and Swift bindings generated from the exact library just built (git-ignored
 # android/generated and ios/Generated), then packaged where the platform toolchains exist.
-bindings: deps
-	$(CARGO) build -p samtal-ffi
-	./scripts/bindings.sh "$(TARGET_DIR)/debug"
+bindings: build
+	./scripts/bindings.sh "$(BIN)"
 
 # The generated Kotlin bindings, compiled with JNA against the host library and driven
 # through the whole flow by JUnit (starts its own bankid-sim and samtal-endpoint).
 kotlin-test: models bindings
-	$(CARGO) build -p samtal-endpoint -p samtal-bankid
-	mvn -B -q -f android/pom.xml -Dsamtal.lib.dir="$(TARGET_DIR)/debug" test
+	mvn -B -q -f android/pom.xml -Dsamtal.lib.dir="$(BIN)" test
 
 # Speed and memory: numbers, not pass/fail.
 bench: models

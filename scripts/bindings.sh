@@ -26,7 +26,9 @@ else
   echo "not packaged for Android: needs cargo-ndk and ANDROID_NDK_HOME (the Android NDK); neither is on this machine"
 fi
 if [ "$(uname)" = Darwin ] && command -v xcodebuild >/dev/null; then
-  for t in aarch64-apple-ios aarch64-apple-ios-sim; do cargo build --release -p samtal-ffi --target "$t"; done
+  for t in aarch64-apple-ios aarch64-apple-ios-sim; do
+    cargo rustc --release -p samtal-ffi --lib --target "$t" --crate-type staticlib
+  done
   xcodebuild -create-xcframework \
     -library "${CARGO_TARGET_DIR:-target}"/aarch64-apple-ios/release/libsamtal_ffi.a -headers ios/Generated/Headers \
     -library "${CARGO_TARGET_DIR:-target}"/aarch64-apple-ios-sim/release/libsamtal_ffi.a -headers ios/Generated/Headers \

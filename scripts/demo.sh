@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build -q -p samtal -p samtal-endpoint -p samtal-bankid
+cargo build -q --workspace --all-targets # as `make build`: nothing compiles twice
 BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug"
 
 WORK="$(mktemp -d -t samtal-demo.XXXXXX)"
