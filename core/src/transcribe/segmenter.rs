@@ -1,7 +1,9 @@
 //! Cuts the incoming audio into recognition windows on voice activity. A window is at most
 //! 28 s (Whisper sees 30 s at a time), starts a little before the first speech and is cut
 //! only in a pause, or at the quietest moment when nobody pauses, so no word is cut in half.
-//! Windows are made long (a whole exchange) because each one costs a full encoder pass.
+//! Windows are made long (a whole exchange): Whisper hears words better in context, and
+//! each window has a fixed decoding cost. (Shorter windows, at most 10 s before cutting at
+//! a short pause, were about 10 % faster and misheard more.)
 use super::vad::{Vad, FRAME};
 
 const SAMPLE_RATE: usize = 16_000;
