@@ -361,8 +361,11 @@ impl App {
         let report = client.sync_now()?;
         for entry in outbox::list(&self.store)? {
             self.events.outbox.emit(&entry);
-            if let Ok(state) = self.store.session_state(&entry_session(&entry)?) {
-                self.announce(&entry_session(&entry)?, state);
+            // Delivered sessions are purged and have no state left to announce.
+            if let Ok(session) = entry.session_id.parse::<SessionId>() {
+                if let Ok(state) = self.store.session_state(&session) {
+                    self.announce(&session, state);
+                }
             }
         }
         Ok(report)
@@ -413,8 +416,4 @@ impl App {
         self.announce(session, state);
         Ok(())
     }
-}
-
-fn entry_session(entry: &OutboxEntry) -> Result<SessionId> {
-    Ok(entry.session_id.parse::<SessionId>()?)
 }
