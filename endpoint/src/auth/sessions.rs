@@ -110,27 +110,28 @@ pub async fn check(
 
 /// Revokes the session of `token` (sign-out); true if there was one to revoke.
 pub async fn revoke_token(db: &Db, token: &str) -> anyhow::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE staff_sessions SET revoked_ms = $1 WHERE token_hash = $2 AND revoked_ms IS NULL",
-    )
-    .bind(now_ms())
-    .bind(token_hash(token))
-    .execute(db.pool())
-    .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(revoke_where(db, "token_hash = $2", token_hash(token)).await? > 0)
+}
+
+/// Marks the sessions matching `condition` (over `$1` = now and `$2` = `value`) revoked,
+/// unless they already are; returns how many it revoked.
+async fn revoke_where(db: &Db, condition: &'static str, value: String) -> anyhow::Result<u64> {
+    let sql = format!(
+        "UPDATE staff_sessions SET revoked_ms = $1 WHERE revoked_ms IS NULL AND {condition}"
+    );
+    // `condition` is one of this module's literals; values only ever travel as binds.
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now_ms())
+        .bind(value)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// Revokes every open (unexpired) session of a worker; returns how many there were.
 pub async fn revoke_person(db: &Db, personal_number: &str) -> anyhow::Result<u64> {
-    let done = sqlx::query(
-        "UPDATE staff_sessions SET revoked_ms = $1 \
-         WHERE personal_number = $2 AND revoked_ms IS NULL AND expires_ms > $1",
-    )
-    .bind(now_ms())
-    .bind(personal_number)
-    .execute(db.pool())
-    .await?;
-    Ok(done.rows_affected())
+    let open_of_person = "personal_number = $2 AND expires_ms > $1";
+    revoke_where(db, open_of_person, personal_number.to_string()).await
 }
 
 /// How administrators name a session: the first 16 hex digits of the SHA-256 of its token.
@@ -195,28 +196,14 @@ pub async fn revoke_id(db: &Db, session_id: &str) -> anyhow::Result<bool> {
         id.len() == SESSION_ID_LEN && id.bytes().all(|b| b.is_ascii_hexdigit()),
         "a session id is {SESSION_ID_LEN} hex digits, as printed by `session list`"
     );
-    let done = sqlx::query(
-        "UPDATE staff_sessions SET revoked_ms = $1 \
-         WHERE token_hash LIKE $2 AND revoked_ms IS NULL AND expires_ms > $1",
-    )
-    .bind(now_ms())
-    .bind(format!("{id}%"))
-    .execute(db.pool())
-    .await?;
-    Ok(done.rows_affected() > 0)
+    let open_with_id = "token_hash LIKE $2 AND expires_ms > $1";
+    Ok(revoke_where(db, open_with_id, format!("{id}%")).await? > 0)
 }
 
 /// Revokes every open session signed in on a device (e.g. a lost phone); returns how many.
 pub async fn revoke_device(db: &Db, device_id: &str) -> anyhow::Result<u64> {
-    let done = sqlx::query(
-        "UPDATE staff_sessions SET revoked_ms = $1 \
-         WHERE device_id = $2 AND revoked_ms IS NULL AND expires_ms > $1",
-    )
-    .bind(now_ms())
-    .bind(device_id)
-    .execute(db.pool())
-    .await?;
-    Ok(done.rows_affected())
+    let open_on_device = "device_id = $2 AND expires_ms > $1";
+    revoke_where(db, open_on_device, device_id.to_string()).await
 }
 
 /// Stores a citizen's completed BankID signature of a note version.
