@@ -10,7 +10,7 @@ use clap::Args;
 use samtal_core::keyvault::KeyVault;
 use samtal_core::login::{
     self, CitizenSignature, LoginClient, LoginError, LoginHandle, LoginObserver, LoginProgress,
-    SigningHandle, SigningObserver, WorkerSession,
+    SignedOut, SigningHandle, SigningObserver, WorkerSession,
 };
 use samtal_core::store::{SessionId, Store};
 use samtal_core::sync::outbox;
@@ -169,17 +169,13 @@ pub fn sign(args: &SignArgs) -> anyhow::Result<()> {
 
 pub fn logout(_args: &LogoutArgs) -> anyhow::Result<()> {
     let store = open_store()?;
-    let dir = data_dir()?;
-    let vault = vault(&dir)?;
-    if let Some(session) = login::token::load(&dir, &vault)? {
-        match LoginClient::from_store(&store, &vault).and_then(|c| c.logout(&session.token)) {
-            Ok(()) => println!("session revoked at the endpoint"),
-            Err(e) => {
-                eprintln!("could not revoke the session at the endpoint ({e}); it is removed here")
-            }
+    match login::sign_out(&store, &vault(&data_dir()?)?)? {
+        SignedOut::Revoked => println!("session revoked at the endpoint"),
+        SignedOut::NoSession => {}
+        SignedOut::NotRevoked(e) => {
+            eprintln!("could not revoke the session at the endpoint ({e}); it is removed here")
         }
     }
-    login::token::clear(&dir, &vault)?;
     println!("signed out");
     Ok(())
 }

@@ -341,17 +341,11 @@ impl App {
     /// Signs out: revokes the session at the endpoint if it can be reached, and always
     /// removes it here.
     pub fn logout(&self) -> Result<()> {
-        if let Some(session) = login::token::load(&self.config.data_dir, self.vault.as_ref())? {
-            let revoked = LoginClient::from_store(&self.store, self.vault.as_ref())
-                .and_then(|c| c.logout(&session.token));
-            if let Err(e) = revoked {
-                tracing::warn!(error = %e, "could not revoke the session at the endpoint");
-            }
+        if let login::SignedOut::NotRevoked(e) = login::sign_out(&self.store, self.vault.as_ref())?
+        {
+            tracing::warn!(error = %e, "could not revoke the session at the endpoint");
         }
-        Ok(login::token::clear(
-            &self.config.data_dir,
-            self.vault.as_ref(),
-        )?)
+        Ok(())
     }
 
     /// Uploads every due note now, then announces each outbox entry's status. Delivered

@@ -403,6 +403,34 @@ pub(crate) fn follow<T>(
     }
 }
 
+/// What signing out did at the endpoint.
+#[derive(Debug)]
+pub enum SignedOut {
+    /// The endpoint revoked the session.
+    Revoked,
+    /// There was no stored session.
+    NoSession,
+    /// The endpoint could not be told (offline, not enrolled); the session is still gone
+    /// from this phone and expires at the endpoint by itself.
+    NotRevoked(LoginError),
+}
+
+/// Signs the worker out: revokes the stored session at the endpoint if it can, and always
+/// removes it from the phone.
+pub fn sign_out(store: &Store, vault: &dyn KeyVault) -> Result<SignedOut, LoginError> {
+    let outcome = match token::load(store.data_dir(), vault)? {
+        None => SignedOut::NoSession,
+        Some(session) => {
+            match LoginClient::from_store(store, vault).and_then(|c| c.logout(&session.token)) {
+                Ok(()) => SignedOut::Revoked,
+                Err(e) => SignedOut::NotRevoked(e),
+            }
+        }
+    };
+    token::clear(store.data_dir(), vault)?;
+    Ok(outcome)
+}
+
 /// The stored session if it is still valid at `now_ms`; `None` means: sign in (again).
 pub fn current_session(
     data_dir: &std::path::Path,
