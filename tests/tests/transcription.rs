@@ -125,7 +125,9 @@ fn any_sample_rate_and_channel_count_is_accepted() {
 #[test]
 fn swedish_is_transcribed_and_english_is_detected() {
     // Whisper base hears espeak's robotic Swedish poorly (it guesses Latin when asked to
-    // detect), so Swedish is given; detection is checked on English.
+    // detect), so Swedish is given; detection is checked on English. Which words base gets
+    // right shifts with where a window ends (about 42-44 % WER either way), so the check is
+    // a WER bound plus words every window layout has kept.
     let sv = transcriber(BASE, Quantization::Q8_0)
         .transcribe(
             &audio("sv-meeting.wav"),
@@ -134,11 +136,15 @@ fn swedish_is_transcribed_and_english_is_detected() {
         .unwrap();
     assert_eq!(sv.language, "sv");
     let hyp = sv.text().to_lowercase();
-    println!(
-        "sv WER {:.1} %: {hyp}",
-        wer(&reference("sv-meeting.txt"), &hyp) * 100.0
+    let error = wer(&reference("sv-meeting.txt"), &hyp);
+    println!("sv WER {:.1} %: {hyp}", error * 100.0);
+    assert!(error <= 0.5, "WER {error:.3}: {hyp}");
+    assert!(
+        ["jag heter", "vi träffas i dag", "kronor i månaden"]
+            .iter()
+            .all(|w| hyp.contains(w)),
+        "{hyp}"
     );
-    assert!(hyp.contains("ansökan") && hyp.contains("kronor"), "{hyp}");
 
     let en = transcriber(BASE, Quantization::Q8_0)
         .transcribe(

@@ -23,6 +23,9 @@ const ENVELOPE_HALF: usize = 8;
 #[derive(Debug, Clone, Copy)]
 pub struct FrameInfo {
     pub energy_db: f32,
+    /// Clearly above the noise floor: voice, or a voiceless consonant such as /s/ or /t/.
+    pub loud: bool,
+    /// Voiced speech.
     pub speech: bool,
 }
 
@@ -64,7 +67,11 @@ impl Vad {
             let (flat, harmonic) = self.flatness(frame);
             flat < MAX_FLATNESS && harmonic < MAX_HARMONIC_FLATNESS
         };
-        FrameInfo { energy_db, speech }
+        FrameInfo {
+            energy_db,
+            loud,
+            speech,
+        }
     }
 
     /// Spectral flatness (geometric over arithmetic mean of the power spectrum) in the
