@@ -15,6 +15,9 @@ pub struct ModelArgs {
     /// CPU threads for recognition (default: up to 4).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Windows recognised side by side when several wait (default 2; 1: one at a time).
+    #[arg(long)]
+    pub lanes: Option<usize>,
     /// Always encode Whisper's full 30 s context, even for short windows (slower).
     #[arg(long)]
     pub full_context: bool,
@@ -34,6 +37,7 @@ impl ModelArgs {
             None => EngineConfig::default(),
         };
         EngineConfig {
+            lanes: self.lanes.unwrap_or(base.lanes),
             fit_context: !self.full_context,
             flash_attention: self.flash_attention,
             ..base

@@ -3,17 +3,17 @@
 //! sees it.
 mod engine;
 mod guard;
+mod lanes;
 mod segmenter;
 mod vad;
 
 pub use engine::EngineConfig;
 
 use crate::transcript::{Segment, Transcript, Word};
-use engine::{Job, RawSegment, WindowResult};
+use engine::{Engine, Job, RawSegment, WindowResult};
 use segmenter::{Segmenter, Window};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex};
 
 const SAMPLE_RATE: f64 = 16_000.0;
@@ -74,17 +74,17 @@ pub enum TranscribeError {
     Engine(String),
 }
 
-/// A handle to the engine thread. Cheap to clone; all clones share one loaded model.
+/// A handle to the engine. Cheap to clone; all clones share one loaded model.
 #[derive(Clone)]
 pub struct Transcriber {
-    engine: Sender<Job>,
+    engine: Arc<Engine>,
 }
 
 impl Transcriber {
-    /// Loads the ggml model once, on the engine thread.
+    /// Loads the ggml model once and starts the engine lanes.
     pub fn load(model: &Path, config: EngineConfig) -> Result<Transcriber, TranscribeError> {
         Ok(Transcriber {
-            engine: engine::spawn(model, config)?,
+            engine: Arc::new(engine::spawn(model, config)?),
         })
     }
 
@@ -100,8 +100,9 @@ impl Transcriber {
         stream.finish()
     }
 
-    /// Starts a live transcription; `on_segment` is called on the engine thread with each
-    /// finalized segment while audio keeps coming. It must not block for long.
+    /// Starts a live transcription; `on_segment` is called on an engine thread with each
+    /// finalized segment, in recording order, while audio keeps coming. It must not block
+    /// for long.
     pub fn stream(
         &self,
         options: TranscribeOptions,
@@ -109,8 +110,9 @@ impl Transcriber {
     ) -> Stream {
         Stream {
             segmenter: Segmenter::new(),
-            engine: self.engine.clone(),
+            engine: Arc::clone(&self.engine),
             options,
+            next_window: 0,
             shared: Arc::new(Shared {
                 state: Mutex::new(StreamState {
                     next_id: 1,
@@ -130,8 +132,10 @@ impl Transcriber {
 /// A live transcription in progress.
 pub struct Stream {
     segmenter: Segmenter,
-    engine: Sender<Job>,
+    engine: Arc<Engine>,
     options: TranscribeOptions,
+    /// Sequence number of the next window sent to the engine.
+    next_window: u64,
     shared: Arc<Shared>,
 }
 
@@ -140,10 +144,20 @@ struct Shared {
     idle: Condvar,
 }
 
+/// A window sent to the engine. Lanes may answer out of order; answers are taken in
+/// recording order, so segment ids, loop checks and callbacks follow the recording.
+struct InFlight {
+    seq: u64,
+    /// First sample of the window.
+    start: usize,
+    len: usize,
+    result: Option<Result<WindowResult, TranscribeError>>,
+}
+
 struct StreamState {
     next_id: u32,
-    /// Start sample of each window sent to the engine and not yet answered, in order.
-    in_flight: VecDeque<usize>,
+    /// Windows sent to the engine whose answers are not yet taken, in recording order.
+    in_flight: VecDeque<InFlight>,
     /// Normalised text of the last segments, to drop loops that span segments.
     recent: VecDeque<String>,
     segments: Vec<Segment>,
@@ -164,7 +178,7 @@ impl Stream {
     /// hold no speech. Recorded audio before this point is no longer needed.
     pub fn transcribed_until(&self) -> f64 {
         let state = self.shared.state.lock().expect("stream state");
-        let pending = state.in_flight.front().copied();
+        let pending = state.in_flight.front().map(|w| w.start);
         let settled = self.segmenter.settled_until();
         pending.map_or(settled, |p| p.min(settled)) as f64 / SAMPLE_RATE
     }
@@ -193,45 +207,69 @@ impl Stream {
     }
 
     fn dispatch(&mut self, windows: Vec<Window>) -> Result<(), TranscribeError> {
+        if windows.is_empty() {
+            return Ok(());
+        }
+        let mut jobs = Vec::with_capacity(windows.len());
+        let mut seqs = Vec::with_capacity(windows.len());
+        let mut state = self.shared.state.lock().expect("stream state");
         for window in windows {
-            self.shared
-                .state
-                .lock()
-                .expect("stream state")
-                .in_flight
-                .push_back(window.start);
+            let seq = self.next_window;
+            self.next_window += 1;
+            state.in_flight.push_back(InFlight {
+                seq,
+                start: window.start,
+                len: window.samples.len(),
+                result: None,
+            });
             let shared = Arc::clone(&self.shared);
-            let start = window.start as f64 / SAMPLE_RATE;
-            let end = start + window.samples.len() as f64 / SAMPLE_RATE;
-            let job = Job {
+            jobs.push(Job {
                 samples: window.samples,
                 options: self.options.clone(),
-                reply: Box::new(move |result| shared.accept(start, end, result)),
-            };
-            self.engine
-                .send(job)
-                .map_err(|_| TranscribeError::Engine("the engine thread has stopped".into()))?;
+                reply: Box::new(move |result| shared.accept(seq, result)),
+            });
+            seqs.push(seq);
         }
-        Ok(())
+        drop(state);
+        self.engine.submit(jobs).inspect_err(|e| {
+            for seq in seqs {
+                self.shared.accept(seq, Err(e.clone()));
+            }
+        })
     }
 }
 
 impl Shared {
-    fn accept(&self, start: f64, end: f64, result: Result<WindowResult, TranscribeError>) {
+    fn accept(&self, seq: u64, result: Result<WindowResult, TranscribeError>) {
         let mut state = self.state.lock().expect("stream state");
-        state.in_flight.pop_front();
-        match result {
-            Ok(window) => {
-                state.language.get_or_insert(window.language);
-                for raw in window.segments {
-                    if let Some(segment) = state.finalize(raw, start, end) {
-                        (state.on_segment)(segment.clone());
-                        state.segments.push(segment);
+        if let Some(window) = state.in_flight.iter_mut().find(|w| w.seq == seq) {
+            window.result = Some(result);
+        }
+        while state.in_flight.front().is_some_and(|w| w.result.is_some()) {
+            let Some(InFlight {
+                start,
+                len,
+                result: Some(result),
+                ..
+            }) = state.in_flight.pop_front()
+            else {
+                break;
+            };
+            let start = start as f64 / SAMPLE_RATE;
+            let end = start + len as f64 / SAMPLE_RATE;
+            match result {
+                Ok(window) => {
+                    state.language.get_or_insert(window.language);
+                    for raw in window.segments {
+                        if let Some(segment) = state.finalize(raw, start, end) {
+                            (state.on_segment)(segment.clone());
+                            state.segments.push(segment);
+                        }
                     }
                 }
-            }
-            Err(e) => {
-                state.error.get_or_insert(e);
+                Err(e) => {
+                    state.error.get_or_insert(e);
+                }
             }
         }
         self.idle.notify_all();
@@ -294,5 +332,65 @@ impl StreamState {
             words,
             speaker: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> RawSegment {
+        RawSegment {
+            start: 0.0,
+            end: 1.0,
+            text: text.into(),
+            words: Vec::new(),
+            no_speech_prob: 0.0,
+        }
+    }
+
+    fn window(text: &str) -> Result<WindowResult, TranscribeError> {
+        Ok(WindowResult {
+            segments: vec![raw(text)],
+            language: "en".into(),
+        })
+    }
+
+    #[test]
+    fn answers_from_lanes_are_taken_in_recording_order() {
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&heard);
+        let shared = Shared {
+            state: Mutex::new(StreamState {
+                next_id: 1,
+                in_flight: (0..3)
+                    .map(|seq| InFlight {
+                        seq,
+                        start: seq as usize * 32_000,
+                        len: 16_000,
+                        result: None,
+                    })
+                    .collect(),
+                recent: VecDeque::new(),
+                segments: Vec::new(),
+                language: None,
+                error: None,
+                on_segment: Box::new(move |s: Segment| sink.lock().unwrap().push(s.text)),
+            }),
+            idle: Condvar::new(),
+        };
+        shared.accept(2, window("third window"));
+        shared.accept(1, window("second window"));
+        assert!(heard.lock().unwrap().is_empty(), "the first is still out");
+        assert_eq!(shared.state.lock().unwrap().in_flight.len(), 3);
+        shared.accept(0, window("first window"));
+        assert_eq!(
+            *heard.lock().unwrap(),
+            ["first window", "second window", "third window"]
+        );
+        let state = shared.state.lock().unwrap();
+        assert!(state.in_flight.is_empty());
+        let ids: Vec<(u32, f64)> = state.segments.iter().map(|s| (s.id, s.start)).collect();
+        assert_eq!(ids, [(1, 0.0), (2, 2.0), (3, 4.0)]);
     }
 }
