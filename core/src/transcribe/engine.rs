@@ -111,17 +111,22 @@ pub(crate) fn spawn(path: &Path, config: EngineConfig) -> Result<Engine, Transcr
         .map_err(|_| load_error())?;
     let ctx = Arc::new(ctx);
     let queue = Arc::new(WorkQueue::new(config.threads, config.lanes));
-    for lane in 0..queue.lanes() {
-        let state = ctx
-            .create_state()
-            .map_err(|e| TranscribeError::Engine(format!("cannot create state: {e}")))?;
+    let states = (0..queue.lanes())
+        .map(|_| ctx.create_state())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| TranscribeError::Engine(format!("cannot create state: {e}")))?;
+    // From here on, an early return drops the engine, which stops the lanes already started.
+    let engine = Engine {
+        queue: Arc::clone(&queue),
+    };
+    for (lane, state) in states.into_iter().enumerate() {
         let (ctx, queue, config) = (Arc::clone(&ctx), Arc::clone(&queue), config.clone());
         std::thread::Builder::new()
             .name(format!("samtal-whisper-{lane}"))
             .spawn(move || run(&ctx, state, &config, &queue))
             .map_err(|e| TranscribeError::Engine(e.to_string()))?;
     }
-    Ok(Engine { queue })
+    Ok(engine)
 }
 
 fn run(
