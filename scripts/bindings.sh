@@ -20,14 +20,14 @@ mv ios/Generated/SamtalFFIFFI.modulemap ios/Generated/Headers/module.modulemap
 echo "bindings: Kotlin in android/generated/kotlin, Swift in ios/Generated"
 
 if command -v cargo-ndk >/dev/null && [ -n "${ANDROID_NDK_HOME:-}" ]; then
-  cargo ndk -t arm64-v8a -t armeabi-v7a -t x86_64 -o android/generated/jniLibs build --release -p samtal-ffi
+  cargo ndk -t arm64-v8a -t armeabi-v7a -t x86_64 -o android/generated/jniLibs build --release -p samtal-ffi --features vendored-openssl
   echo "packaged: Android libraries in android/generated/jniLibs"
 else
   echo "not packaged for Android: needs cargo-ndk and ANDROID_NDK_HOME (the Android NDK); neither is on this machine"
 fi
 if [ "$(uname)" = Darwin ] && command -v xcodebuild >/dev/null; then
   for t in aarch64-apple-ios aarch64-apple-ios-sim; do
-    cargo rustc --release -p samtal-ffi --lib --target "$t" --crate-type staticlib
+    cargo rustc --release -p samtal-ffi --features vendored-openssl --lib --target "$t" --crate-type staticlib
   done
   xcodebuild -create-xcframework \
     -library "${CARGO_TARGET_DIR:-target}"/aarch64-apple-ios/release/libsamtal_ffi.a -headers ios/Generated/Headers \

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 need=()
-for pkg in build-essential cmake clang libclang-dev pkg-config perl postgresql; do
+for pkg in build-essential cmake clang libclang-dev pkg-config libssl-dev perl postgresql; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v python3 >/dev/null || need+=(python3)
