@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test deps models build lint bench compare bindings kotlin-test
+.PHONY: demo test deps models build lint bench compare asr-wer bindings kotlin-test
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BIN := $(TARGET_DIR)/debug
 
@@ -42,9 +42,14 @@ kotlin-test: models bindings
 
 # Speed and memory: numbers, not pass/fail.
 bench: models
-	$(CARGO) run -q --release -p samtal -- bench transcribe --threads 2 --quant q8_0
-	$(CARGO) run -q --release -p samtal -- bench transcribe --threads 2 --quant f16
+	$(CARGO) run -q --release -p samtal -- bench transcribe --threads 2 --quant q8_0 --runs 5
+	$(CARGO) run -q --release -p samtal -- bench transcribe --threads 2 --quant f16 --runs 5
 
 # samtal against faster-whisper (CTranslate2) on the same weights, audio and machine.
 compare: models
 	./bench/compare.sh
+
+# Recognition WER on espeak-ng renderings of the dev meetings and English texts: for
+# comparing builds and settings on the same audio, not an absolute quality figure.
+asr-wer: models
+	./bench/asr_wer.sh
