@@ -131,6 +131,9 @@ def main():
     texts = {}
     for _ in range(args.rounds):
         for name, engine in engines.items():
+            # CTranslate2's OpenMP workers spin for a while after each run; let them park
+            # before the next engine starts, so neither is timed against the other's threads.
+            time.sleep(1.0)
             secs, text = engine.run()
             times[name].append(secs)
             if text is not None:
