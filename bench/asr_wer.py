@@ -14,6 +14,8 @@ import subprocess
 import sys
 import wave
 
+from wer import errors
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "eval" / "dev"
 WORK = ROOT / "bench" / ".asr"
@@ -68,22 +70,6 @@ def synthesize():
     (WORK / "en-fixture.wav").write_bytes(fixture.with_suffix(".wav").read_bytes())
     (WORK / "en-fixture.txt").write_text(fixture.with_suffix(".txt").read_text())
     (WORK / "en-fixture.lang").write_text("en")
-
-
-def words(text):
-    return re.sub(r"[^\w\s']", " ", text.lower()).split()
-
-
-def errors(reference, hypothesis):
-    r, h = words(reference), words(hypothesis)
-    row = list(range(len(h) + 1))
-    for i, rw in enumerate(r, 1):
-        prev, row[0] = row[0], i
-        for j, hw in enumerate(h, 1):
-            cur = row[j]
-            row[j] = prev if rw == hw else 1 + min(prev, row[j - 1], row[j])
-            prev = cur
-    return row[len(h)], len(r)
 
 
 def main():

