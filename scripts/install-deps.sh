@@ -2,23 +2,13 @@
 # Installs what building and testing Samtal needs on Debian, skipping what is already there.
 set -euo pipefail
 
-need=()
-for pkg in build-essential cmake clang libclang-dev pkg-config libssl-dev perl postgresql; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
-done
+need=(build-essential cmake clang libclang-dev pkg-config libssl-dev perl postgresql)
 command -v python3 >/dev/null || need+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 # The Kotlin binding tests run on the JVM (Java 17+, Maven).
 command -v javac >/dev/null || need+=(default-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
-
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing: ${need[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+"$(dirname "$0")/apt-install.sh" "${need[@]}"
 
 if ! command -v cargo >/dev/null; then
   echo "cargo (Rust) is missing: install Rust with rustup first" >&2
