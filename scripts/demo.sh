@@ -66,7 +66,9 @@ EOF
 endpoint ca init
 endpoint staff allow --personal-number "$WORKER_PN"
 CODE=$(endpoint device enroll --name "demo phone" | sed -n 's/^code: //p')
-endpoint serve >"$WORK/endpoint.log" 2>&1 &
+# The binary itself in the background, not the shell function: `$!` of a backgrounded
+# function is its subshell, and killing that would leave the server running.
+"$BIN/samtal-endpoint" --config "$WORK/endpoint/endpoint.toml" serve >"$WORK/endpoint.log" 2>&1 &
 PIDS+=($!)
 wait_port "$NOTE_PORT"
 wait_port "$ENROLL_PORT"
