@@ -1,9 +1,9 @@
 //! `samtal draft`: draft a journal note from a transcript file with the grounded drafter.
 use anyhow::{anyhow, Context};
-use samtal_core::draft::{draft, DraftContext, Participant};
-use samtal_core::review::render;
-use samtal_core::template::Templates;
-use samtal_core::transcript::Transcript;
+use samtal_draft::review::render;
+use samtal_draft::template::Templates;
+use samtal_draft::transcript::Transcript;
+use samtal_draft::{draft, DraftContext, Participant};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Instant;

@@ -1,8 +1,8 @@
 //! `samtal eval drafts`: run the drafter on an evaluation set and print its scores.
-use samtal_core::draft::eval::{run_set, summarize, Meeting};
-use samtal_core::draft::{draft, eval::load_set};
-use samtal_core::review::render;
-use samtal_core::transcript::Transcript;
+use samtal_draft::eval::{run_set, summarize, Meeting};
+use samtal_draft::review::render;
+use samtal_draft::transcript::Transcript;
+use samtal_draft::{draft, eval::load_set};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -92,7 +92,7 @@ fn drafts(args: &DraftsArgs) -> anyhow::Result<()> {
 /// Times the drafter on the set's meetings concatenated to at least an hour of speech.
 fn one_hour_timing(
     meetings: &[Meeting],
-    templates: &samtal_core::template::Templates,
+    templates: &samtal_draft::template::Templates,
 ) -> Option<f64> {
     let first = meetings.first()?;
     let template = templates.get(&first.template).ok()?;

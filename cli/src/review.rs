@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
-use samtal_core::draft::DraftContext;
-use samtal_core::review::{render, CitizenParticipation, DraftDocument, FlagKind};
 use samtal_core::review_flow::{self, ReviewChange};
 use samtal_core::store::{SessionId, Store};
+use samtal_draft::review::{render, CitizenParticipation, DraftDocument, FlagKind};
+use samtal_draft::DraftContext;
 
 use crate::draft::templates;
 use crate::sessions::open_store;

@@ -5,12 +5,10 @@
 pub mod app;
 pub mod audio;
 pub mod audit;
-pub mod draft;
 pub mod keyvault;
 #[cfg(feature = "sync")]
 pub mod login;
 pub mod retention;
-pub mod review;
 #[cfg(feature = "sync")]
 pub mod review_flow;
 pub mod session;
@@ -18,6 +16,4 @@ pub mod spool;
 pub mod store;
 #[cfg(feature = "sync")]
 pub mod sync;
-pub mod template;
 pub mod transcribe;
-pub mod transcript;

@@ -3,12 +3,12 @@
 //! the single place a person's approval turns a draft into something that may leave the phone.
 use serde_json::Value;
 
-use crate::draft::{draft, DraftContext};
-use crate::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use crate::session::{Action, SessionState};
 use crate::store::{SessionId, Store, StoreError};
 use crate::sync::{outbox, SyncError};
-use crate::template::Template;
+use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
+use samtal_draft::template::Template;
+use samtal_draft::{draft, DraftContext};
 
 /// Why a step of the review flow was refused. Never carries transcript or note text.
 #[derive(Debug, thiserror::Error)]
@@ -198,8 +198,8 @@ mod tests {
     use super::*;
     use crate::keyvault::MemoryKeyVault;
     use crate::store::{ConsentDecision, InformedBy};
-    use crate::template::Templates;
-    use crate::transcript::Segment;
+    use samtal_draft::template::Templates;
+    use samtal_draft::transcript::Segment;
 
     fn transcribed(store: &Store) -> SessionId {
         let s = store.create_session().unwrap();

@@ -3,9 +3,9 @@
 //! text, names or personal numbers).
 use samtal_core::app::AppError;
 use samtal_core::login::LoginError;
-use samtal_core::review::ReviewError;
 use samtal_core::store::StoreError;
 use samtal_core::sync::SyncError;
+use samtal_draft::review::ReviewError;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum SamtalError {
@@ -134,7 +134,7 @@ impl From<samtal_core::audio::AudioError> for SamtalError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use samtal_core::review::ReviewError;
+    use samtal_draft::review::ReviewError;
 
     #[test]
     fn core_errors_map_to_kinds_the_ui_can_act_on() {

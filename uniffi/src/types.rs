@@ -1,9 +1,9 @@
 //! Plain data crossing the boundary: owned records and enums converted from core types.
-use samtal_core::review::{self, CitizenParticipation, DraftDocument, FlagKind};
 use samtal_core::session::SessionState;
 use samtal_core::store::{ConsentDecision, InformedBy, SessionInfo};
 use samtal_core::sync::{OutboxEntry, OutboxStatus, SyncReport};
 use samtal_core::transcribe::Language;
+use samtal_draft::review::{self, CitizenParticipation, DraftDocument, FlagKind};
 
 /// How the citizen decided about recording.
 #[derive(uniffi::Enum)]
@@ -134,8 +134,8 @@ pub struct TranscriptSegment {
     pub speaker: Option<String>,
 }
 
-impl From<samtal_core::transcript::Segment> for TranscriptSegment {
-    fn from(s: samtal_core::transcript::Segment) -> Self {
+impl From<samtal_draft::transcript::Segment> for TranscriptSegment {
+    fn from(s: samtal_draft::transcript::Segment) -> Self {
         TranscriptSegment {
             id: s.id,
             start_seconds: s.start,

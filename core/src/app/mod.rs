@@ -12,23 +12,23 @@ use std::sync::{Arc, Mutex};
 pub use events::{Listener, Listeners, Subscription};
 pub use recording::Recording;
 
-use crate::draft::DraftContext;
 use crate::keyvault::{KeyVault, KeyVaultError};
 use crate::login::{
     self, LoginClient, LoginError, LoginHandle, LoginObserver, SigningHandle, SigningObserver,
     WorkerSession,
 };
 use crate::retention::{self, RetentionPolicy};
-use crate::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use crate::review_flow::{self, FlowError, ReviewChange};
 use crate::session::{SessionState, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
 use crate::store::{
     ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo, Store, StoreError,
 };
 use crate::sync::{self, outbox, DeviceIdentity, OutboxEntry, SyncClient, SyncError, SyncReport};
-use crate::template::{TemplateError, Templates};
 use crate::transcribe::{EngineConfig, Language, TranscribeError, TranscribeOptions, Transcriber};
-use crate::transcript::{Segment, Transcript};
+use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
+use samtal_draft::template::{TemplateError, Templates};
+use samtal_draft::transcript::{Segment, Transcript};
+use samtal_draft::DraftContext;
 
 /// Where the app keeps its data and which speech model it runs.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use super::{Action, SessionState};
 use crate::spool::{self, SAMPLE_RATE};
 use crate::store::{SessionId, Store, StoreError};
-use crate::transcript::Segment;
+use samtal_draft::transcript::Segment;
 
 /// Default chunk length: half a second, so a crash costs at most that much audio.
 pub const DEFAULT_CHUNK_SAMPLES: usize = SAMPLE_RATE as usize / 2;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{check_token, Store, StoreError};
 use crate::session::{Action, SessionState};
-use crate::transcript::{Segment, Transcript};
+use samtal_draft::transcript::{Segment, Transcript};
 
 /// A session's random id (128 bits, hex). Carries no meaning, so it may appear in logs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! one context), and everyone else talks to the lanes through the work queue.
 use super::lanes::WorkQueue;
 use super::{Language, TranscribeError, TranscribeOptions};
-use crate::transcript::Word;
+use samtal_draft::transcript::Word;
 use std::path::Path;
 use std::sync::Arc;
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};

@@ -9,8 +9,8 @@ mod vad;
 
 pub use engine::EngineConfig;
 
-use crate::transcript::{Segment, Transcript, Word};
 use engine::{Engine, Job, RawSegment, WindowResult};
+use samtal_draft::transcript::{Segment, Transcript, Word};
 use segmenter::{Segmenter, Window};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use samtal_core::keyvault::MemoryKeyVault;
 use samtal_core::session::{SegmentSink, StreamFactory, TranscriptionStream};
 use samtal_core::store::{Clock, ManualClock, Store};
-use samtal_core::transcript::Segment;
+use samtal_draft::transcript::Segment;
 
 pub fn open_store(dir: &Path) -> (Arc<Store>, Arc<MemoryKeyVault>, Arc<ManualClock>) {
     let vault = Arc::new(MemoryKeyVault::new());

@@ -1,6 +1,6 @@
 //! Templates: every built-in parses, has the section ids the evaluation data uses, and a
 //! malformed template file is rejected with an error naming the line.
-use samtal_core::template::{Template, TemplateError, Templates};
+use samtal_draft::template::{Template, TemplateError, Templates};
 
 fn ids(t: &Template) -> Vec<&str> {
     t.sections.iter().map(|s| s.id.as_str()).collect()

@@ -4,7 +4,6 @@
 //! (small talk, irrelevant sensitive details about others, superseded statements) and never
 //! adds facts; decisions appear only when a decision was stated.
 pub mod clean;
-pub mod eval;
 pub mod lexicon;
 pub mod normalize;
 pub mod phrase;

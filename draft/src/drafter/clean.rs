@@ -457,7 +457,7 @@ fn text_before_words(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::draft::lexicon::{DA, SV};
+    use crate::drafter::lexicon::{DA, SV};
 
     #[test]
     fn corrections_keep_the_later_statement() {

@@ -1,7 +1,7 @@
 //! Scoring drafts against an evaluation set of synthetic meetings with gold facts
 //! (the format of `eval/dev/`): fact recall, section accuracy, must-not-include
 //! violations, citation validity and time taken.
-use super::{draft, DraftContext, Participant};
+use crate::drafter::{draft, DraftContext, Participant};
 use crate::review::document::DraftDocument;
 use crate::template::{Role, Templates};
 use crate::transcript::{Segment, Transcript};

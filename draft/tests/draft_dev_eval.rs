@@ -5,8 +5,8 @@
 //! The bar is asserted on dev-01..06, the meetings the current rules were written on; the
 //! scores on the whole set (dev-07.. were written later, by other hands) are printed so the
 //! drafting work can see where it stands.
-use samtal_core::draft::eval::{run_set, summarize, MeetingScore};
-use samtal_core::template::Templates;
+use samtal_draft::eval::{run_set, summarize, MeetingScore};
+use samtal_draft::template::Templates;
 use std::path::PathBuf;
 
 /// Meetings the gate's assertions cover.
@@ -27,7 +27,11 @@ fn dev_set_meets_the_quality_bar() {
             s.id, s.recalled, s.facts, s.missed, s.violations
         );
     }
-    eprintln!("whole set ({} meetings): {:?}", scores.len(), summarize(&scores));
+    eprintln!(
+        "whole set ({} meetings): {:?}",
+        scores.len(),
+        summarize(&scores)
+    );
     let gated: Vec<MeetingScore> = scores
         .into_iter()
         .filter(|s| GATED.contains(&s.id.as_str()))

@@ -1,10 +1,10 @@
 //! The grounded drafter on small synthetic meetings: corrections, small talk, irrelevant
 //! sensitive details, number and date normalisation, journal language, citations, flags.
-use samtal_core::draft::normalize::normalize;
-use samtal_core::draft::{draft, DraftContext, Participant};
-use samtal_core::review::document::{DraftDocument, FlagKind};
-use samtal_core::template::Templates;
-use samtal_core::transcript::{Transcript, Word};
+use samtal_draft::drafter::normalize::normalize;
+use samtal_draft::review::document::{DraftDocument, FlagKind};
+use samtal_draft::template::Templates;
+use samtal_draft::transcript::{Transcript, Word};
+use samtal_draft::{draft, DraftContext, Participant};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -1,11 +1,11 @@
 //! Review together with the citizen: operations on items, cited text, citizen comment,
 //! approval rules, immutability and versions, and the note's outputs.
-use samtal_core::review::document::{
+use samtal_draft::review::document::{
     Citation, CitizenParticipation, DraftDocument, FlagKind, Header, ReviewError, SCHEMA_VERSION,
 };
-use samtal_core::review::render::{citizen_view, markdown, note_json, plain_text, SCHEMA};
-use samtal_core::template::Templates;
-use samtal_core::transcript::{Segment, Transcript};
+use samtal_draft::review::render::{citizen_view, markdown, note_json, plain_text, SCHEMA};
+use samtal_draft::template::Templates;
+use samtal_draft::transcript::{Segment, Transcript};
 
 const SECRET: &str = "Sune Hemligsson 19121212-1212";
 
