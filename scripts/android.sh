@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Android app without Gradle (android/app):
-#   android.sh apk LIB_DIR       signed debug APK: aapt2 → Kotlin (Maven) → D8 → zipalign → apksigner
+#   android.sh apk               signed debug APK: aapt2 → Kotlin (Maven) → D8 → zipalign → apksigner
 #   android.sh check             apksigner verify and aapt dump badging of that APK
-#   android.sh test LIB_DIR      Robolectric tests with the real core (host libsamtal_ffi.so in LIB_DIR)
+#   android.sh test LIB_DIR      Robolectric tests with the real core (host libsamtal_ffi.so in
+#                                LIB_DIR), then the APK from the same classes, then check
 #   android.sh screens LIB_DIR   every screen in Swedish as PNG files in docs/android/
 # Tools come from Debian's android-sdk (aapt2, zipalign, apksigner) and Maven Central
 # (the API 34 framework jar, D8, JNA's Android AAR), installed by scripts/install-deps.sh
@@ -47,6 +48,11 @@ apk() {
   tools
   resources
   "${MVN[@]}" compile
+  package
+}
+
+# D8 and packaging of the classes Maven compiled.
+package() {
   local dex=$OUT/dex
   rm -rf "$dex" && mkdir -p "$dex"
   (cd "$OUT/classes" && jar cf ../app-classes.jar .)
@@ -97,7 +103,11 @@ check() {
 tests() {
   tools
   resources
+  local start=$SECONDS
   "${MVN[@]}" -Dsamtal.lib.dir="$1" test
+  echo "android: Robolectric tests passed in $((SECONDS - start)) s"
+  package
+  check
 }
 
 screens() {

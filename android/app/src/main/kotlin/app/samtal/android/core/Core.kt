@@ -262,7 +262,8 @@ private fun SamtalException.toApp(): CoreException {
         is SamtalException.Cancelled -> ErrorKind.CANCELLED
         is SamtalException.Platform -> ErrorKind.PLATFORM
     }
-    return CoreException(kind, message ?: kind.name)
+    // UniFFI renders the error's one field as `reason=…`; the reason alone is the message.
+    return CoreException(kind, (message ?: kind.name).removePrefix("reason="))
 }
 
 private fun spoken(language: String) = when (language) {

@@ -53,7 +53,11 @@ class CitizenScreen(host: MainActivity, private val session: String) : Screen(ho
     private fun readAloud(text: String, language: String) {
         val engine = tts ?: return
         if (!ttsReady) return
-        engine.language = Locale.forLanguageTag(language)
+        // Never read a Swedish note with a voice for another language.
+        if (engine.setLanguage(Locale.forLanguageTag(language)) < TextToSpeech.LANG_AVAILABLE) {
+            host.dialog(s(R.string.citizen_read_aloud), s(R.string.citizen_read_unavailable))
+            return
+        }
         engine.speak(text, TextToSpeech.QUEUE_FLUSH, null, "citizen-view")
     }
 

@@ -1,6 +1,7 @@
 package app.samtal.android.ui.screens
 
 import android.view.View
+import android.widget.EditText
 import android.widget.RadioGroup
 import android.widget.Toast
 import app.samtal.android.R
@@ -14,6 +15,7 @@ import app.samtal.android.ui.button
 import app.samtal.android.ui.choices
 import app.samtal.android.ui.chosen
 import app.samtal.android.ui.heading
+import app.samtal.android.ui.input
 import app.samtal.android.ui.page
 import app.samtal.android.ui.subheading
 
@@ -25,10 +27,15 @@ class ConsentScreen(host: MainActivity) : Screen(host) {
     private lateinit var informed: RadioGroup
     private lateinit var language: RadioGroup
     private lateinit var template: RadioGroup
+    private var worker: EditText? = null
 
     override fun build(): View = host.page {
         heading(s(R.string.consent_title))
         body(s(R.string.consent_tell))
+        if (graph.prefs.worker.isEmpty()) {
+            subheading(s(R.string.consent_worker))
+            worker = input(s(R.string.approve_who_hint), "worker")
+        }
         subheading(s(R.string.consent_how))
         informed = choices(
             "informed",
@@ -63,6 +70,7 @@ class ConsentScreen(host: MainActivity) : Screen(host) {
 
     private fun decide(given: Boolean) {
         val lang = language.chosen<String>()
+        worker?.let { graph.prefs.worker = it.text.toString().trim() }
         val session = try {
             core.beginSession(given, informed.chosen(), lang, graph.prefs.worker)
         } catch (e: CoreException) {

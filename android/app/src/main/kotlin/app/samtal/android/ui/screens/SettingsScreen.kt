@@ -67,6 +67,7 @@ class SettingsScreen(host: MainActivity) : Screen(host) {
         if (enrolling) return
         val endpoint = url.text.toString().trim()
         val name = worker.text.toString().trim()
+        val oneTimeCode = code.text.toString().trim()
         graph.prefs.endpoint = endpoint
         graph.prefs.worker = name
         if (name.isEmpty()) {
@@ -77,7 +78,7 @@ class SettingsScreen(host: MainActivity) : Screen(host) {
         refresh()
         host.launch {
             try {
-                graph.prefs.deviceId = core.enroll(endpoint, code.text.toString().trim())
+                graph.prefs.deviceId = core.enroll(endpoint, oneTimeCode)
                 graph.nav.reset(Route.SignIn)
             } finally {
                 enrolling = false
