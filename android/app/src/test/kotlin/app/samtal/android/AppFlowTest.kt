@@ -285,7 +285,10 @@ class AppFlowTest {
         val segments = d.graph.core.transcript(session)
         assertEquals((1..segments.size).toList(), segments.map { it.id })
         // In recording order across the interruption: nothing lost, nothing transcribed twice.
-        assertTrue(segments.zipWithNext().all { (a, b) -> a.start < b.start })
+        assertTrue(
+            "segments out of recording order: " + segments.map { "${it.id}@${it.start}-${it.end}" },
+            segments.zipWithNext().all { (a, b) -> a.start < b.start },
+        )
         assertTrue(segments.last().end > 50.0)
     }
 }

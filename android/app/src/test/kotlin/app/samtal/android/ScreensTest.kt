@@ -82,7 +82,7 @@ class ScreensTest {
         d.waitFor("recording") { d.route is Route.Recording }
         val session = (d.route as Route.Recording).session
         d.runStartedService()
-        d.waitFor("live transcript") { d.graph.recording.segments.size >= 3 }
+        d.waitFor("live transcript", 180) { d.graph.recording.segments.size >= 3 }
         shot(d, "06-inspelning")
         d.waitFor("the fixture captured") { mic.exhausted && d.graph.recording.capturedSeconds() > 59.0 }
         d.click("stop")
