@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test deps models build lint bench compare asr-wer bindings kotlin-test
+.PHONY: demo test deps models build lint bench compare asr-wer bindings kotlin-test android android-test android-screens
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BIN := $(TARGET_DIR)/debug
 
@@ -29,6 +29,7 @@ lint: deps
 test: models lint
 	$(CARGO) test --workspace
 	$(MAKE) kotlin-test
+	$(MAKE) android-test
 
 # Kotlin and Swift bindings generated from the exact library just built (git-ignored
 # android/generated and ios/Generated), then packaged where the platform toolchains exist.
@@ -39,6 +40,20 @@ bindings: build
 # through the whole flow by JUnit (starts its own bankid-sim and samtal-endpoint).
 kotlin-test: models bindings
 	mvn -B -q -f android/pom.xml -Dsamtal.lib.dir="$(BIN)" test
+
+# The Android app (android/app): a signed debug APK built without Gradle (aapt2, D8, apksigner).
+android: bindings
+	./scripts/android.sh apk
+
+# The app's Robolectric tests with the real core (starts its own bankid-sim and
+# samtal-endpoint), then the APK from the same classes: signature, launcher activity,
+# microphone foreground service, no backup.
+android-test: models bindings
+	./scripts/android.sh test "$(BIN)"
+
+# Every screen in Swedish as PNG files in docs/android/ (Robolectric native graphics).
+android-screens: models bindings
+	./scripts/android.sh screens "$(BIN)"
 
 # Speed and memory: numbers, not pass/fail.
 bench: models

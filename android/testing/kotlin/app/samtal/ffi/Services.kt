@@ -6,7 +6,7 @@ import java.net.Socket
 import java.nio.file.Files
 import java.util.concurrent.TimeUnit
 
-/** Paths handed in by Maven (see android/pom.xml). */
+/** Paths handed in by Maven (android/pom.xml, android/app/pom.xml). */
 object Paths {
     val repo = File(System.getProperty("samtal.repo.dir") ?: "..").canonicalFile
     val bin = File(System.getProperty("samtal.bin.dir") ?: "../target/debug").canonicalFile
