@@ -1,0 +1,395 @@
+//! Grouping pieces by voice and naming the voices. Pieces long enough to be reliable are
+//! clustered bottom-up (the worker's profile takes part as one more member, so the
+//! worker's pieces gather around it); voices that are not clearly present are dissolved;
+//! every piece then goes to the nearest remaining voice, a few times over as the voices'
+//! statistics settle; finally the voices get roles and the pieces join into turns.
+use crate::embedding::{Embedding, Scale, VoiceStats};
+use crate::features::{Frame, FRAME_RATE};
+use crate::pieces::pieces;
+use crate::{Attribution, Config, Participants, Role, Turn, Voice, VoiceProfile};
+use std::ops::Range;
+
+struct Piece {
+    frames: Range<usize>,
+    stats: VoiceStats,
+}
+
+/// A group of pieces taken as one voice.
+#[derive(Clone)]
+struct Cluster {
+    members: Vec<usize>,
+    /// The worker's profile is in this cluster.
+    worker: bool,
+    stats: VoiceStats,
+}
+
+fn cluster_stats(members: &[usize], worker: bool, pieces: &[Piece], profile: &VoiceStats) -> VoiceStats {
+    let mut stats = if worker { profile.clone() } else { VoiceStats::default() };
+    for &m in members {
+        stats.add(&pieces[m].stats);
+    }
+    stats
+}
+
+/// Bottom-up clustering by the distance between cluster embeddings, until no two
+/// clusters are closer than `merge_distance`.
+fn agglomerate(mut clusters: Vec<Cluster>, scale: &Scale, merge_distance: f64) -> Vec<Cluster> {
+    let mut embeddings: Vec<Embedding> = clusters.iter().map(|c| scale.embed(&c.stats)).collect();
+    let n = clusters.len();
+    let mut alive = vec![true; n];
+    let mut dist = vec![f64::INFINITY; n * n];
+    for i in 0..n {
+        for j in i + 1..n {
+            dist[i * n + j] = embeddings[i].distance(&embeddings[j]);
+        }
+    }
+    loop {
+        let mut best = (f64::INFINITY, 0, 0);
+        for i in (0..n).filter(|&i| alive[i]) {
+            for j in (i + 1..n).filter(|&j| alive[j]) {
+                if dist[i * n + j] < best.0 {
+                    best = (dist[i * n + j], i, j);
+                }
+            }
+        }
+        let (d, i, j) = best;
+        if d >= merge_distance {
+            break;
+        }
+        let absorbed = std::mem::replace(
+            &mut clusters[j],
+            Cluster {
+                members: Vec::new(),
+                worker: false,
+                stats: VoiceStats::default(),
+            },
+        );
+        alive[j] = false;
+        clusters[i].members.extend(absorbed.members);
+        clusters[i].worker |= absorbed.worker;
+        clusters[i].stats.add(&absorbed.stats);
+        embeddings[i] = scale.embed(&clusters[i].stats);
+        for k in (0..n).filter(|&k| alive[k] && k != i) {
+            let (a, b) = (i.min(k), i.max(k));
+            dist[a * n + b] = embeddings[i].distance(&embeddings[k]);
+        }
+    }
+    clusters
+        .into_iter()
+        .zip(alive)
+        .filter(|(_, a)| *a)
+        .map(|(c, _)| c)
+        .collect()
+}
+
+fn nearest(embedding: &Embedding, centroids: &[Embedding]) -> (usize, f64, f64) {
+    let mut d: Vec<(usize, f64)> = centroids
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, embedding.distance(c)))
+        .collect();
+    d.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let second = d.get(1).map_or(f64::INFINITY, |x| x.1);
+    (d[0].0, d[0].1, second)
+}
+
+/// How clearly a piece belongs to its own voice rather than the next nearest (0–1).
+fn confidence(own: f64, second: f64) -> f32 {
+    if !second.is_finite() {
+        return 1.0;
+    }
+    (((second - own) / (second + own).max(1e-9)).clamp(0.0, 1.0)) as f32
+}
+
+pub(crate) fn attribute(
+    frames: &[Frame],
+    profile: &VoiceProfile,
+    participants: &Participants,
+    config: &Config,
+) -> Attribution {
+    let pieces: Vec<Piece> = pieces(frames, &config.pieces)
+        .into_iter()
+        .map(|r| Piece {
+            stats: VoiceStats::of_frames(&frames[r.clone()]),
+            frames: r,
+        })
+        .collect();
+    if pieces.is_empty() {
+        return Attribution {
+            turns: Vec::new(),
+            voices: Vec::new(),
+        };
+    }
+    let mut pooled = VoiceStats::default();
+    for p in &pieces {
+        pooled.add(&p.stats);
+    }
+    let total_seconds = pooled.seconds();
+    let scale = Scale::new(pooled, config.weights);
+    let profile = profile.stats();
+
+    let mut seeds = vec![Cluster {
+        members: Vec::new(),
+        worker: true,
+        stats: profile.clone(),
+    }];
+    seeds.extend(
+        pieces
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.stats.seconds() >= config.min_reliable)
+            .map(|(i, p)| Cluster {
+                members: vec![i],
+                worker: false,
+                stats: p.stats.clone(),
+            }),
+    );
+    let clusters = agglomerate(seeds, &scale, config.merge_distance);
+
+    // The worker's voice, then the other voices that are clearly present, most talk first.
+    let (mut kept, mut others): (Vec<Cluster>, Vec<Cluster>) =
+        clusters.into_iter().partition(|c| c.worker);
+    others.sort_by(|a, b| b.stats.seconds().total_cmp(&a.stats.seconds()));
+    let roles = participants.roles_by_talk();
+    for (rank, cluster) in others.into_iter().enumerate() {
+        let seconds = cluster.stats.seconds();
+        let clear = rank == 0
+            || (seconds >= config.min_voice_seconds
+                && seconds >= config.min_voice_share * total_seconds);
+        if rank < roles.len() && clear {
+            kept.push(cluster);
+        }
+    }
+
+    // Every piece to its nearest voice, until the assignment settles.
+    let mut assignment = vec![0usize; pieces.len()];
+    let piece_embeddings: Vec<Embedding> = pieces.iter().map(|p| scale.embed(&p.stats)).collect();
+    for _ in 0..5 {
+        let centroids: Vec<Embedding> = kept.iter().map(|c| scale.embed(&c.stats)).collect();
+        let next: Vec<usize> = piece_embeddings
+            .iter()
+            .map(|e| nearest(e, &centroids).0)
+            .collect();
+        if next == assignment {
+            break;
+        }
+        assignment = next;
+        for (v, cluster) in kept.iter_mut().enumerate() {
+            cluster.members = (0..pieces.len()).filter(|&i| assignment[i] == v).collect();
+            cluster.stats = cluster_stats(&cluster.members, cluster.worker, &pieces, profile);
+        }
+    }
+    let centroids: Vec<Embedding> = kept.iter().map(|c| scale.embed(&c.stats)).collect();
+
+    // Roles: the worker is voice 0; the others by talk in the meeting (profile excluded).
+    let talk = |v: usize| -> f64 {
+        (0..pieces.len())
+            .filter(|&i| assignment[i] == v)
+            .map(|i| pieces[i].stats.seconds())
+            .sum()
+    };
+    let mut order: Vec<usize> = (1..kept.len()).collect();
+    order.sort_by(|a, b| talk(*b).total_cmp(&talk(*a)));
+    let mut voice_of = vec![0u32; kept.len()];
+    let mut voices = vec![Voice {
+        id: 0,
+        role: Role::Worker,
+        seconds: talk(0),
+    }];
+    for (rank, &v) in order.iter().enumerate() {
+        voice_of[v] = rank as u32 + 1;
+        voices.push(Voice {
+            id: rank as u32 + 1,
+            role: roles.get(rank).copied().unwrap_or(Role::Other),
+            seconds: talk(v),
+        });
+    }
+
+    // Pieces of one voice close together form a turn; a short gap between turns is split
+    // at its middle, so the turns cover who holds the floor.
+    let mut turns: Vec<(Turn, f64)> = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        let v = assignment[i];
+        let (_, own, second) = {
+            let d: Vec<f64> = centroids.iter().map(|c| piece_embeddings[i].distance(c)).collect();
+            let own = d[v];
+            let second = d
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != v)
+                .map(|(_, x)| *x)
+                .fold(f64::INFINITY, f64::min);
+            (v, own, second)
+        };
+        let conf = confidence(own, second);
+        let weight = piece.stats.seconds();
+        let start = piece.frames.start as f64 / FRAME_RATE;
+        let end = piece.frames.end as f64 / FRAME_RATE;
+        let voice = voice_of[v];
+        match turns.last_mut() {
+            Some((turn, w)) if turn.voice == voice && start - turn.end <= config.max_turn_gap => {
+                turn.confidence = ((turn.confidence as f64 * *w + conf as f64 * weight)
+                    / (*w + weight).max(1e-9)) as f32;
+                *w += weight;
+                turn.end = end;
+            }
+            _ => turns.push((
+                Turn {
+                    start,
+                    end,
+                    role: voices[voice as usize].role,
+                    voice,
+                    confidence: conf,
+                    low_confidence: false,
+                },
+                weight,
+            )),
+        }
+    }
+    let mut turns: Vec<Turn> = turns.into_iter().map(|(t, _)| t).collect();
+    for i in 1..turns.len() {
+        let gap = turns[i].start - turns[i - 1].end;
+        if gap > 0.0 && gap <= 1.0 {
+            let middle = turns[i - 1].end + gap / 2.0;
+            turns[i - 1].end = middle;
+            turns[i].start = middle;
+        }
+    }
+    for turn in &mut turns {
+        turn.low_confidence = turn.confidence < config.low_confidence;
+    }
+    Attribution { turns, voices }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::{frames_of, tests::speak};
+
+    fn pause(seconds: f32) -> Vec<f32> {
+        vec![0.0; (seconds * 16_000.0) as usize]
+    }
+
+    const WORKER: (f32, f32, f32) = (200.0, 850.0, 2_000.0);
+    const CITIZEN: (f32, f32, f32) = (105.0, 600.0, 1_100.0);
+    const RELATIVE: (f32, f32, f32) = (150.0, 420.0, 2_600.0);
+
+    fn profile() -> VoiceProfile {
+        VoiceProfile::enroll(&speak(WORKER, 16.0)).unwrap()
+    }
+
+    /// Builds a meeting from (voice, seconds) turns with pauses; returns audio and truth.
+    fn meeting(turns: &[((f32, f32, f32), f32, Role)]) -> (Vec<f32>, Vec<(f64, f64, Role)>) {
+        let mut audio = pause(0.5);
+        let mut truth = Vec::new();
+        for (voice, seconds, role) in turns {
+            let start = audio.len() as f64 / 16_000.0;
+            audio.extend(speak(*voice, *seconds));
+            truth.push((start, audio.len() as f64 / 16_000.0, *role));
+            audio.extend(pause(0.7));
+        }
+        (audio, truth)
+    }
+
+    fn accuracy(attribution: &Attribution, truth: &[(f64, f64, Role)]) -> f64 {
+        let (mut right, mut all) = (0, 0);
+        for (start, end, role) in truth {
+            let mut t = *start;
+            while t < *end {
+                all += 1;
+                if attribution.at(t).map(|turn| turn.role) == Some(*role) {
+                    right += 1;
+                }
+                t += 0.01;
+            }
+        }
+        right as f64 / all as f64
+    }
+
+    #[test]
+    fn worker_by_profile_citizen_by_most_talk_and_a_clear_third_voice() {
+        let (audio, truth) = meeting(&[
+            (WORKER, 4.0, Role::Worker),
+            (CITIZEN, 6.0, Role::Citizen),
+            (WORKER, 3.0, Role::Worker),
+            (RELATIVE, 4.0, Role::Relative),
+            (CITIZEN, 5.0, Role::Citizen),
+            (WORKER, 2.0, Role::Worker),
+            (RELATIVE, 4.0, Role::Relative),
+            (CITIZEN, 5.0, Role::Citizen),
+            (RELATIVE, 4.0, Role::Relative),
+        ]);
+        let config = Config {
+            min_voice_seconds: 5.0,
+            ..Config::default()
+        };
+        let found = crate::attribute(&audio, &profile(), &Participants::unknown(), &config);
+        let score = accuracy(&found, &truth);
+        assert!(score > 0.97, "{score}: {found:#?}");
+        assert_eq!(found.voices.len(), 3);
+        assert_eq!(found.voices[0].role, Role::Worker);
+        assert!(found.turns.iter().all(|t| !t.low_confidence), "{found:#?}");
+    }
+
+    #[test]
+    fn a_voice_heard_only_briefly_is_not_a_further_person() {
+        let (audio, truth) = meeting(&[
+            (WORKER, 5.0, Role::Worker),
+            (CITIZEN, 8.0, Role::Citizen),
+            (WORKER, 5.0, Role::Worker),
+            (CITIZEN, 8.0, Role::Citizen),
+        ]);
+        let found = crate::attribute(&audio, &profile(), &Participants::unknown(), &Config::default());
+        assert_eq!(found.voices.len(), 2, "{found:#?}");
+        assert!(accuracy(&found, &truth) > 0.97);
+    }
+
+    #[test]
+    fn declared_participants_name_the_other_voice() {
+        let (audio, truth) = meeting(&[
+            (WORKER, 4.0, Role::Worker),
+            (CITIZEN, 6.0, Role::Relative),
+            (WORKER, 4.0, Role::Worker),
+            (CITIZEN, 6.0, Role::Relative),
+        ]);
+        let phone_call_with_son = Participants::new(vec![Role::Relative]);
+        let found = crate::attribute(&audio, &profile(), &phone_call_with_son, &Config::default());
+        assert!(accuracy(&found, &truth) > 0.97, "{found:#?}");
+    }
+
+    #[test]
+    fn a_speaker_cutting_in_without_a_pause_starts_a_new_turn() {
+        let mut audio = pause(0.5);
+        audio.extend(speak(WORKER, 5.0));
+        let change = audio.len() as f64 / 16_000.0;
+        audio.extend(speak(CITIZEN, 5.0));
+        audio.extend(pause(0.5));
+        let found = crate::attribute(&audio, &profile(), &Participants::unknown(), &Config::default());
+        assert_eq!(found.turns.len(), 2, "{found:#?}");
+        assert_eq!(found.turns[0].role, Role::Worker);
+        assert_eq!(found.turns[1].role, Role::Citizen);
+        assert!((found.turns[1].start - change).abs() < 0.15, "{found:#?}");
+    }
+
+    #[test]
+    fn silence_gives_no_turns() {
+        let found = crate::attribute(&pause(5.0), &profile(), &Participants::unknown(), &Config::default());
+        assert!(found.turns.is_empty() && found.voices.is_empty());
+    }
+
+    #[test]
+    fn confidence_is_high_when_clearly_nearer_and_zero_when_halfway() {
+        assert!(confidence(0.5, 5.0) > 0.8);
+        assert_eq!(confidence(2.0, 2.0), 0.0);
+        assert_eq!(confidence(1.0, f64::INFINITY), 1.0);
+    }
+
+    #[test]
+    fn frames_alone_are_enough() {
+        let (audio, _) = meeting(&[(WORKER, 3.0, Role::Worker), (CITIZEN, 3.0, Role::Citizen)]);
+        let frames = frames_of(&audio);
+        let a = attribute(&frames, &profile(), &Participants::unknown(), &Config::default());
+        let b = crate::attribute(&audio, &profile(), &Participants::unknown(), &Config::default());
+        assert_eq!(a, b);
+    }
+}
