@@ -1,10 +1,10 @@
 """Renders meetings to audio with espeak-ng, one voice per speaker, for measuring speaker
 attribution (`samtal bench speakers`) and for the two-voice fixture.
 
-Each speaker of a meeting gets its own espeak voice variant, pitch, speed and level (the
-worker nearest the phone); a faint noise floor runs underneath. Turns follow each other
-with the pause the meeting's timing gives (at most 1.5 s), and a turn that ends in "—" (cut
-off) is followed at once, with no pause. The worker's voice also reads the enrolment text
+Each speaker of a meeting gets its own espeak voice variant, pitch (settings at least 15 of
+espeak's 0-99 apart), speed and level (the worker nearest the phone); a faint noise floor
+runs underneath. Turns follow each other with the pause the meeting's timing gives (at most
+1.5 s), and a turn that ends in "—" (cut off) is followed at once, with no pause. The worker's voice also reads the enrolment text
 of the meeting's language (speaker/enrolment/). Gold timing comes from the rendering itself:
 for every turn, where in the file it is and where in it there is sound.
 
@@ -31,6 +31,7 @@ VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f
             "klatt", "Andy", "Annie", "steph", "linda", "david", "john", "max", "Lee",
             "edward", "Alicia", "robert"]
 MAX_GAP = 1.5
+MIN_PITCH_APART = 15
 # Sound in a turn: 10 ms frames louder than this (int16 RMS, about -50 dBFS).
 SOUND_RMS = 100
 
@@ -91,9 +92,17 @@ def voices_for(name, roles):
     """A distinct voice per role, the same for a meeting on every run."""
     rng = random.Random(name)
     variants = rng.sample(VARIANTS, len(roles))
+    # espeak's pitch setting moves a voice's whole range (-p 25 puts a "female" variant
+    # at about 90 Hz), so two variants at nearly the same setting can sound alike: keep the
+    # settings of one meeting at least MIN_PITCH_APART apart.
+    while True:
+        pitches = [rng.randint(20, 80) for _ in roles]
+        if all(abs(a - b) >= MIN_PITCH_APART for i, a in enumerate(pitches)
+               for b in pitches[i + 1:]):
+            break
     voices = {}
-    for role, variant in zip(roles, variants):
-        voices[role] = {"variant": variant, "pitch": rng.randint(25, 75),
+    for role, variant, pitch in zip(roles, variants, pitches):
+        voices[role] = {"variant": variant, "pitch": pitch,
                         "speed": rng.randint(150, 185),
                         "gain": 1.0 if role == "worker" else round(rng.uniform(0.5, 0.9), 2)}
     return voices

@@ -109,50 +109,106 @@ impl VoiceStats {
     }
 }
 
-/// How much each part of the embedding counts.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Weights {
-    pub mfcc_mean: f64,
-    pub mfcc_spread: f64,
-    pub pitch: f64,
-    pub pitch_spread: f64,
-}
-
-impl Default for Weights {
-    fn default() -> Self {
-        Weights {
-            mfcc_mean: 1.0,
-            mfcc_spread: 0.5,
-            pitch: 2.0,
-            pitch_spread: 0.5,
-        }
-    }
-}
-
-/// The scale of one meeting: the pooled mean and spread of all its speech, so that
-/// embeddings are comparable whatever the microphone and room did to the absolute values.
+/// The scale of one meeting. Dimensions are centred on the meeting's pooled speech,
+/// divided by how much they vary within one voice, and weighted by how much more they vary
+/// between the meeting's pieces than within one voice. Within-voice spread is measured
+/// from the two halves of the meeting's own longer pieces (each almost surely one
+/// speaker). So what counts is the dimensions in which this meeting's voices differ (pitch
+/// in one meeting, the vocal tract in another) compared with how much one voice wanders
+/// with what it says, whatever the microphone and room; no weights are learned anywhere.
 #[derive(Debug, Clone)]
 pub struct Scale {
     pooled: VoiceStats,
-    weights: Weights,
+    /// Within-voice standard deviation of each dimension for one second of speech.
+    noise: Vec<f64>,
+    /// Weight of each dimension: the between-voice over the within-voice spread.
+    gain: Vec<f64>,
 }
 
+/// Least within-voice spread of a dimension for one second of speech, in units of the
+/// meeting's frame-to-frame spread: no voice says two seconds exactly alike, and a spread
+/// measured as nearly zero (a held tone) would make any small difference decisive.
+const MIN_NOISE: f64 = 0.05;
+
+/// Frames in the reference duration of [`Scale`]'s noise (1 s).
+const REFERENCE_FRAMES: f64 = 100.0;
+
 impl Scale {
-    pub fn new(pooled: VoiceStats, weights: Weights) -> Scale {
-        Scale { pooled, weights }
+    /// `halves`: statistics of the first and second half of pieces of one voice each;
+    /// `pieces`: the statistics of the meeting's pieces.
+    pub fn new(
+        pooled: VoiceStats,
+        halves: &[(VoiceStats, VoiceStats)],
+        pieces: &[VoiceStats],
+    ) -> Scale {
+        let mut scale = Scale {
+            pooled,
+            noise: Vec::new(),
+            gain: Vec::new(),
+        };
+        let dims = scale.raw(&scale.pooled).len();
+        scale.noise = vec![1.0; dims];
+        scale.gain = vec![1.0; dims];
+        if !halves.is_empty() {
+            let mut variance = vec![0.0; dims];
+            for (a, b) in halves {
+                let (ea, eb) = (scale.raw(a), scale.raw(b));
+                let frames = f64::from(a.frames.min(b.frames));
+                for (v, (x, y)) in variance.iter_mut().zip(ea.iter().zip(&eb)) {
+                    *v += (x - y).powi(2) / 2.0 * frames / REFERENCE_FRAMES;
+                }
+            }
+            let n = halves.len() as f64;
+            let mean_variance = variance.iter().sum::<f64>() / (n * dims as f64);
+            // Shrunk towards the average, so that a dimension that barely moved in a few
+            // pieces does not dominate.
+            scale.noise = variance
+                .iter()
+                .map(|v| (v / n + 0.1 * mean_variance).sqrt().max(MIN_NOISE))
+                .collect();
+        }
+        let long: Vec<&VoiceStats> = pieces
+            .iter()
+            .filter(|p| f64::from(p.frames) >= REFERENCE_FRAMES)
+            .collect();
+        if long.len() >= 2 {
+            let frames: f64 = long.iter().map(|p| f64::from(p.frames)).sum();
+            let embedded: Vec<(f64, Vec<f64>)> = long
+                .iter()
+                .map(|p| (f64::from(p.frames), scale.embed(p).0))
+                .collect();
+            // Each piece's own noise, in within-voice units: 1 per second of speech.
+            let within = REFERENCE_FRAMES * long.len() as f64 / frames;
+            let between: Vec<f64> = (0..dims)
+                .map(|k| {
+                    let mean = embedded.iter().map(|(w, e)| w * e[k]).sum::<f64>() / frames;
+                    let var = embedded
+                        .iter()
+                        .map(|(w, e)| w * (e[k] - mean).powi(2))
+                        .sum::<f64>()
+                        / frames;
+                    (var - within).max(0.0)
+                })
+                .collect();
+            let mean_between = between.iter().sum::<f64>() / dims as f64;
+            scale.gain = between
+                .iter()
+                .map(|b| (b + 0.2 * mean_between).max(1e-9).sqrt())
+                .collect();
+        }
+        scale
     }
 
-    /// The embedding of `stats` on this scale: each dimension in units of the meeting's
-    /// frame-to-frame spread, weighted.
-    pub fn embed(&self, stats: &VoiceStats) -> Embedding {
-        let w = self.weights;
+    /// The dimensions before scaling: MFCC means in units of the meeting's frame-to-frame
+    /// spread, log spreads, log pitch mean and spread.
+    fn raw(&self, stats: &VoiceStats) -> Vec<f64> {
         let p = &self.pooled;
         let mut v = Vec::with_capacity(2 * CEPS + 2);
         for k in 0..CEPS {
-            v.push(w.mfcc_mean * (stats.mean(k) - p.mean(k)) / p.std(k));
+            v.push((stats.mean(k) - p.mean(k)) / p.std(k));
         }
         for k in 0..CEPS {
-            v.push(w.mfcc_spread * (stats.std(k) / p.std(k)).ln());
+            v.push((stats.std(k) / p.std(k)).ln());
         }
         match (
             stats.pitch_mean(),
@@ -161,12 +217,44 @@ impl Scale {
             p.pitch_std(),
         ) {
             (Some(m), Some(s), Some(pm), Some(ps)) => {
-                v.push(w.pitch * (m - pm) / ps);
-                v.push(w.pitch_spread * (s / ps).ln());
+                v.push((m - pm) / ps);
+                v.push((s / ps).ln());
             }
             _ => v.extend([0.0, 0.0]),
         }
-        Embedding(v)
+        v
+    }
+
+    /// The embedding of `stats` on this scale.
+    pub fn embed(&self, stats: &VoiceStats) -> Embedding {
+        Embedding(
+            self.raw(stats)
+                .iter()
+                .zip(self.noise.iter().zip(&self.gain))
+                .map(|(x, (noise, gain))| x / noise * gain)
+                .collect(),
+        )
+    }
+
+    /// The cost (a negative log-likelihood up to a constant) of `stats` being spoken by the
+    /// voice at `centroid`: its distance squared over what one voice's own wandering gives
+    /// for that much speech; about half the number of dimensions for its own voice.
+    pub fn cost(&self, stats: &VoiceStats, centroid: &Embedding) -> f64 {
+        let d2 = self.embed(stats).distance(centroid).powi(2);
+        let weight: f64 = self.gain.iter().map(|g| g * g).sum();
+        let frames = f64::from(stats.frames.max(1));
+        0.5 * self.gain.len() as f64 * d2 * frames / (REFERENCE_FRAMES * weight.max(1e-12))
+    }
+
+    /// How far apart two sets of statistics are compared with two stretches of one voice
+    /// of the same lengths: about 1 for one voice, more for two. Durations count up to
+    /// `cap` frames, so a long voice does not become so precise that any drift splits it.
+    pub fn separation(&self, a: &VoiceStats, b: &VoiceStats, cap: u32) -> f64 {
+        let d = self.embed(a).distance(&self.embed(b));
+        let n = |s: &VoiceStats| f64::from(s.frames.clamp(1, cap));
+        let weight: f64 = self.gain.iter().map(|g| g * g).sum();
+        let noise = ((REFERENCE_FRAMES / n(a) + REFERENCE_FRAMES / n(b)) * weight).sqrt();
+        d / noise.max(1e-12)
     }
 }
 
@@ -217,7 +305,7 @@ mod tests {
         let mut pooled = a1.clone();
         pooled.add(&a2);
         pooled.add(&b);
-        let scale = Scale::new(pooled, Weights::default());
+        let scale = Scale::new(pooled, &[], &[]);
         let (e1, e2, eb) = (scale.embed(&a1), scale.embed(&a2), scale.embed(&b));
         let (same, other) = (e1.distance(&e2), e1.distance(&eb));
         assert!(other > 3.0 * same, "same {same} other {other}");
@@ -230,13 +318,7 @@ mod tests {
         let high = stats(190.0, (700.0, 1_200.0), 1.0);
         let mut pooled = low.clone();
         pooled.add(&high);
-        let only_pitch = Weights {
-            mfcc_mean: 0.0,
-            mfcc_spread: 0.0,
-            pitch: 1.0,
-            pitch_spread: 0.0,
-        };
-        let scale = Scale::new(pooled, only_pitch);
+        let scale = Scale::new(pooled, &[], &[]);
         assert!(scale.embed(&low).distance(&scale.embed(&high)) > 1.5);
     }
 }

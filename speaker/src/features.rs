@@ -68,7 +68,10 @@ impl FeatureExtractor {
             .collect();
         let (lo, hi) = (hz_to_mel(MEL_LOW_HZ), hz_to_mel(MEL_HIGH_HZ));
         let edges: Vec<f32> = (0..MELS + 2)
-            .map(|i| mel_to_hz(lo + (hi - lo) * i as f32 / (MELS + 1) as f32) * FFT as f32 / SAMPLE_RATE as f32)
+            .map(|i| {
+                mel_to_hz(lo + (hi - lo) * i as f32 / (MELS + 1) as f32) * FFT as f32
+                    / SAMPLE_RATE as f32
+            })
             .collect();
         let filters = (0..MELS)
             .map(|m| {
@@ -252,7 +255,11 @@ pub(crate) mod tests {
             m
         };
         let dist = |a: &[f32; CEPS], b: &[f32; CEPS]| {
-            a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f32>().sqrt()
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| (x - y).powi(2))
+                .sum::<f32>()
+                .sqrt()
         };
         let a1 = frames_of(&vowel(120.0, (700.0, 1_100.0), 1.0));
         let a2 = frames_of(&vowel(125.0, (700.0, 1_100.0), 1.0));

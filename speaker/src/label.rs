@@ -5,7 +5,7 @@
 //! statistics settle; finally the voices get roles and the pieces join into turns.
 use crate::embedding::{Embedding, Scale, VoiceStats};
 use crate::features::{Frame, FRAME_RATE};
-use crate::pieces::pieces;
+use crate::pieces::{pieces, speech_mask};
 use crate::{Attribution, Config, Participants, Role, Turn, Voice, VoiceProfile};
 use std::ops::Range;
 
@@ -13,6 +13,9 @@ struct Piece {
     frames: Range<usize>,
     stats: VoiceStats,
 }
+
+/// Shortest half (s) of a piece used to measure how much one voice varies.
+const HALF_SECONDS: f64 = 0.5;
 
 /// A group of pieces taken as one voice.
 #[derive(Clone)]
@@ -23,24 +26,36 @@ struct Cluster {
     stats: VoiceStats,
 }
 
-fn cluster_stats(members: &[usize], worker: bool, pieces: &[Piece], profile: &VoiceStats) -> VoiceStats {
-    let mut stats = if worker { profile.clone() } else { VoiceStats::default() };
+fn cluster_stats(
+    members: &[usize],
+    worker: bool,
+    pieces: &[Piece],
+    profile: &VoiceStats,
+) -> VoiceStats {
+    let mut stats = if worker {
+        profile.clone()
+    } else {
+        VoiceStats::default()
+    };
     for &m in members {
         stats.add(&pieces[m].stats);
     }
     stats
 }
 
-/// Bottom-up clustering by the distance between cluster embeddings, until no two
-/// clusters are closer than `merge_distance`.
+/// Durations count up to this many frames (15 s) when judging whether two clusters differ.
+const SEPARATION_CAP: u32 = 1_500;
+
+/// Bottom-up clustering by how far apart clusters are compared with how much one voice
+/// varies, until no two clusters are closer than `merge_distance`.
 fn agglomerate(mut clusters: Vec<Cluster>, scale: &Scale, merge_distance: f64) -> Vec<Cluster> {
-    let mut embeddings: Vec<Embedding> = clusters.iter().map(|c| scale.embed(&c.stats)).collect();
     let n = clusters.len();
     let mut alive = vec![true; n];
     let mut dist = vec![f64::INFINITY; n * n];
     for i in 0..n {
         for j in i + 1..n {
-            dist[i * n + j] = embeddings[i].distance(&embeddings[j]);
+            dist[i * n + j] =
+                scale.separation(&clusters[i].stats, &clusters[j].stats, SEPARATION_CAP);
         }
     }
     loop {
@@ -68,10 +83,10 @@ fn agglomerate(mut clusters: Vec<Cluster>, scale: &Scale, merge_distance: f64) -
         clusters[i].members.extend(absorbed.members);
         clusters[i].worker |= absorbed.worker;
         clusters[i].stats.add(&absorbed.stats);
-        embeddings[i] = scale.embed(&clusters[i].stats);
         for k in (0..n).filter(|&k| alive[k] && k != i) {
             let (a, b) = (i.min(k), i.max(k));
-            dist[a * n + b] = embeddings[i].distance(&embeddings[k]);
+            dist[a * n + b] =
+                scale.separation(&clusters[i].stats, &clusters[k].stats, SEPARATION_CAP);
         }
     }
     clusters
@@ -93,6 +108,41 @@ fn nearest(embedding: &Embedding, centroids: &[Embedding]) -> (usize, f64, f64) 
     (d[0].0, d[0].1, second)
 }
 
+/// The likeliest voice for each piece in turn (Viterbi): a change of voice between pieces
+/// closer than `max_gap` (s) costs `switch`, so a short piece that is unclear on its own
+/// goes with its neighbours, while a clear change of speaker still wins.
+fn smooth(costs: &[Vec<f64>], gaps: &[f64], switch: f64, max_gap: f64) -> Vec<usize> {
+    let Some(voices) = costs.first().map(Vec::len) else {
+        return Vec::new();
+    };
+    let mut total = costs[0].clone();
+    let mut back: Vec<Vec<usize>> = vec![(0..voices).collect()];
+    for (cost, gap) in costs.iter().zip(gaps).skip(1) {
+        let penalty = if *gap <= max_gap { switch } else { 0.0 };
+        let mut next = vec![0.0; voices];
+        let mut from = vec![0; voices];
+        for v in 0..voices {
+            let (best, value) = (0..voices)
+                .map(|u| (u, total[u] + if u == v { 0.0 } else { penalty }))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .expect("at least one voice");
+            next[v] = value + cost[v];
+            from[v] = best;
+        }
+        total = next;
+        back.push(from);
+    }
+    let mut v = (0..voices)
+        .min_by(|a, b| total[*a].total_cmp(&total[*b]))
+        .expect("at least one voice");
+    let mut path = vec![0; costs.len()];
+    for i in (0..costs.len()).rev() {
+        path[i] = v;
+        v = back[i][v];
+    }
+    path
+}
+
 /// How clearly a piece belongs to its own voice rather than the next nearest (0–1).
 fn confidence(own: f64, second: f64) -> f32 {
     if !second.is_finite() {
@@ -107,10 +157,15 @@ pub(crate) fn attribute(
     participants: &Participants,
     config: &Config,
 ) -> Attribution {
+    // Statistics of speech frames only: the short silences inside a piece say nothing
+    // about the voice.
+    let mask = speech_mask(frames, &config.pieces);
+    let speech_stats =
+        |r: Range<usize>| VoiceStats::of_frames(r.filter(|&i| mask[i]).map(|i| &frames[i]));
     let pieces: Vec<Piece> = pieces(frames, &config.pieces)
         .into_iter()
         .map(|r| Piece {
-            stats: VoiceStats::of_frames(&frames[r.clone()]),
+            stats: speech_stats(r.clone()),
             frames: r,
         })
         .collect();
@@ -120,12 +175,24 @@ pub(crate) fn attribute(
             voices: Vec::new(),
         };
     }
+    let halves: Vec<(VoiceStats, VoiceStats)> = pieces
+        .iter()
+        .filter(|p| p.stats.seconds() >= 2.0 * HALF_SECONDS)
+        .map(|p| {
+            let middle = p.frames.start + p.frames.len() / 2;
+            (
+                speech_stats(p.frames.start..middle),
+                speech_stats(middle..p.frames.end),
+            )
+        })
+        .collect();
     let mut pooled = VoiceStats::default();
     for p in &pieces {
         pooled.add(&p.stats);
     }
     let total_seconds = pooled.seconds();
-    let scale = Scale::new(pooled, config.weights);
+    let piece_stats: Vec<VoiceStats> = pieces.iter().map(|p| p.stats.clone()).collect();
+    let scale = Scale::new(pooled, &halves, &piece_stats);
     let profile = profile.stats();
 
     let mut seeds = vec![Cluster {
@@ -180,15 +247,29 @@ pub(crate) fn attribute(
         }
     }
     let centroids: Vec<Embedding> = kept.iter().map(|c| scale.embed(&c.stats)).collect();
+    let costs: Vec<Vec<f64>> = pieces
+        .iter()
+        .map(|p| centroids.iter().map(|c| scale.cost(&p.stats, c)).collect())
+        .collect();
+    let gaps: Vec<f64> = (0..pieces.len())
+        .map(|i| {
+            if i == 0 {
+                f64::INFINITY
+            } else {
+                (pieces[i].frames.start - pieces[i - 1].frames.end) as f64 / FRAME_RATE
+            }
+        })
+        .collect();
+    let assignment = smooth(&costs, &gaps, config.switch_penalty, config.max_turn_gap);
 
     // Roles: the worker is voice 0; the others by talk in the meeting (profile excluded).
     let talk = |v: usize| -> f64 {
         (0..pieces.len())
             .filter(|&i| assignment[i] == v)
             .map(|i| pieces[i].stats.seconds())
-            .sum()
+            .fold(0.0, |a, b| a + b)
     };
-    let mut order: Vec<usize> = (1..kept.len()).collect();
+    let mut order: Vec<usize> = (1..kept.len()).filter(|&v| talk(v) > 0.0).collect();
     order.sort_by(|a, b| talk(*b).total_cmp(&talk(*a)));
     let mut voice_of = vec![0u32; kept.len()];
     let mut voices = vec![Voice {
@@ -211,7 +292,10 @@ pub(crate) fn attribute(
     for (i, piece) in pieces.iter().enumerate() {
         let v = assignment[i];
         let (_, own, second) = {
-            let d: Vec<f64> = centroids.iter().map(|c| piece_embeddings[i].distance(c)).collect();
+            let d: Vec<f64> = centroids
+                .iter()
+                .map(|c| piece_embeddings[i].distance(c))
+                .collect();
             let own = d[v];
             let second = d
                 .iter()
@@ -339,7 +423,12 @@ mod tests {
             (WORKER, 5.0, Role::Worker),
             (CITIZEN, 8.0, Role::Citizen),
         ]);
-        let found = crate::attribute(&audio, &profile(), &Participants::unknown(), &Config::default());
+        let found = crate::attribute(
+            &audio,
+            &profile(),
+            &Participants::unknown(),
+            &Config::default(),
+        );
         assert_eq!(found.voices.len(), 2, "{found:#?}");
         assert!(accuracy(&found, &truth) > 0.97);
     }
@@ -364,7 +453,12 @@ mod tests {
         let change = audio.len() as f64 / 16_000.0;
         audio.extend(speak(CITIZEN, 5.0));
         audio.extend(pause(0.5));
-        let found = crate::attribute(&audio, &profile(), &Participants::unknown(), &Config::default());
+        let found = crate::attribute(
+            &audio,
+            &profile(),
+            &Participants::unknown(),
+            &Config::default(),
+        );
         assert_eq!(found.turns.len(), 2, "{found:#?}");
         assert_eq!(found.turns[0].role, Role::Worker);
         assert_eq!(found.turns[1].role, Role::Citizen);
@@ -373,8 +467,30 @@ mod tests {
 
     #[test]
     fn silence_gives_no_turns() {
-        let found = crate::attribute(&pause(5.0), &profile(), &Participants::unknown(), &Config::default());
+        let found = crate::attribute(
+            &pause(5.0),
+            &profile(),
+            &Participants::unknown(),
+            &Config::default(),
+        );
         assert!(found.turns.is_empty() && found.voices.is_empty());
+    }
+
+    #[test]
+    fn an_unclear_short_piece_goes_with_its_neighbours_but_a_clear_change_wins() {
+        let costs = vec![
+            vec![1.0, 30.0],
+            vec![6.0, 4.0],
+            vec![1.0, 30.0],
+            vec![40.0, 2.0],
+            vec![35.0, 1.0],
+        ];
+        let close = vec![f64::INFINITY, 0.3, 0.3, 0.3, 0.3];
+        assert_eq!(smooth(&costs, &close, 5.0, 1.5), [0, 0, 0, 1, 1]);
+        assert_eq!(smooth(&costs, &close, 0.0, 1.5), [0, 1, 0, 1, 1]);
+        let far = vec![f64::INFINITY, 3.0, 3.0, 3.0, 3.0];
+        assert_eq!(smooth(&costs, &far, 5.0, 1.5), [0, 1, 0, 1, 1]);
+        assert!(smooth(&[], &[], 5.0, 1.5).is_empty());
     }
 
     #[test]
@@ -388,8 +504,18 @@ mod tests {
     fn frames_alone_are_enough() {
         let (audio, _) = meeting(&[(WORKER, 3.0, Role::Worker), (CITIZEN, 3.0, Role::Citizen)]);
         let frames = frames_of(&audio);
-        let a = attribute(&frames, &profile(), &Participants::unknown(), &Config::default());
-        let b = crate::attribute(&audio, &profile(), &Participants::unknown(), &Config::default());
+        let a = attribute(
+            &frames,
+            &profile(),
+            &Participants::unknown(),
+            &Config::default(),
+        );
+        let b = crate::attribute(
+            &audio,
+            &profile(),
+            &Participants::unknown(),
+            &Config::default(),
+        );
         assert_eq!(a, b);
     }
 }

@@ -17,7 +17,6 @@ mod pitch;
 mod profile;
 mod split;
 
-pub use embedding::Weights;
 pub use features::{FeatureExtractor, Frame, FRAME_RATE, SAMPLE_RATE};
 pub use pieces::PieceConfig;
 pub use profile::{VoiceProfile, MIN_ENROLMENT_SECONDS};
@@ -153,7 +152,6 @@ impl Attribution {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub pieces: PieceConfig,
-    pub weights: Weights,
     /// Voices closer than this (embedding distance) are taken as one.
     pub merge_distance: f64,
     /// Pieces shorter than this (s) are too short to found a voice; they join the nearest.
@@ -164,6 +162,9 @@ pub struct Config {
     pub min_voice_share: f64,
     /// Pieces of one voice less than this far apart (s) form one turn.
     pub max_turn_gap: f64,
+    /// Cost (in log-likelihood) of a change of voice between pieces less than
+    /// `max_turn_gap` apart.
+    pub switch_penalty: f64,
     /// Turns with a confidence under this are flagged.
     pub low_confidence: f32,
 }
@@ -172,12 +173,12 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             pieces: PieceConfig::default(),
-            weights: Weights::default(),
-            merge_distance: 3.0,
+            merge_distance: 2.5,
             min_reliable: 1.0,
             min_voice_seconds: 10.0,
             min_voice_share: 0.05,
             max_turn_gap: 1.5,
+            switch_penalty: 8.0,
             low_confidence: 0.15,
         }
     }

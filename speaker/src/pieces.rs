@@ -30,7 +30,7 @@ impl Default for PieceConfig {
             min_pause: 0.25,
             change_window: 1.5,
             min_piece: 0.8,
-            bic_penalty: 1.0,
+            bic_penalty: 5.0,
         }
     }
 }
@@ -189,7 +189,10 @@ pub fn pieces(frames: &[Frame], config: &PieceConfig) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::features::{frames_of, tests::{speak, vowel}};
+    use crate::features::{
+        frames_of,
+        tests::{speak, vowel},
+    };
 
     fn silence(seconds: f32) -> Vec<f32> {
         vec![0.0; (seconds * 16_000.0) as usize]
@@ -207,7 +210,10 @@ mod tests {
         let config = PieceConfig::default();
         let runs = speech_runs(&speech_mask(&frames, &config), &config);
         assert_eq!(runs.len(), 2, "{runs:?}");
-        assert!((runs[1].start as f64 / FRAME_RATE - 2.7).abs() < 0.05, "{runs:?}");
+        assert!(
+            (runs[1].start as f64 / FRAME_RATE - 2.7).abs() < 0.05,
+            "{runs:?}"
+        );
     }
 
     #[test]
@@ -221,7 +227,10 @@ mod tests {
         let found = pieces(&frames, &PieceConfig::default());
         assert_eq!(found.len(), 2, "{found:?}");
         let change = found[1].start as f64 / FRAME_RATE;
-        assert!((change - truth).abs() < 0.05, "change at {truth} s found at {change} s");
+        assert!(
+            (change - truth).abs() < 0.05,
+            "change at {truth} s found at {change} s"
+        );
     }
 
     #[test]

@@ -54,13 +54,21 @@ impl PitchTracker {
         for ((dst, x), w) in self.time.iter_mut().zip(samples).zip(&self.window) {
             *dst = x * w;
         }
-        if self.forward.process(&mut self.time, &mut self.spectrum).is_err() {
+        if self
+            .forward
+            .process(&mut self.time, &mut self.spectrum)
+            .is_err()
+        {
             return vec![0.0; WINDOW];
         }
         for c in self.spectrum.iter_mut() {
             *c = Complex::new(c.norm_sqr(), 0.0);
         }
-        if self.inverse.process(&mut self.spectrum, &mut self.time).is_err() {
+        if self
+            .inverse
+            .process(&mut self.spectrum, &mut self.time)
+            .is_err()
+        {
             return vec![0.0; WINDOW];
         }
         let zero = self.time[0].max(1e-20);

@@ -94,7 +94,11 @@ mod tests {
         for (a, b) in read.stats().sum_sq.iter().zip(&profile.stats().sum_sq) {
             assert!((a - b).abs() <= 1e-9 * b.abs());
         }
-        assert!(bytes.len() < 4_000, "a profile is small: {} bytes", bytes.len());
+        assert!(
+            bytes.len() < 4_000,
+            "a profile is small: {} bytes",
+            bytes.len()
+        );
 
         let short = VoiceProfile::enroll(&audio[..16_000 * 6]);
         assert!(matches!(short, Err(SpeakerError::TooLittleSpeech { .. })));
@@ -105,7 +109,9 @@ mod tests {
             VoiceProfile::from_bytes(&bytes[..bytes.len() / 2]),
             Err(SpeakerError::BadProfile)
         ));
-        let text = String::from_utf8(bytes).unwrap().replace("\"version\":1", "\"version\":9");
+        let text = String::from_utf8(bytes)
+            .unwrap()
+            .replace("\"version\":1", "\"version\":9");
         assert!(matches!(
             VoiceProfile::from_bytes(text.as_bytes()),
             Err(SpeakerError::BadProfile)

@@ -21,13 +21,11 @@ pub struct LabelledSegment {
 fn turn_for(turns: &[Turn], start: f64, end: f64) -> Option<&Turn> {
     let overlap = |t: &Turn| (end.min(t.end) - start.max(t.start)).max(0.0);
     let gap = |t: &Turn| (t.start - end).max(start - t.end).max(0.0);
-    turns
-        .iter()
-        .max_by(|a, b| {
-            overlap(a)
-                .total_cmp(&overlap(b))
-                .then(gap(b).total_cmp(&gap(a)))
-        })
+    turns.iter().max_by(|a, b| {
+        overlap(a)
+            .total_cmp(&overlap(b))
+            .then(gap(b).total_cmp(&gap(a)))
+    })
 }
 
 /// Labels `segments` with the speaker of their words, splitting a segment where the voice
@@ -61,7 +59,11 @@ pub fn label_segments(segments: &[Segment], attribution: &Attribution) -> Vec<La
         for (i, (turn, words)) in groups.into_iter().enumerate() {
             let mut piece = segment.clone();
             if !words.is_empty() && last > 0 {
-                piece.start = if i == 0 { segment.start } else { words[0].start };
+                piece.start = if i == 0 {
+                    segment.start
+                } else {
+                    words[0].start
+                };
                 piece.end = if i == last {
                     segment.end
                 } else {
@@ -143,7 +145,11 @@ mod tests {
             id,
             start: words[0].start,
             end: words[words.len() - 1].end,
-            text: words.iter().map(|w| w.text.clone()).collect::<Vec<_>>().join(" "),
+            text: words
+                .iter()
+                .map(|w| w.text.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
             confidence: 0.9,
             words,
             speaker: None,
@@ -153,7 +159,13 @@ mod tests {
     #[test]
     fn a_segment_spanning_a_change_is_split_on_its_words() {
         let segments = vec![
-            segment(1, vec![word("Hello,", 0.2, 0.6, 0.9), word("welcome.", 0.7, 1.2, 0.9)]),
+            segment(
+                1,
+                vec![
+                    word("Hello,", 0.2, 0.6, 0.9),
+                    word("welcome.", 0.7, 1.2, 0.9),
+                ],
+            ),
             segment(
                 2,
                 vec![
@@ -201,6 +213,13 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].segment.text, typed.text);
         assert!(out.iter().all(|l| l.role == Role::Citizen));
-        assert!(label_segments(&[typed], &Attribution { turns: vec![], voices: vec![] }).is_empty());
+        assert!(label_segments(
+            &[typed],
+            &Attribution {
+                turns: vec![],
+                voices: vec![]
+            }
+        )
+        .is_empty());
     }
 }

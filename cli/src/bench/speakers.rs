@@ -26,9 +26,9 @@ pub struct SpeakersArgs {
     /// ΔBIC penalty factor for changes of speaker without a pause.
     #[arg(long)]
     bic_penalty: Option<f64>,
-    /// Weight of mean pitch in the embedding.
+    /// Cost of a change of voice between close pieces.
     #[arg(long)]
-    pitch_weight: Option<f64>,
+    switch_penalty: Option<f64>,
     /// Turns under this confidence are flagged.
     #[arg(long)]
     low_confidence: Option<f32>,
@@ -146,8 +146,8 @@ pub fn run(args: SpeakersArgs) -> anyhow::Result<()> {
     if let Some(v) = args.bic_penalty {
         config.pieces.bic_penalty = v;
     }
-    if let Some(v) = args.pitch_weight {
-        config.weights.pitch = v;
+    if let Some(v) = args.switch_penalty {
+        config.switch_penalty = v;
     }
     if let Some(v) = args.low_confidence {
         config.low_confidence = v;
