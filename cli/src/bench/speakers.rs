@@ -7,6 +7,7 @@ use anyhow::Context;
 use samtal_core::audio::WavFileSource;
 use samtal_speaker::{Analyzer, Attribution, Config, Participants, Role, VoiceProfile};
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -57,6 +58,9 @@ struct Score {
     role: f64,
     side: f64,
     undeclared_role: f64,
+    /// Right with the best naming of the other voices: how well voices are told apart,
+    /// whatever the naming rule.
+    voices: f64,
     flagged: f64,
     flagged_right: f64,
     audio: f64,
@@ -69,6 +73,7 @@ impl Score {
         self.role += o.role;
         self.side += o.side;
         self.undeclared_role += o.undeclared_role;
+        self.voices += o.voices;
         self.flagged += o.flagged;
         self.flagged_right += o.flagged_right;
         self.audio += o.audio;
@@ -81,11 +86,12 @@ impl Score {
 
     fn line(&self, name: &str, voices: &str) -> String {
         format!(
-            "{name:<10} {:>6.1} {voices:>7} {:>7.1} {:>7.1} {:>9.1} {:>8.1} {:>10.1} {:>8.2}",
+            "{name:<10} {:>6.1} {voices:>7} {:>7.1} {:>7.1} {:>9.1} {:>8.1} {:>8.1} {:>10.1} {:>8.2}",
             self.audio / 60.0,
             Score::pct(self.role, self.all),
             Score::pct(self.side, self.all),
             Score::pct(self.undeclared_role, self.all),
+            Score::pct(self.voices, self.all),
             Score::pct(self.flagged, self.all),
             Score::pct(self.flagged_right, self.flagged),
             self.seconds / (self.audio / 60.0),
@@ -104,6 +110,8 @@ fn score_meeting(
     low_confidence: f32,
 ) -> anyhow::Result<Score> {
     let mut score = Score::default();
+    // Speech time by (true role, voice found).
+    let mut by_voice: HashMap<(Role, u32), f64> = HashMap::new();
     for turn in &gold.turns {
         let truth = role(&turn.role)?;
         for [start, end] in &turn.speech {
@@ -111,6 +119,9 @@ fn score_meeting(
             while t < *end {
                 score.all += 0.01;
                 let found = declared.at(t);
+                if let Some(turn) = found {
+                    *by_voice.entry((truth, turn.voice)).or_default() += 0.01;
+                }
                 let guess = found.map(|x| x.role);
                 if guess == Some(truth) {
                     score.role += 0.01;
@@ -131,7 +142,39 @@ fn score_meeting(
             }
         }
     }
+    score.voices = best_naming(&by_voice);
     Ok(score)
+}
+
+/// Speech time right when voice 0 is the worker and the other voices are given, one
+/// each, whichever other roles fit them best.
+fn best_naming(by_voice: &HashMap<(Role, u32), f64>) -> f64 {
+    let mut others: Vec<u32> = by_voice.keys().map(|k| k.1).filter(|v| *v > 0).collect();
+    others.sort_unstable();
+    others.dedup();
+    let roles = [Role::Citizen, Role::Relative, Role::Interpreter, Role::Other];
+    let time = |role: Role, voice: u32| by_voice.get(&(role, voice)).copied().unwrap_or(0.0);
+    fn search(
+        voices: &[u32],
+        used: &mut Vec<Role>,
+        roles: &[Role],
+        time: &dyn Fn(Role, u32) -> f64,
+    ) -> f64 {
+        let Some((&voice, rest)) = voices.split_first() else {
+            return 0.0;
+        };
+        let mut best = search(rest, used, roles, time);
+        for &role in roles {
+            if used.contains(&role) {
+                continue;
+            }
+            used.push(role);
+            best = best.max(time(role, voice) + search(rest, used, roles, time));
+            used.pop();
+        }
+        best
+    }
+    time(Role::Worker, 0) + search(&others, &mut Vec::new(), &roles, &time)
 }
 
 fn read_wav(path: &Path) -> anyhow::Result<Vec<f32>> {
@@ -169,13 +212,14 @@ pub fn run(args: SpeakersArgs) -> anyhow::Result<()> {
         args.dir.display()
     );
     println!(
-        "{:<10} {:>6} {:>7} {:>7} {:>7} {:>9} {:>8} {:>10} {:>8}",
+        "{:<10} {:>6} {:>7} {:>7} {:>7} {:>9} {:>8} {:>8} {:>10} {:>8}",
         "meeting",
         "min",
         "voices",
         "role %",
         "side %",
         "undecl %",
+        "voices %",
         "flagged%",
         "flag right%",
         "s/min"
