@@ -46,7 +46,7 @@ bench: models
 	$(CARGO) run -q --release -p samtal -- bench transcribe --threads 2 --quant f16 --runs 5
 
 # Speaker attribution on espeak-ng renderings of the dev meetings (rendered into the cache
-# once by scripts/render-speakers.sh; the meetings from $$SAMTAL_EVAL_DEV or ../shared/eval/dev).
+# once by scripts/render-speakers.sh; the meetings from $SAMTAL_EVAL_DEV or ../shared/eval/dev).
 bench-speakers: deps
 	$(CARGO) run -q --release -p samtal -- bench speakers --dir "$$(./scripts/render-speakers.sh)"
 
