@@ -2,7 +2,9 @@
 //! `scripts/render-speakers.py fixture`): attribution from the WAV files as the phone would
 //! do it, scored against the rendering's own timing.
 use samtal_draft::transcript::{Segment, Word};
-use samtal_speaker::{label_segments, Analyzer, Config, Participants, Role, VoiceProfile};
+use samtal_speaker::{
+    label_segments, Analyzer, Attribution, Config, Participants, Role, VoiceProfile,
+};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -38,8 +40,9 @@ fn gold() -> Gold {
     serde_json::from_str(&std::fs::read_to_string(fixture("en-two-voices.json")).unwrap()).unwrap()
 }
 
-#[test]
-fn two_voices_are_told_apart_and_the_cut_in_is_found() {
+/// The fixture attributed as on the phone: enrolment, then the meeting in half-second
+/// chunks, a worker and a citizen declared.
+fn attribute_fixture() -> Attribution {
     let profile = VoiceProfile::enroll(&read_wav("en-two-voices.enrol.wav")).unwrap();
     assert!(profile.speech_seconds() > 15.0);
     let mut analyzer = Analyzer::new();
@@ -47,11 +50,16 @@ fn two_voices_are_told_apart_and_the_cut_in_is_found() {
         analyzer.push(chunk);
     }
     analyzer.finish();
-    let found = analyzer.attribute(
+    analyzer.attribute(
         &profile,
         &Participants::new(vec![Role::Citizen]),
         &Config::default(),
-    );
+    )
+}
+
+#[test]
+fn two_voices_are_told_apart_and_the_cut_in_is_found() {
+    let found = attribute_fixture();
     let gold = gold();
 
     let (mut right, mut all) = (0.0, 0.0);
@@ -97,15 +105,7 @@ fn two_voices_are_told_apart_and_the_cut_in_is_found() {
 
 #[test]
 fn a_segment_running_over_the_cut_in_is_split_between_the_speakers() {
-    let profile = VoiceProfile::enroll(&read_wav("en-two-voices.enrol.wav")).unwrap();
-    let mut analyzer = Analyzer::new();
-    analyzer.push(&read_wav("en-two-voices.wav"));
-    analyzer.finish();
-    let found = analyzer.attribute(
-        &profile,
-        &Participants::new(vec![Role::Citizen]),
-        &Config::default(),
-    );
+    let found = attribute_fixture();
     let gold = gold();
     // One recognised segment over the citizen's cut-off turn and the worker's answer, as
     // the recogniser makes when there is no pause: one "word" per stretch of sound.

@@ -152,7 +152,12 @@ fn best_naming(by_voice: &HashMap<(Role, u32), f64>) -> f64 {
     let mut others: Vec<u32> = by_voice.keys().map(|k| k.1).filter(|v| *v > 0).collect();
     others.sort_unstable();
     others.dedup();
-    let roles = [Role::Citizen, Role::Relative, Role::Interpreter, Role::Other];
+    let roles = [
+        Role::Citizen,
+        Role::Relative,
+        Role::Interpreter,
+        Role::Other,
+    ];
     let time = |role: Role, voice: u32| by_voice.get(&(role, voice)).copied().unwrap_or(0.0);
     fn search(
         voices: &[u32],
