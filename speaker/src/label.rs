@@ -97,15 +97,14 @@ fn agglomerate(mut clusters: Vec<Cluster>, scale: &Scale, merge_distance: f64) -
         .collect()
 }
 
-fn nearest(embedding: &Embedding, centroids: &[Embedding]) -> (usize, f64, f64) {
-    let mut d: Vec<(usize, f64)> = centroids
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (i, embedding.distance(c)))
-        .collect();
-    d.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let second = d.get(1).map_or(f64::INFINITY, |x| x.1);
-    (d[0].0, d[0].1, second)
+fn nearest(embedding: &Embedding, centroids: &[Embedding]) -> usize {
+    (0..centroids.len())
+        .min_by(|a, b| {
+            embedding
+                .distance(&centroids[*a])
+                .total_cmp(&embedding.distance(&centroids[*b]))
+        })
+        .unwrap_or(0)
 }
 
 /// The likeliest voice for each piece in turn (Viterbi): a change of voice between pieces
@@ -151,14 +150,21 @@ fn confidence(own: f64, second: f64) -> f32 {
     (((second - own) / (second + own).max(1e-9)).clamp(0.0, 1.0)) as f32
 }
 
-pub(crate) fn attribute(
-    frames: &[Frame],
-    profile: &VoiceProfile,
-    participants: &Participants,
-    config: &Config,
-) -> Attribution {
-    // Statistics of speech frames only: the short silences inside a piece say nothing
-    // about the voice.
+/// The confidence of `embedding` belonging to voice `v` among `centroids`.
+fn confidence_in(embedding: &Embedding, centroids: &[Embedding], v: usize) -> f32 {
+    let second = centroids
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| *k != v)
+        .map(|(_, c)| embedding.distance(c))
+        .fold(f64::INFINITY, f64::min);
+    confidence(embedding.distance(&centroids[v]), second)
+}
+
+/// Pieces of one voice each, with the statistics of their speech frames only (the short
+/// silences inside a piece say nothing about the voice), and the two halves of the longer
+/// ones.
+fn cut(frames: &[Frame], config: &Config) -> (Vec<Piece>, Vec<(VoiceStats, VoiceStats)>) {
     let mask = speech_mask(frames, &config.pieces);
     let speech_stats =
         |r: Range<usize>| VoiceStats::of_frames(r.filter(|&i| mask[i]).map(|i| &frames[i]));
@@ -169,13 +175,7 @@ pub(crate) fn attribute(
             frames: r,
         })
         .collect();
-    if pieces.is_empty() {
-        return Attribution {
-            turns: Vec::new(),
-            voices: Vec::new(),
-        };
-    }
-    let halves: Vec<(VoiceStats, VoiceStats)> = pieces
+    let halves = pieces
         .iter()
         .filter(|p| p.stats.seconds() >= 2.0 * HALF_SECONDS)
         .map(|p| {
@@ -186,15 +186,19 @@ pub(crate) fn attribute(
             )
         })
         .collect();
-    let mut pooled = VoiceStats::default();
-    for p in &pieces {
-        pooled.add(&p.stats);
-    }
-    let total_seconds = pooled.seconds();
-    let piece_stats: Vec<VoiceStats> = pieces.iter().map(|p| p.stats.clone()).collect();
-    let scale = Scale::new(pooled, &halves, &piece_stats);
-    let profile = profile.stats();
+    (pieces, halves)
+}
 
+/// The voices of the meeting: the worker's (first, with the profile in it), then the other
+/// voices that are clearly present, at most as many as there are roles for them.
+fn find_voices(
+    pieces: &[Piece],
+    scale: &Scale,
+    profile: &VoiceStats,
+    roles: usize,
+    config: &Config,
+) -> Vec<Cluster> {
+    let total_seconds: f64 = pieces.iter().map(|p| p.stats.seconds()).sum();
     let mut seeds = vec![Cluster {
         members: Vec::new(),
         worker: true,
@@ -211,67 +215,80 @@ pub(crate) fn attribute(
                 stats: p.stats.clone(),
             }),
     );
-    let clusters = agglomerate(seeds, &scale, config.merge_distance);
-
-    // The worker's voice, then the other voices that are clearly present, most talk first.
     let (mut kept, mut others): (Vec<Cluster>, Vec<Cluster>) =
-        clusters.into_iter().partition(|c| c.worker);
+        agglomerate(seeds, scale, config.merge_distance)
+            .into_iter()
+            .partition(|c| c.worker);
     others.sort_by(|a, b| b.stats.seconds().total_cmp(&a.stats.seconds()));
-    let roles = participants.roles_by_talk();
     for (rank, cluster) in others.into_iter().enumerate() {
         let seconds = cluster.stats.seconds();
         let clear = rank == 0
             || (seconds >= config.min_voice_seconds
                 && seconds >= config.min_voice_share * total_seconds);
-        if rank < roles.len() && clear {
+        if rank < roles && clear {
             kept.push(cluster);
         }
     }
+    kept
+}
 
-    // Every piece to its nearest voice, until the assignment settles.
+/// Each piece's voice: every piece to the nearest voice until that settles, then the
+/// likeliest sequence of voices (see [`smooth`]). Returns it with the voices' centroids.
+fn assign(
+    pieces: &[Piece],
+    embeddings: &[Embedding],
+    mut voices: Vec<Cluster>,
+    scale: &Scale,
+    profile: &VoiceStats,
+    config: &Config,
+) -> (Vec<usize>, Vec<Embedding>) {
     let mut assignment = vec![0usize; pieces.len()];
-    let piece_embeddings: Vec<Embedding> = pieces.iter().map(|p| scale.embed(&p.stats)).collect();
     for _ in 0..5 {
-        let centroids: Vec<Embedding> = kept.iter().map(|c| scale.embed(&c.stats)).collect();
-        let next: Vec<usize> = piece_embeddings
-            .iter()
-            .map(|e| nearest(e, &centroids).0)
-            .collect();
+        let centroids: Vec<Embedding> = voices.iter().map(|c| scale.embed(&c.stats)).collect();
+        let next: Vec<usize> = embeddings.iter().map(|e| nearest(e, &centroids)).collect();
         if next == assignment {
             break;
         }
         assignment = next;
-        for (v, cluster) in kept.iter_mut().enumerate() {
+        for (v, cluster) in voices.iter_mut().enumerate() {
             cluster.members = (0..pieces.len()).filter(|&i| assignment[i] == v).collect();
-            cluster.stats = cluster_stats(&cluster.members, cluster.worker, &pieces, profile);
+            cluster.stats = cluster_stats(&cluster.members, cluster.worker, pieces, profile);
         }
     }
-    let centroids: Vec<Embedding> = kept.iter().map(|c| scale.embed(&c.stats)).collect();
+    let centroids: Vec<Embedding> = voices.iter().map(|c| scale.embed(&c.stats)).collect();
     let costs: Vec<Vec<f64>> = pieces
         .iter()
         .map(|p| centroids.iter().map(|c| scale.cost(&p.stats, c)).collect())
         .collect();
     let gaps: Vec<f64> = (0..pieces.len())
-        .map(|i| {
-            if i == 0 {
-                f64::INFINITY
-            } else {
-                (pieces[i].frames.start - pieces[i - 1].frames.end) as f64 / FRAME_RATE
-            }
+        .map(|i| match i {
+            0 => f64::INFINITY,
+            _ => (pieces[i].frames.start - pieces[i - 1].frames.end) as f64 / FRAME_RATE,
         })
         .collect();
     let assignment = smooth(&costs, &gaps, config.switch_penalty, config.max_turn_gap);
+    (assignment, centroids)
+}
 
-    // Roles: the worker is voice 0; the others by talk in the meeting (profile excluded).
+/// Names the voices: the worker's is voice 0, the others are numbered and given roles in
+/// order of talk in the meeting (the profile not counted). Returns the voices and each
+/// cluster's voice number.
+fn name_voices(
+    pieces: &[Piece],
+    assignment: &[usize],
+    clusters: usize,
+    participants: &Participants,
+) -> (Vec<Voice>, Vec<u32>) {
     let talk = |v: usize| -> f64 {
         (0..pieces.len())
             .filter(|&i| assignment[i] == v)
             .map(|i| pieces[i].stats.seconds())
             .fold(0.0, |a, b| a + b)
     };
-    let mut order: Vec<usize> = (1..kept.len()).filter(|&v| talk(v) > 0.0).collect();
+    let roles = participants.roles_by_talk();
+    let mut order: Vec<usize> = (1..clusters).filter(|&v| talk(v) > 0.0).collect();
     order.sort_by(|a, b| talk(*b).total_cmp(&talk(*a)));
-    let mut voice_of = vec![0u32; kept.len()];
+    let mut voice_of = vec![0u32; clusters];
     let mut voices = vec![Voice {
         id: 0,
         role: Role::Worker,
@@ -285,34 +302,26 @@ pub(crate) fn attribute(
             seconds: talk(v),
         });
     }
+    (voices, voice_of)
+}
 
-    // Pieces of one voice close together form a turn; a short gap between turns is split
-    // at its middle, so the turns cover who holds the floor.
+/// Pieces of one voice close together form a turn, its confidence their duration-weighted
+/// mean; a short gap between turns is split at its middle, so the turns cover who holds the
+/// floor.
+fn join_turns(
+    pieces: &[Piece],
+    labels: &[(u32, f32)],
+    voices: &[Voice],
+    config: &Config,
+) -> Vec<Turn> {
     let mut turns: Vec<(Turn, f64)> = Vec::new();
-    for (i, piece) in pieces.iter().enumerate() {
-        let v = assignment[i];
-        let (_, own, second) = {
-            let d: Vec<f64> = centroids
-                .iter()
-                .map(|c| piece_embeddings[i].distance(c))
-                .collect();
-            let own = d[v];
-            let second = d
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| *k != v)
-                .map(|(_, x)| *x)
-                .fold(f64::INFINITY, f64::min);
-            (v, own, second)
-        };
-        let conf = confidence(own, second);
+    for (piece, &(voice, conf)) in pieces.iter().zip(labels) {
         let weight = piece.stats.seconds();
         let start = piece.frames.start as f64 / FRAME_RATE;
         let end = piece.frames.end as f64 / FRAME_RATE;
-        let voice = voice_of[v];
         match turns.last_mut() {
             Some((turn, w)) if turn.voice == voice && start - turn.end <= config.max_turn_gap => {
-                turn.confidence = ((turn.confidence as f64 * *w + conf as f64 * weight)
+                turn.confidence = ((f64::from(turn.confidence) * *w + f64::from(conf) * weight)
                     / (*w + weight).max(1e-9)) as f32;
                 *w += weight;
                 turn.end = end;
@@ -342,7 +351,45 @@ pub(crate) fn attribute(
     for turn in &mut turns {
         turn.low_confidence = turn.confidence < config.low_confidence;
     }
-    Attribution { turns, voices }
+    turns
+}
+
+pub(crate) fn attribute(
+    frames: &[Frame],
+    profile: &VoiceProfile,
+    participants: &Participants,
+    config: &Config,
+) -> Attribution {
+    let (pieces, halves) = cut(frames, config);
+    if pieces.is_empty() {
+        return Attribution {
+            turns: Vec::new(),
+            voices: Vec::new(),
+        };
+    }
+    let piece_stats: Vec<VoiceStats> = pieces.iter().map(|p| p.stats.clone()).collect();
+    let mut pooled = VoiceStats::default();
+    for stats in &piece_stats {
+        pooled.add(stats);
+    }
+    let scale = Scale::new(pooled, &halves, &piece_stats);
+    let profile = profile.stats();
+    let embeddings: Vec<Embedding> = piece_stats.iter().map(|s| scale.embed(s)).collect();
+
+    let roles = participants.roles_by_talk().len();
+    let clusters = find_voices(&pieces, &scale, profile, roles, config);
+    let count = clusters.len();
+    let (assignment, centroids) = assign(&pieces, &embeddings, clusters, &scale, profile, config);
+    let (voices, voice_of) = name_voices(&pieces, &assignment, count, participants);
+    let labels: Vec<(u32, f32)> = assignment
+        .iter()
+        .zip(&embeddings)
+        .map(|(&v, e)| (voice_of[v], confidence_in(e, &centroids, v)))
+        .collect();
+    Attribution {
+        turns: join_turns(&pieces, &labels, &voices, config),
+        voices,
+    }
 }
 
 #[cfg(test)]
