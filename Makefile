@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test deps models build lint bench compare asr-wer bindings kotlin-test android android-test android-screens
+.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BIN := $(TARGET_DIR)/debug
 
@@ -59,6 +59,11 @@ android-screens: models bindings
 bench: models
 	$(CARGO) run -q --release -p samtal -- bench transcribe --threads 2 --quant q8_0 --runs 5
 	$(CARGO) run -q --release -p samtal -- bench transcribe --threads 2 --quant f16 --runs 5
+
+# Speaker attribution on espeak-ng renderings of the dev meetings (rendered into the cache
+# once by scripts/render-speakers.sh; the meetings from $SAMTAL_EVAL_DEV or ../shared/eval/dev).
+bench-speakers: deps
+	$(CARGO) run -q --release -p samtal -- bench speakers --dir "$$(./scripts/render-speakers.sh)"
 
 # samtal against faster-whisper (CTranslate2) on the same weights, audio and machine.
 compare: models

@@ -1,4 +1,7 @@
-//! `samtal bench …`: measurements that print numbers (speed, memory), never pass/fail.
+//! `samtal bench …`: measurements that print numbers (speed, memory, accuracy on synthetic
+//! renderings), never pass/fail.
+mod speakers;
+
 use crate::engine::ModelArgs;
 use clap::Subcommand;
 use samtal_core::audio::WavFileSource;
@@ -23,6 +26,10 @@ pub enum BenchCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
+    /// Speaker attribution on espeak-ng renderings of the dev meetings: share of speech
+    /// time with the right role and the right side of worker / not worker, and time per
+    /// audio minute.
+    Speakers(speakers::SpeakersArgs),
 }
 
 fn default_clip() -> PathBuf {
@@ -89,6 +96,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
                 None => println!("peak RSS MB    unknown"),
             }
         }
+        BenchCommand::Speakers(args) => speakers::run(args)?,
     }
     Ok(())
 }
