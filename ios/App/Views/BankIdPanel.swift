@@ -1,5 +1,6 @@
 import SamtalKit
 import SwiftUI
+import UIKit
 
 /// A running BankID order: the animated QR code (drawn again from each second's payload),
 /// BankID's own message (RFA) and the ways to open BankID on this phone or cancel.

@@ -1,5 +1,6 @@
 import SamtalKit
 import SwiftUI
+import UIKit
 
 /// The microphone was refused: what it is needed for, and the ways on from here.
 struct MicRefusedView: View {

@@ -58,12 +58,12 @@ private final class Relay: BankIdListener, @unchecked Sendable {
     }
 
     func onProgress(_ progress: BankIdProgress) {
-        let generation = generation
-        Task { @MainActor [weak flow] in flow?.receive(progress, generation: generation) }
+        let order = generation
+        Task { @MainActor [weak flow] in flow?.receive(progress, generation: order) }
     }
 
     func onFinished(_ outcome: BankIdOutcome) {
-        let generation = generation
-        Task { @MainActor [weak flow] in flow?.receive(outcome, generation: generation) }
+        let order = generation
+        Task { @MainActor [weak flow] in flow?.receive(outcome, generation: order) }
     }
 }

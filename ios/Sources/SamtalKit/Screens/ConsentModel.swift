@@ -20,8 +20,9 @@ public final class ConsentModel: ObservableObject {
         language = uiLanguage
         worker = app.prefs.worker
         asksForWorker = app.prefs.worker.isEmpty
-        templates = (app.attempt { try app.core().templateIds() }) ?? []
-        template = templates.first { $0.hasPrefix(uiLanguage + "-") } ?? templates.first ?? ""
+        let ids = (app.attempt { try app.core().templateIds() }) ?? []
+        templates = ids
+        template = ids.first { $0.hasPrefix(uiLanguage + "-") } ?? ids.first ?? ""
     }
 
     public func decide(given: Bool) {
