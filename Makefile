@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens
+.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BIN := $(TARGET_DIR)/debug
 
@@ -30,6 +30,7 @@ test: models lint
 	$(CARGO) test --workspace
 	$(MAKE) kotlin-test
 	$(MAKE) android-test
+	$(MAKE) ios-check
 
 # Kotlin and Swift bindings generated from the exact library just built (git-ignored
 # android/generated and ios/Generated), then packaged where the platform toolchains exist.
@@ -54,6 +55,17 @@ android-test: models bindings
 # Every screen in Swedish as PNG files in docs/android/ (Robolectric native graphics).
 android-screens: models bindings
 	./scripts/android.sh screens "$(BIN)"
+
+# The iOS app's checks without a Swift toolchain: tree-sitter-swift parses every Swift file,
+# every binding the Swift code names exists in ios/Generated, no logs or notifications, the
+# UI texts of both apps; then the checks' own tests (a broken file and a missing key fail).
+ios-check: bindings
+	./scripts/ios.sh check
+
+# On macOS with Xcode: the checks, the XCFramework (make bindings), the app and its XCTests
+# on a simulator. Elsewhere it runs the checks and says what it cannot build.
+ios: bindings
+	./scripts/ios.sh build
 
 # Speed and memory: numbers, not pass/fail.
 bench: models

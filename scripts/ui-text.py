@@ -3,9 +3,15 @@
 from it and check it.
 
   ui-text.py android RES_DIR        writes RES_DIR/values{,-da,-en}/strings.xml (sv default)
+  ui-text.py ios RES_DIR            writes RES_DIR/{sv,da,en}.lproj/Localizable.strings and
+                                    InfoPlist.strings (the microphone purpose, the app's name)
   ui-text.py check [SRC_DIR ...]    fails when a key lacks a language, the languages'
-                                    placeholders differ, or an app uses a key not in it
+                                    placeholders differ, an app uses a key not in it, or
+                                    Swift code names a key other than as a literal
+
+UI_TEXT_CATALOGUE=PATH reads another catalogue (the checks' own tests use it).
 """
+import os
 import pathlib
 import re
 import sys
@@ -14,10 +20,16 @@ from xml.sax.saxutils import escape
 
 LANGUAGES = ("sv", "da", "en")
 DEFAULT = "sv"
-CATALOGUE = pathlib.Path(__file__).resolve().parent.parent / "ui-text" / "strings.toml"
+CATALOGUE = pathlib.Path(
+    os.environ.get("UI_TEXT_CATALOGUE") or pathlib.Path(__file__).resolve().parent.parent / "ui-text" / "strings.toml"
+)
 PLACEHOLDER = re.compile(r"%(\d+)\$([sd])")
-# How the apps refer to a key: Android code and XML (R.string.x, @string/x).
-USES = re.compile(r"\bR\.string\.([a-z0-9_]+)|@string/([a-z0-9_]+)")
+# How the apps refer to a key: Android code and XML (R.string.x, @string/x), Swift L("x").
+USES = re.compile(r"\bR\.string\.([a-z0-9_]+)|@string/([a-z0-9_]+)|\bL\(\s*\"([a-z0-9_]+)\"")
+# A Swift lookup whose key is not a literal cannot be checked; `func L(` is the helper itself.
+SWIFT_DYNAMIC = re.compile(r"(?<!func )\bL\((?!\s*\"[a-z0-9_]+\")")
+# Info.plist values iOS reads from InfoPlist.strings, and the catalogue keys they come from.
+INFO_PLIST = {"CFBundleDisplayName": "app_name", "NSMicrophoneUsageDescription": "mic_usage"}
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -44,7 +56,9 @@ def problems(catalogue, used=()):
         if len({tuple(s) for s in shapes.values()}) > 1:
             found.append(f"{key}: placeholders differ between languages {shapes}")
     for key, where in sorted(used):
-        if key not in catalogue:
+        if key.startswith("!"):
+            found.append(f"{where}: {key[1:]}")
+        elif key not in catalogue:
             found.append(f"{key}: used in {where} but not in {CATALOGUE.name}")
     return found
 
@@ -54,10 +68,17 @@ def uses(dirs):
     found = set()
     for d in dirs:
         for path in pathlib.Path(d).rglob("*"):
-            if path.suffix not in (".kt", ".java", ".xml", ".swift") or not path.is_file():
+            if path.suffix not in (".kt", ".java", ".xml", ".swift", ".plist") or not path.is_file():
                 continue
-            for m in USES.finditer(path.read_text(encoding="utf-8")):
-                found.add((m.group(1) or m.group(2), str(path)))
+            text = path.read_text(encoding="utf-8")
+            for m in USES.finditer(text):
+                found.add((m.group(1) or m.group(2) or m.group(3), str(path)))
+            if path.suffix == ".swift":
+                for m in SWIFT_DYNAMIC.finditer(text):
+                    line = text.count("\n", 0, m.start()) + 1
+                    found.add(("!a UI text key must be a string literal, as in L(\"key\")", f"{path}:{line}"))
+            for key in INFO_PLIST.values() if path.name == "Info.plist" else ():
+                found.add((key, str(path)))
     return found
 
 
@@ -81,8 +102,25 @@ def write_android(catalogue, res_dir):
         (folder / "strings.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def ios_text(text):
+    """A .strings value: Swift's format specifiers (%1$@ for text, %1$ld for Int), escaped."""
+    text = PLACEHOLDER.sub(lambda m: f"%{m.group(1)}${'@' if m.group(2) == 's' else 'ld'}", text)
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def write_ios(catalogue, res_dir):
+    header = "/* Generated from ui-text/strings.toml by scripts/ui-text.py: edit the catalogue. */\n"
+    for lang in LANGUAGES:
+        folder = pathlib.Path(res_dir) / f"{lang}.lproj"
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = [f'"{key}" = "{ios_text(texts[lang])}";' for key, texts in catalogue.items()]
+        (folder / "Localizable.strings").write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+        info = [f'"{name}" = "{ios_text(catalogue[key][lang])}";' for name, key in INFO_PLIST.items()]
+        (folder / "InfoPlist.strings").write_text(header + "\n".join(info) + "\n", encoding="utf-8")
+
+
 def main(argv):
-    if len(argv) < 2 or argv[1] not in ("android", "check"):
+    if len(argv) < 2 or argv[1] not in ("android", "ios", "check"):
         print(__doc__, file=sys.stderr)
         return 2
     try:
@@ -96,11 +134,11 @@ def main(argv):
         for p in found:
             print(f"  {p}", file=sys.stderr)
         return 1
-    if argv[1] == "android":
+    if argv[1] in ("android", "ios"):
         if len(argv) != 3:
             print(__doc__, file=sys.stderr)
             return 2
-        write_android(catalogue, argv[2])
+        (write_android if argv[1] == "android" else write_ios)(catalogue, argv[2])
     else:
         print(f"ui-text: {len(catalogue)} keys in {', '.join(LANGUAGES)}, every key used by the apps present")
     return 0
