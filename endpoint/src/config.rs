@@ -46,6 +46,22 @@ pub struct Sinks {
 #[serde(deny_unknown_fields)]
 pub struct DirectorySink {
     pub path: PathBuf,
+    /// Mode of the drop directory (TOML octal, e.g. `0o750` for a case-system group).
+    #[serde(default = "default_drop_dir_mode")]
+    pub dir_mode: u32,
+    /// Mode of each delivered file (e.g. `0o640`).
+    #[serde(default = "default_drop_file_mode")]
+    pub file_mode: u32,
+    /// Group (name or gid) given the drop directory and its files, for the case system.
+    pub group: Option<String>,
+}
+
+fn default_drop_dir_mode() -> u32 {
+    crate::owner_only::DIR_MODE
+}
+
+fn default_drop_file_mode() -> u32 {
+    crate::owner_only::FILE_MODE
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -83,6 +99,13 @@ impl Config {
         }
         if let Some(dir) = &mut config.sinks.directory {
             dir.path = base.join(&dir.path);
+            anyhow::ensure!(
+                dir.dir_mode & !0o770 == 0 && dir.file_mode & !0o660 == 0,
+                "{}: [sinks.directory] dir_mode and file_mode may give rights to the owner and \
+                 the group only (e.g. dir_mode = 0o750, file_mode = 0o640): notes are never \
+                 world-readable",
+                path.display()
+            );
         }
         if let Some(hook) = &mut config.sinks.webhook {
             if let Some(ca) = &mut hook.ca_file {

@@ -55,7 +55,7 @@ pub enum StoreOutcome {
     Created,
     /// Same id and content hash as before: the original receipt.
     Duplicate(Receipt),
-    /// Same id, different content.
+    /// Same id, different content, or delivered by another device.
     Conflict,
 }
 
@@ -71,6 +71,15 @@ pub struct DueDelivery {
     pub note_id: String,
     pub sink: String,
     pub attempts: i64,
+}
+
+/// The file of a `sqlite:` URL (`sqlite://PATH?…` or `sqlite:PATH`), unless in memory.
+fn sqlite_path(url: &str) -> Option<&std::path::Path> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| std::path::Path::new(path))
 }
 
 pub fn now_ms() -> i64 {
@@ -91,6 +100,11 @@ impl Db {
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite: or postgres:");
         };
+        if backend == Backend::Sqlite {
+            if let Some(path) = sqlite_path(url) {
+                crate::owner_only::prepare_sqlite(path)?;
+            }
+        }
         let mut options = AnyPoolOptions::new();
         options = match backend {
             Backend::Sqlite => options.max_connections(4).after_connect(|conn, _| {
@@ -162,13 +176,17 @@ impl Db {
             tx.commit().await?;
             return Ok(StoreOutcome::Created);
         }
-        let row = sqlx::query("SELECT content_hash, receipt FROM notes WHERE note_id = $1")
-            .bind(note.note_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let row =
+            sqlx::query("SELECT content_hash, device_id, receipt FROM notes WHERE note_id = $1")
+                .bind(note.note_id)
+                .fetch_one(&mut *tx)
+                .await?;
         tx.rollback().await?;
         let hash: String = row.try_get("content_hash")?;
-        if hash == note.content_hash {
+        let device: String = row.try_get("device_id")?;
+        // Another device re-sending the same note gets the answer a different note gets:
+        // never the original receipt, which names the author.
+        if hash == note.content_hash && device == note.device_id {
             let receipt: String = row.try_get("receipt")?;
             Ok(StoreOutcome::Duplicate(serde_json::from_str(&receipt)?))
         } else {

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod metrics;
 pub mod outbox;
+pub mod owner_only;
 pub mod pki;
 pub mod serve;
 pub mod tls;

@@ -151,6 +151,9 @@ enum SessionCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Whatever the endpoint creates is its own unless a mode says otherwise.
+    // SAFETY: umask only changes this process's file creation mask.
+    unsafe { libc::umask(0o077) };
     tracing_subscriber::fmt()
         .json()
         .with_writer(std::io::stderr)

@@ -15,6 +15,7 @@ use crate::pki::Pki;
 use crate::tls::{self, Routes};
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    restrict_data_dir(&config.data_dir)?;
     let pki = Arc::new(Pki::load(&config.data_dir)?);
     let db = Db::connect(&config.database_url()).await?;
     let signer = Arc::new(pki.receipt_signer()?);
@@ -85,6 +86,23 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tokio::select! {
         _ = mtls => {}
         _ = shutdown_signal() => tracing::info!("shutting down"),
+    }
+    Ok(())
+}
+
+/// The data directory 0700 and the files in it 0600, also when an older version or an
+/// administrator's umask left them readable to others.
+fn restrict_data_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    crate::owner_only::private_dir(dir)?;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let mode = if entry.file_type()?.is_dir() {
+            crate::owner_only::DIR_MODE
+        } else {
+            crate::owner_only::FILE_MODE
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode))?;
     }
     Ok(())
 }

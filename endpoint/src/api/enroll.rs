@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use rcgen::CertificateSigningRequestParams;
 use sha2::{Digest, Sha256};
 use time::Duration;
 
@@ -38,7 +37,7 @@ pub async fn enroll(
             "expected JSON {\"code\": \"…\", \"csr_pem\": \"…\"}",
         )
     })?;
-    let csr = CertificateSigningRequestParams::from_pem(&request.csr_pem).map_err(|_| {
+    let csr = crate::pki::parse_csr(&request.csr_pem).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_csr",
