@@ -2,17 +2,19 @@
 
 use std::io::Write;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
 use crate::api::{enroll_router, mtls_router, refused_router, AppState};
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::outbox;
 use crate::pki::Pki;
-use crate::tls::{self, Routes};
+use crate::throttle::FailureThrottle;
+use crate::tls::{self, ConnLimits, Routes};
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     restrict_data_dir(&config.data_dir)?;
@@ -36,7 +38,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             Some(settings) => Some(Arc::new(crate::auth::BankIdService::new(settings.clone())?)),
             None => None,
         },
+        enroll_throttle: Arc::new(FailureThrottle::new(
+            config.limits.enroll_failures_per_address,
+            Duration::from_secs(config.limits.enroll_failure_window_secs),
+        )),
     };
+    let (mtls_limits, enroll_limits) = listener_limits(&config.limits);
+    check_descriptor_budget(&config.limits)?;
     let mtls_listener = TcpListener::bind(config.listen).await?;
     let enroll_listener = match config.enroll_listen {
         Some(addr) => Some(TcpListener::bind(addr).await?),
@@ -70,6 +78,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             listener,
             tls::server_only_config(&pki.files)?,
             Routes::Open(enroll_router(state.clone())),
+            enroll_limits,
             metrics.clone(),
         ));
     }
@@ -81,12 +90,67 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             refused: refused_router,
             db,
         },
+        mtls_limits,
         metrics,
     );
     tokio::select! {
         _ = mtls => {}
         _ = shutdown_signal() => tracing::info!("shutting down"),
     }
+    Ok(())
+}
+
+/// Budgets and timeouts of the mutual-TLS and the enrollment listener.
+fn listener_limits(limits: &Limits) -> (ConnLimits, ConnLimits) {
+    let secs = Duration::from_secs;
+    let of = |max_connections| ConnLimits {
+        max_connections,
+        handshake: secs(limits.handshake_timeout_secs),
+        first_request: secs(limits.first_request_timeout_secs),
+        idle: secs(limits.idle_timeout_secs),
+        request: secs(limits.request_timeout_secs),
+    };
+    (
+        of(limits.max_connections),
+        of(limits.max_enroll_connections),
+    )
+}
+
+/// Descriptors kept free of both listeners' budgets: database pool, sinks, logs, accept
+/// of connections that are closed at once over budget.
+const DESCRIPTOR_RESERVE: u64 = 64;
+
+/// Raise the soft descriptor limit to the hard one, and refuse budgets it cannot hold (past
+/// it accept fails with `Too many open files`, for phones too).
+fn check_descriptor_budget(limits: &Limits) -> anyhow::Result<()> {
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: get/setrlimit write and read the local struct only.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) } != 0 {
+        return Ok(());
+    }
+    if rl.rlim_cur < rl.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: rl.rlim_max,
+            rlim_max: rl.rlim_max,
+        };
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            rl = raised;
+        }
+    }
+    let needed =
+        (limits.max_connections + limits.max_enroll_connections) as u64 + DESCRIPTOR_RESERVE;
+    anyhow::ensure!(
+        needed <= rl.rlim_cur as u64,
+        "[limits] max_connections ({}) + max_enroll_connections ({}) + {DESCRIPTOR_RESERVE} \
+         exceed the file-descriptor limit of {}; lower them or raise the limit (ulimit -n, \
+         LimitNOFILE= in a systemd unit)",
+        limits.max_connections,
+        limits.max_enroll_connections,
+        rl.rlim_cur
+    );
     Ok(())
 }
 
