@@ -83,7 +83,7 @@ impl Default for Limits {
 }
 
 fn default_delivery_lease_secs() -> u64 {
-    60
+    30
 }
 
 /// Where received notes are delivered (each note to every configured sink).

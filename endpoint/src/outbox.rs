@@ -150,13 +150,20 @@ fn backoff_ms(attempts: i64) -> i64 {
     base + jitter
 }
 
-/// Runs until the process ends.
-pub async fn run(db: Db, sinks: Vec<Sink>, notify: Arc<Notify>, metrics: Arc<Metrics>) {
+/// Runs until the process ends. Rows are claimed for `lease` at a time, so several endpoint
+/// instances on one database deliver each row once.
+pub async fn run(
+    db: Db,
+    sinks: Vec<Sink>,
+    notify: Arc<Notify>,
+    metrics: Arc<Metrics>,
+    lease: Duration,
+) {
     loop {
         if let Err(error) = db.sequence_exports().await {
             tracing::warn!(error = %format!("{error:#}"), "export sequencing failed; will retry");
         }
-        let worked = match deliver_due(&db, &sinks, &metrics).await {
+        let worked = match deliver_due(&db, &sinks, &metrics, lease).await {
             Ok(n) => n,
             Err(error) => {
                 tracing::warn!(error = %format!("{error:#}"), "outbox round failed; will retry");
@@ -172,10 +179,24 @@ pub async fn run(db: Db, sinks: Vec<Sink>, notify: Arc<Notify>, metrics: Arc<Met
     }
 }
 
-async fn deliver_due(db: &Db, sinks: &[Sink], metrics: &Metrics) -> anyhow::Result<usize> {
-    let due = db.due_deliveries(now_ms(), BATCH).await?;
+async fn deliver_due(
+    db: &Db,
+    sinks: &[Sink],
+    metrics: &Metrics,
+    lease: Duration,
+) -> anyhow::Result<usize> {
+    let claimed_at = std::time::Instant::now();
+    let now = now_ms();
+    let due = db
+        .claim_due_deliveries(now, BATCH, now + lease.as_millis() as i64)
+        .await?;
     let mut worked = 0;
     for row in due {
+        // Rows whose claim is about to run out are left for the next claim (here or in
+        // another instance) rather than delivered twice.
+        if claimed_at.elapsed() > lease * 3 / 4 {
+            break;
+        }
         let Some(sink) = sinks.iter().find(|s| s.name() == row.sink) else {
             continue;
         };

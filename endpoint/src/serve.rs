@@ -72,7 +72,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     )?;
     stdout.flush()?;
 
-    tokio::spawn(outbox::run(db.clone(), sinks, notify, metrics.clone()));
+    tokio::spawn(outbox::run(
+        db.clone(),
+        sinks,
+        notify,
+        metrics.clone(),
+        Duration::from_secs(config.delivery_lease_secs),
+    ));
     if let Some(listener) = enroll_listener {
         tokio::spawn(tls::serve(
             listener,

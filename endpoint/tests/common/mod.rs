@@ -66,6 +66,7 @@ impl Setup {
             format!(
                 "listen = \"127.0.0.1:{}\"\nenroll_listen = \"127.0.0.1:{}\"\ndata_dir = \"data\"\n\
                  database_url = \"{database_url}\"\nmax_note_bytes = {max_note_bytes}\n\
+                 delivery_lease_secs = 5\n\
                  [sinks.directory]\npath = \"drop\"\n{extra}",
                 free_port(),
                 free_port()
