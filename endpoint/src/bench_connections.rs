@@ -138,7 +138,8 @@ impl std::fmt::Display for Report {
 pub async fn run(config: &Config, options: &Options) -> anyhow::Result<Report> {
     let enroll_port = config
         .enroll_listen
-        .context_port("enroll_listen must be configured")?;
+        .map(|a| a.port())
+        .ok_or_else(|| anyhow::anyhow!("the config must have enroll_listen"))?;
     let mtls_addr = SocketAddr::from(([127, 0, 0, 1], config.listen.port()));
     let enroll_addr = SocketAddr::from(([127, 0, 0, 1], enroll_port));
     let pki = Pki::load(&config.data_dir)?;
@@ -226,17 +227,6 @@ pub async fn run(config: &Config, options: &Options) -> anyhow::Result<Report> {
     while tasks.join_next().await.is_some() {}
     let report = std::mem::take(&mut *report.lock().unwrap_or_else(|p| p.into_inner()));
     Ok(report)
-}
-
-trait PortOf {
-    fn context_port(&self, message: &str) -> anyhow::Result<u16>;
-}
-
-impl PortOf for Option<SocketAddr> {
-    fn context_port(&self, message: &str) -> anyhow::Result<u16> {
-        self.map(|a| a.port())
-            .ok_or_else(|| anyhow::anyhow!("{message}"))
-    }
 }
 
 fn merge(report: &Mutex<Report>, field: fn(&mut Report) -> &mut Closes, closes: Closes) {

@@ -124,7 +124,7 @@ fn listener_limits(limits: &Limits) -> (ConnLimits, ConnLimits) {
 
 /// Descriptors kept free of both listeners' budgets: database pool, sinks, logs, accept
 /// of connections that are closed at once over budget.
-const DESCRIPTOR_RESERVE: u64 = 64;
+const DESCRIPTOR_RESERVE: libc::rlim_t = 64;
 
 /// Raise the soft descriptor limit to the hard one, and refuse budgets it cannot hold (past
 /// it accept fails with `Too many open files`, for phones too).
@@ -146,10 +146,10 @@ fn check_descriptor_budget(limits: &Limits) -> anyhow::Result<()> {
             rl = raised;
         }
     }
-    let needed =
-        (limits.max_connections + limits.max_enroll_connections) as u64 + DESCRIPTOR_RESERVE;
+    let needed = (limits.max_connections + limits.max_enroll_connections) as libc::rlim_t
+        + DESCRIPTOR_RESERVE;
     anyhow::ensure!(
-        needed <= rl.rlim_cur as u64,
+        needed <= rl.rlim_cur,
         "[limits] max_connections ({}) + max_enroll_connections ({}) + {DESCRIPTOR_RESERVE} \
          exceed the file-descriptor limit of {}; lower them or raise the limit (ulimit -n, \
          LimitNOFILE= in a systemd unit)",
