@@ -17,8 +17,11 @@ use samtal_endpoint::pki::{parse_csr, Pki};
 use samtal_protocol::canonical::{parse_canonical, to_canonical_string};
 use samtal_protocol::{Delivery, Receipt, ReceiptSigner, ReceiptVerifier};
 
+/// What a target does with one input.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, for replaying stored inputs.
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+pub const TARGETS: [(&str, Target); 7] = [
     ("wav", wav),
     ("template", template),
     ("note", note),

@@ -54,7 +54,7 @@ pub enum StoreOutcome {
     /// First time this note id was seen.
     Created,
     /// Same id and content hash as before: the original receipt.
-    Duplicate(Receipt),
+    Duplicate(Box<Receipt>),
     /// Same id, different content, or delivered by another device.
     Conflict,
 }
@@ -191,7 +191,9 @@ impl Db {
         // never the original receipt, which names the author.
         if hash == note.content_hash && device == note.device_id {
             let receipt: String = row.try_get("receipt")?;
-            Ok(StoreOutcome::Duplicate(serde_json::from_str(&receipt)?))
+            Ok(StoreOutcome::Duplicate(Box::new(serde_json::from_str(
+                &receipt,
+            )?)))
         } else {
             Ok(StoreOutcome::Conflict)
         }

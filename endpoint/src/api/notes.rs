@@ -145,7 +145,7 @@ async fn store(
             state.outbox.notify_one();
             Ok((StatusCode::CREATED, Json(receipt)))
         }
-        StoreOutcome::Duplicate(original) => Ok((StatusCode::OK, Json(original))),
+        StoreOutcome::Duplicate(original) => Ok((StatusCode::OK, Json(*original))),
         StoreOutcome::Conflict => Err(ApiError::new(
             StatusCode::CONFLICT,
             "conflict",
