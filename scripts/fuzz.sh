@@ -43,9 +43,13 @@ for target in "${targets[@]}"; do
     nice cargo +nightly fuzz run -O "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
         -max_total_time="$seconds" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" \
         -timeout=10 -print_final_stats=1 "${keep_going[@]}" >"$log" 2>&1 || status=$?
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)
-    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*')
-    ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*')
+    # Executions: libFuzzer's final stats, or in fork mode the last status line's #N.
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1 || true)
+    if [[ -z "$execs" ]]; then
+        execs=$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#' || true)
+    fi
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*' || true)
+    ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*' || true)
     corpus=$(find "fuzz/corpus/$target" -type f | wc -l)
     crashes=$(find "fuzz/artifacts/$target" -type f | wc -l)
     summary+=("$(printf '%-12s %10s s %12s execs %6s cov %7s ft %6s corpus %3s crashes exit %s' \
