@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check
+.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check fuzz
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BIN := $(TARGET_DIR)/debug
 
@@ -85,3 +85,9 @@ compare: models
 # comparing builds and settings on the same audio, not an absolute quality figure.
 asr-wer: models
 	./bench/asr_wer.sh
+
+# Coverage-guided fuzzing (cargo-fuzz, nightly): every target in fuzz/ for FUZZ_SECONDS
+# (default 600) each. Not part of `make test`, which replays the stored inputs instead.
+FUZZ_SECONDS ?= 600
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh

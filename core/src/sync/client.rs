@@ -10,7 +10,7 @@ use super::{enroll, Backoff, DeviceIdentity, SyncError};
 use crate::keyvault::KeyVault;
 use crate::session::{Action, SessionState};
 use crate::store::{Receipt as StoredReceipt, SessionId, Store};
-use samtal_protocol::{ErrorBody, Receipt, ReceiptVerifier};
+use samtal_protocol::{Delivery, ErrorBody, Receipt, ReceiptError, ReceiptVerifier};
 
 /// A reqwest builder trusting only `ca_pem`, TLS 1.3 only, HTTPS only.
 pub(crate) fn pinned_builder(ca_pem: &str) -> Result<reqwest::blocking::ClientBuilder, SyncError> {
@@ -119,7 +119,7 @@ impl SyncClient {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        let sent = match token {
+        let sent = match &token {
             Some(token) => sent.bearer_auth(token.as_str()),
             None => sent,
         }
@@ -135,12 +135,28 @@ impl SyncClient {
                     Ok(r) => r,
                     Err(_) => return self.retry(note, "the receipt was not valid JSON"),
                 };
-                if let Err(e) = self
-                    .verifier
-                    .verify(&receipt, &note.note_id, &note.content_hash)
-                {
-                    tracing::warn!(note_id = %note.note_id, error = %e, "receipt did not verify");
-                    return self.retry(note, &format!("receipt did not verify: {e}"));
+                let delivery = Delivery {
+                    note_id: &note.note_id,
+                    content_hash: &note.content_hash,
+                    device_id: &self.identity.device_id,
+                    session_token: token.as_ref().map(|t| t.as_str()),
+                };
+                match self.verifier.verify_delivery(&receipt, &delivery) {
+                    Ok(()) => {}
+                    // Signed, but for a delivery by another device or worker: the note stays.
+                    Err(e @ (ReceiptError::OtherDevice | ReceiptError::OtherAuthor)) => {
+                        tracing::warn!(note_id = %note.note_id, error = %e, "receipt is not this phone's");
+                        outbox::mark_rejected(
+                            &self.store,
+                            &note.note_id,
+                            &format!("{e}; the note is kept, ask the endpoint's administrator"),
+                        )?;
+                        return Ok(Outcome::Rejected);
+                    }
+                    Err(e) => {
+                        tracing::warn!(note_id = %note.note_id, error = %e, "receipt did not verify");
+                        return self.retry(note, &format!("receipt did not verify: {e}"));
+                    }
                 }
                 self.finish(note, &receipt)?;
                 tracing::info!(note_id = %note.note_id, status, "note delivered");
