@@ -158,6 +158,8 @@ pub struct Grammar {
     #[serde(default)]
     pub leading_conjunctions: Vec<String>,
     #[serde(default)]
+    pub clause_openers: Vec<String>,
+    #[serde(default)]
     pub permission_verbs: Vec<String>,
     #[serde(default)]
     pub embedded_question: Vec<String>,
@@ -563,6 +565,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.reflexive_words", l(&g.reflexive_words)),
         ("grammar.question_words", l(&g.question_words)),
         ("grammar.leading_conjunctions", l(&g.leading_conjunctions)),
+        ("grammar.clause_openers", l(&g.clause_openers)),
         ("grammar.permission_verbs", l(&g.permission_verbs)),
         ("grammar.embedded_question", l(&g.embedded_question)),
         ("grammar.informing_question", l(&g.informing_question)),
@@ -675,7 +678,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     let g = add.grammar;
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
-        leading_conjunctions, permission_verbs, embedded_question, informing_question,
+        leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
         requests, question_tags, clause_adverbs, auxiliaries, present_verbs, participles,
         plural_pronouns);
     base.grammar.contractions.extend(g.contractions);

@@ -57,6 +57,8 @@ pub struct Shift<'a> {
     pub name_speaker: bool,
     /// The addressee's first mention is their name (not in a question put before a label).
     pub name_addressee: bool,
+    /// "we" becomes "they" (not for the worker: the worker's "we" is the service).
+    pub plural: bool,
 }
 
 /// Rewrites one sentence into the third person.
@@ -111,6 +113,10 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                     && before.get(1).is_some_and(|p| is_in(&g.reflexive_verbs, p)));
             Some(if reflexive {
                 shift.speaker.pronouns[3].clone()
+            } else if shift.name_speaker && !named_speaker {
+                // "You told me" → "The client told the worker": named before a pronoun.
+                named_speaker = true;
+                shift.speaker.short()
             } else {
                 shift.speaker.pronouns[1].clone()
             })
@@ -127,7 +133,7 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
             } else {
                 p.clone()
             })
-        } else if let Some(p) = g.first_plural.get(base).filter(|_| !shift.name_speaker) {
+        } else if let Some(p) = g.first_plural.get(base).filter(|_| shift.plural) {
             Some(format!("{p}{}", suffix.clone().unwrap_or_default()))
         } else if let Some(a) = shift.addressee {
             if is_in(&g.second_subject, base) || (suffix.is_none() && is_in(&g.second_object, l)) {
@@ -136,11 +142,15 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                     && (next_word(i)
                         .is_some_and(|k| Some(lower[k].as_str()) == g.self_word.as_deref())
                         || prev_word(i).is_some_and(|k| is_in(&g.reflexive_verbs, &lower[k])));
-                // English "you" is subject and object: a verb after it makes it the subject.
+                // English "you" is subject and object: at the start of a clause, after an
+                // auxiliary or before a verb it is the subject.
                 let as_subject = is_in(&g.second_subject, base)
                     && (!english
                         || suffix.is_some()
                         || Some(i) == first_word
+                        || prev_word(i).is_some_and(|k| {
+                            is_in(&g.clause_openers, &lower[k]) || is_in(&g.auxiliaries, &lower[k])
+                        })
                         || next_word(i).is_some_and(|k| {
                             is_in(&g.auxiliaries, &lower[k])
                                 || is_in(&g.present_verbs, &lower[k])
@@ -367,6 +377,8 @@ pub struct Phrasing<'a> {
     pub people: &'a People,
     /// People already introduced with their description.
     mentioned: RefCell<HashSet<Role>>,
+    /// People already named in the item being phrased (later sentences use pronouns).
+    named: RefCell<HashSet<Role>>,
     /// Words the transcript also has in lower case: a capital on them only starts a
     /// sentence (names and acronyms never appear in lower case).
     common: HashSet<String>,
@@ -385,6 +397,7 @@ impl<'a> Phrasing<'a> {
             lang,
             people,
             mentioned: RefCell::new(HashSet::new()),
+            named: RefCell::new(HashSet::new()),
             common: HashSet::new(),
         }
     }
@@ -443,16 +456,27 @@ impl<'a> Phrasing<'a> {
 
     fn shift_with(&self, text: &str, role: Role, name_addressee: bool) -> String {
         let worker = role == Role::Worker;
-        third_person(
+        let addressee = self.people.addressee.voice();
+        let named = |r: Role| self.named.borrow().contains(&r);
+        let out = third_person(
             text,
             self.lang,
             &Shift {
                 speaker: self.people.of(role),
                 addressee: worker.then(|| self.addressee()),
-                name_speaker: worker,
-                name_addressee,
+                name_speaker: worker && !named(Role::Worker),
+                name_addressee: name_addressee && !named(addressee),
+                plural: !worker,
             },
-        )
+        );
+        // Once named in an item, a person is "she"/"they" in its later sentences.
+        let lower = out.to_lowercase();
+        for r in [Role::Worker, addressee] {
+            if lower.contains(&self.people.of(r).short().to_lowercase()) {
+                self.named.borrow_mut().insert(r);
+            }
+        }
+        out
     }
 
     /// A yes/no question in statement order: "he has got new tablets".
@@ -504,6 +528,7 @@ impl<'a> Phrasing<'a> {
 
     /// Journal text for one item.
     pub fn item(&self, parts: &[Part], view: bool) -> String {
+        self.named.borrow_mut().clear();
         let mut out: Vec<String> = Vec::new();
         let mut k = 0;
         while k < parts.len() {
