@@ -400,3 +400,65 @@ impl<'a> Context<'a> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drafter::units::Conversation;
+    use crate::language::{Language, Languages};
+    use crate::template::Templates;
+    use crate::transcript::{Segment, Transcript};
+
+    #[test]
+    fn features_name_role_classes_question_and_cues_in_every_language() {
+        let all = Languages::builtin();
+        let templates = Templates::builtin();
+        let seg = |id: u32, who: &str, text: &str| Segment {
+            id,
+            start: id as f64,
+            end: id as f64 + 1.0,
+            text: text.into(),
+            confidence: 1.0,
+            words: vec![],
+            speaker: Some(who.into()),
+        };
+        let t = Transcript {
+            language: "da".into(),
+            segments: vec![
+                seg(1, "worker", "Hvordan går det med at sove?"),
+                seg(
+                    2,
+                    "citizen",
+                    "Jeg sover dårligt, og jeg vil gerne have hjælp.",
+                ),
+            ],
+        };
+        let lang = all.get(Language::Da);
+        let template = templates.get("da-fsiii").unwrap();
+        let conv = Conversation::build(&t, lang);
+        let ctx = Context::new(&conv, lang, template);
+        let f = ctx.unit(1);
+        let names: Vec<&str> = f.features.iter().map(|(n, _)| n.as_str()).collect();
+        for expected in [
+            "r:citizen",
+            "c:wishes",
+            "answer",
+            "q:w:sove",
+            "w:sover",
+            "r:citizen&prev:worker",
+        ] {
+            assert!(names.contains(&expected), "{expected} in {names:?}");
+        }
+        let soevn = template
+            .sections
+            .iter()
+            .position(|s| s.id == "soevn_hvile")
+            .unwrap();
+        assert!(
+            f.cues[soevn][0] > 0.0 && f.cues[soevn][1] > 0.0,
+            "{:?}",
+            f.cues[soevn]
+        );
+        assert!(lexical("w:sover") && lexical("q:s:hjælp") && !lexical("c:wishes"));
+    }
+}

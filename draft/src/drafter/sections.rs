@@ -93,3 +93,74 @@ pub fn classify(
     let p = probabilities(ctx, model, keys, u, x, f);
     of_item(&[&p])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drafter::units::Conversation;
+    use crate::language::{Language, Languages};
+    use crate::template::Templates;
+    use crate::transcript::{Segment, Transcript};
+
+    fn transcript(turns: &[(&str, &str)]) -> Transcript {
+        Transcript {
+            language: "sv".into(),
+            segments: turns
+                .iter()
+                .enumerate()
+                .map(|(i, (who, text))| Segment {
+                    id: i as u32 + 1,
+                    start: i as f64,
+                    end: i as f64 + 1.0,
+                    text: text.to_string(),
+                    confidence: 1.0,
+                    words: vec![],
+                    speaker: Some(who.to_string()),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_decision_needs_a_worker_a_decision_word_and_no_negation() {
+        let all = Languages::builtin();
+        let lang = all.get(Language::Sv);
+        let templates = Templates::builtin();
+        let template = templates.get("sv-socialtjanst-journal").unwrap();
+        let t = transcript(&[
+            ("worker", "Jag beviljar dig försörjningsstöd för maj."),
+            ("worker", "Jag kan inte bevilja något idag."),
+            ("citizen", "Min granne beviljades bidrag."),
+        ]);
+        let conv = Conversation::build(&t, lang);
+        let ctx = Context::new(&conv, lang, template);
+        let stated: Vec<bool> = (0..conv.units.len())
+            .map(|u| states_decision(&ctx, u))
+            .collect();
+        assert_eq!(stated, [true, false, false]);
+        // A section that takes only decisions is closed to the others.
+        let model = Model::default();
+        let keys = keys(&ctx);
+        let beslut = template
+            .sections
+            .iter()
+            .position(|s| s.id == "beslut")
+            .unwrap();
+        for u in 0..conv.units.len() {
+            let f = ctx.unit(u);
+            let p = probabilities(&ctx, &model, &keys, u, &model.encode(&f.features), &f);
+            assert_eq!(p[beslut] > 0.0, stated[u], "unit {u}");
+            assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+        }
+    }
+
+    #[test]
+    fn an_item_goes_where_its_sentences_together_point() {
+        let a = [0.6, 0.3, 0.1];
+        let b = [0.1, 0.5, 0.4];
+        let c = [0.0, 0.45, 0.55];
+        assert_eq!(of_item(&[&a]), 0);
+        assert_eq!(of_item(&[&a, &b, &c]), 1);
+        assert_eq!(of_item(&[]), 0);
+    }
+}

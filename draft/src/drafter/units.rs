@@ -121,3 +121,46 @@ impl Conversation {
             .find(|&u| self.units[u].sentence.question)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::{Language, Languages};
+    use crate::transcript::Segment;
+
+    #[test]
+    fn segments_become_cleaned_sentences_with_their_questions() {
+        let all = Languages::builtin();
+        let seg = |id: u32, who: Option<&str>, text: &str| Segment {
+            id,
+            start: id as f64,
+            end: id as f64 + 1.0,
+            text: text.into(),
+            confidence: 1.0,
+            words: vec![],
+            speaker: who.map(String::from),
+        };
+        let t = Transcript {
+            language: "en".into(),
+            segments: vec![
+                seg(
+                    1,
+                    Some("worker"),
+                    "Right. And the stairs, how many are there?",
+                ),
+                seg(2, Some("citizen"), "Um, fourteen. No, hang on, thirteen."),
+                seg(3, None, "Okay."),
+            ],
+        };
+        let conv = Conversation::build(&t, all.get(Language::En));
+        assert_eq!(conv.seg_text(1), "Thirteen.");
+        assert_eq!(
+            conv.question_before(1).map(|u| u.sentence.text.as_str()),
+            Some("The stairs, how many are there?")
+        );
+        assert!(conv.question_before(0).is_none());
+        assert_eq!(conv.labelled, [true, true, false]);
+        assert_eq!(conv.roles[1], Role::Citizen);
+        assert!(conv.seg_units(2).iter().all(|u| u.sentence.text.is_empty()));
+    }
+}
