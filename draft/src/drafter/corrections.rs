@@ -231,16 +231,23 @@ fn only_lead(text: &str, lang: &LanguageData) -> bool {
 }
 
 /// `old` with each value of a kind that `new` gives replaced by `new`'s value, when every
-/// kind in `new` has a counterpart in `old`. Returns the new text and the replaced values.
-fn substitute(old: &str, new: &str, lang: &LanguageData) -> Option<(String, Vec<String>)> {
+/// kind in `new` has a counterpart in `old` (with `partial`, the kinds they share). Returns
+/// the new text and the replaced values.
+fn substitute(
+    old: &str,
+    new: &str,
+    partial: bool,
+    lang: &LanguageData,
+) -> Option<(String, Vec<String>)> {
     let ov = values(old, lang);
     let nv = values(new, lang);
-    if nv.is_empty() || nv.iter().any(|v| !ov.iter().any(|o| o.kind == v.kind)) {
+    let shared = |v: &Value| ov.iter().any(|o| o.kind == v.kind);
+    if nv.is_empty() || (!partial && !nv.iter().all(shared)) || !nv.iter().any(shared) {
         return None;
     }
     let mut out = old.to_string();
     let mut replaced = Vec::new();
-    let mut kinds: Vec<Kind> = nv.iter().map(|v| v.kind).collect();
+    let mut kinds: Vec<Kind> = nv.iter().filter(|v| shared(v)).map(|v| v.kind).collect();
     kinds.dedup();
     // Replace from the end so earlier byte ranges stay valid.
     let mut edits: Vec<(usize, usize, String)> = kinds
@@ -286,7 +293,7 @@ enum Outcome {
 }
 
 fn resolve(old: &str, new: &str, value_only: bool, lang: &LanguageData) -> Outcome {
-    if let Some((text, replaced)) = substitute(old, new, lang) {
+    if let Some((text, replaced)) = substitute(old, new, value_only, lang) {
         return Outcome::Corrected(text, replaced);
     }
     if value_only {
@@ -468,7 +475,7 @@ fn others_corrections<S: PartialEq>(
                 .any(|v| matches!(v.kind, Kind::Number | Kind::Ordinal));
             if starts_no(&first) && numeric {
                 if let Some(k) = last_with_kind(&segs[i - 1], &first) {
-                    if let Some((text, _)) = substitute(&segs[i - 1][k], &first, lang) {
+                    if let Some((text, _)) = substitute(&segs[i - 1][k], &first, true, lang) {
                         segs[i - 1][k] = text;
                         return;
                     }
@@ -495,7 +502,7 @@ fn others_corrections<S: PartialEq>(
         .collect();
     for v in repeated {
         if let Some(k) = last_with_kind(&segs[i - 2], &v) {
-            if let Some((text, _)) = substitute(&segs[i - 2][k], &v, lang) {
+            if let Some((text, _)) = substitute(&segs[i - 2][k], &v, true, lang) {
                 segs[i - 2][k] = text;
                 return;
             }
@@ -555,6 +562,17 @@ mod tests {
                 &[(1, "I did. I caught her at pick-up on Monday— sorry, no, Tuesday. Monday was the bank holiday, wasn't it. Tuesday, same day I weighed him.")]
             ),
             ["I did. I caught her at pick-up on Tuesday. Tuesday, same day I weighed him."]
+        );
+    }
+
+    #[test]
+    fn a_value_correction_keeps_what_it_shares() {
+        assert_eq!(
+            run(
+                Language::Sv,
+                &[(1, "Den sista gången var den fjärde mars... nej, det var fredagen, den sjätte mars. Polisen hittade henne.")]
+            ),
+            ["Den sista gången var den sjätte mars. Polisen hittade henne."]
         );
     }
 

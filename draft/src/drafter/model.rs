@@ -3,9 +3,10 @@
 //! template section it belongs in, with weights shared by sections of the same role across
 //! templates and weights of the section itself) and speaker (was this the worker, for
 //! transcripts without speaker labels). Plain logistic regression trained with AdaGrad;
-//! a section of one template learns no word weights of its own (those it shares with the
-//! sections of the same role in other templates), because a template is used by only a few
-//! meetings. The weights live in a text file in the repository (`draft/model/drafter.tsv`) with the
+//! a section of one template learns only a bias and how much its cues count; everything else
+//! it shares with the sections of the same role in every template, because a template is
+//! used by only a few meetings (measured leave-one-meeting-out, this is better than giving
+//! each section word weights of its own). The weights live in a text file in the repository (`draft/model/drafter.tsv`) with the
 //! checksum of the meetings they were trained on.
 use super::features::{Feature, CUES};
 use std::collections::{BTreeMap, HashMap};
@@ -30,8 +31,9 @@ pub struct Model {
     rel: Vec<f32>,
     spk: Vec<f32>,
     sec_keys: HashMap<String, usize>,
-    /// Columns that name words of a text: a section of one template learns none of them.
-    lexical: Vec<bool>,
+    /// Columns a section of one template learns no weight for (all but the bias): those it
+    /// shares with the sections of its role in every template.
+    shared: Vec<bool>,
     sec: Vec<Vec<f32>>,
     cue: Vec<[f32; CUES]>,
 }
@@ -60,12 +62,17 @@ fn dot(w: &[f32], x: &Vector) -> f32 {
     x.iter().map(|(j, v)| w[*j as usize] * v).sum()
 }
 
-/// Like [`dot`] over the columns that are not lexical.
-fn dot_general(w: &[f32], x: &Vector, lexical: &[bool]) -> f32 {
+/// Like [`dot`] over the columns that are not `shared`.
+fn dot_own(w: &[f32], x: &Vector, shared: &[bool]) -> f32 {
     x.iter()
-        .filter(|(j, _)| !lexical[*j as usize])
+        .filter(|(j, _)| !shared[*j as usize])
         .map(|(j, v)| w[*j as usize] * v)
         .sum()
+}
+
+/// Every column but the bias.
+fn shared_columns(names: &[String]) -> Vec<bool> {
+    names.iter().map(|n| n != "b").collect()
 }
 
 /// A deterministic shuffle: the order of `n` items in `epoch`.
@@ -143,11 +150,7 @@ impl Model {
             spk: train_binary(speaker, columns),
             ..Model::default()
         };
-        m.lexical = m
-            .names
-            .iter()
-            .map(|n| super::features::lexical(n))
-            .collect();
+        m.shared = shared_columns(&m.names);
         m.class(ALL);
         for e in sections {
             for k in e.keys.iter().flatten() {
@@ -174,7 +177,7 @@ impl Model {
                     for (n, c) in classes[s].into_iter().enumerate() {
                         for (j, v) in &e.x {
                             let j = *j as usize;
-                            if n == 1 && m.lexical[j] {
+                            if n == 1 && m.shared[j] {
                                 continue;
                             }
                             step(&mut m.sec[c][j], &mut g2[c][j], g * v);
@@ -245,8 +248,7 @@ impl Model {
             .iter()
             .zip(cues)
             .map(|(cs, cue)| {
-                let mut z =
-                    dot(&self.sec[cs[0]], x) + dot_general(&self.sec[cs[1]], x, &self.lexical);
+                let mut z = dot(&self.sec[cs[0]], x) + dot_own(&self.sec[cs[1]], x, &self.shared);
                 for c in [cs[0], cs[1], all] {
                     z += cue
                         .iter()
@@ -273,7 +275,7 @@ impl Model {
                 let [role, section] = self.keys(k);
                 let mut z = role.map(|c| dot(&self.sec[c], x)).unwrap_or(0.0)
                     + section
-                        .map(|c| dot_general(&self.sec[c], x, &self.lexical))
+                        .map(|c| dot_own(&self.sec[c], x, &self.shared))
                         .unwrap_or(0.0);
                 for c in role.into_iter().chain(section).chain(all) {
                     z += cue
@@ -391,11 +393,7 @@ impl Model {
             column(&mut m, name);
         }
         let cols = m.names.len();
-        m.lexical = m
-            .names
-            .iter()
-            .map(|n| super::features::lexical(n))
-            .collect();
+        m.shared = shared_columns(&m.names);
         m.rel = vec![0.0; cols];
         m.spk = vec![0.0; cols];
         for (name, v) in rel {
