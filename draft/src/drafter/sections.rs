@@ -146,10 +146,10 @@ mod tests {
             .iter()
             .position(|s| s.id == "beslut")
             .unwrap();
-        for u in 0..conv.units.len() {
+        for (u, stated) in stated.iter().enumerate() {
             let f = ctx.unit(u);
             let p = probabilities(&ctx, &model, &keys, u, &model.encode(&f.features), &f);
-            assert_eq!(p[beslut] > 0.0, stated[u], "unit {u}");
+            assert_eq!(p[beslut] > 0.0, *stated, "unit {u}");
             assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
         }
     }
