@@ -250,6 +250,8 @@ pub struct NumbersFile {
     pub date_article: Vec<String>,
     #[serde(default)]
     pub date_of: Vec<String>,
+    #[serde(default)]
+    pub night: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -585,6 +587,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("numbers.articles", l(&n.articles)),
         ("numbers.date_article", l(&n.date_article)),
         ("numbers.date_of", l(&n.date_of)),
+        ("numbers.night", l(&n.night)),
     ]
 }
 
@@ -719,7 +722,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     base.numbers.ordinals.extend(n.ordinals);
     base.numbers.units.extend(n.units);
     extend_all!(base.numbers, n; hundred, thousand, joiners, weekdays, clock, articles,
-        date_article, date_of);
+        date_article, date_of, night);
 }
 
 fn compile(d: &LanguageData) -> Compiled {

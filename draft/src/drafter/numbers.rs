@@ -419,7 +419,20 @@ fn clock_time(
         return None;
     }
     let mut hour = if half { h - 1 } else { h };
-    if hour < 7 {
+    // "klockan ett på natten" is 1, "klockan två" (in a working day) 14.
+    let night = next_word(k).is_some_and(|m| {
+        let rest: Vec<String> = lower[m..]
+            .iter()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .take(2)
+            .cloned()
+            .collect();
+        n.night.iter().any(|p| {
+            let pw: Vec<&str> = p.split(' ').collect();
+            rest.len() >= pw.len() && rest.iter().zip(&pw).all(|(a, b)| a == b)
+        })
+    });
+    if hour < 7 && !night {
         hour += 12;
     }
     let out = n.clock_out.as_deref().unwrap_or("");
@@ -478,6 +491,7 @@ mod tests {
             "den 17 mars kl. 10"
         );
         assert_eq!(norm("klockan halv två", sv), "kl. 13.30");
+        assert_eq!(norm("klockan ett på natten", sv), "kl. 1 på natten");
         assert_eq!(
             norm("den trettioförsta december tjugotjugosex", sv),
             "den 31 december 2026"

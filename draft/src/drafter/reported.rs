@@ -128,7 +128,11 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
             };
             Some(who.pronouns[3].clone())
         } else if let Some(p) = g.first_possessive.get(l) {
-            Some(if p == "{possessive}" {
+            // "min" → "sin" only where the speaker is the clause's subject ("jag ringer min
+            // dotter" → "hon ringer sin dotter"); else the possessive ("min lillebror sover här"
+            // → "hennes lillebror sover här").
+            let own_subject = lower.iter().any(|w| is_in(&g.first_subject, w));
+            Some(if p == "{possessive}" || !own_subject {
                 shift.speaker.pronouns[2].clone()
             } else {
                 p.clone()
@@ -916,7 +920,11 @@ mod tests {
         );
         assert_eq!(
             shift("Min dotter hjälper mig.", Role::Citizen),
-            "Sin dotter hjälper hen."
+            "Hens dotter hjälper hen."
+        );
+        assert_eq!(
+            shift("Jag ringer min dotter.", Role::Citizen),
+            "Hen ringer sin dotter."
         );
         let en = all.get(Language::En);
         let p = people(
