@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use samtal_core::audio::{AudioSource, Pace, WavFileSource};
+use samtal_audio::{AudioSource, Pace, WavFileSource};
 use samtal_core::session::{Recorder, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
 use samtal_core::store::{ConsentDecision, InformedBy, SessionId, Store};
 use samtal_core::transcribe::{Language, TranscribeOptions};
@@ -103,7 +103,7 @@ pub fn record(args: RecordArgs) -> anyhow::Result<()> {
         };
         let mut source = WavFileSource::open(path, pace)?;
         let offset = recorder.captured_seconds()?;
-        let mut buf = Vec::with_capacity(samtal_core::audio::READ_BLOCK);
+        let mut buf = Vec::with_capacity(samtal_audio::READ_BLOCK);
         let mut read = 0usize;
         loop {
             buf.clear();

@@ -2,7 +2,7 @@
 use crate::engine::ModelArgs;
 use anyhow::Context;
 use clap::Args;
-use samtal_core::audio::WavFileSource;
+use samtal_audio::WavFileSource;
 use samtal_core::transcribe::{Language, TranscribeOptions};
 use std::path::PathBuf;
 

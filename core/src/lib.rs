@@ -3,7 +3,6 @@
 
 #[cfg(feature = "sync")]
 pub mod app;
-pub mod audio;
 pub mod audit;
 pub mod keyvault;
 #[cfg(feature = "sync")]

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use samtal_core::audio::{AudioSource, Pace, WavFileSource};
+use samtal_audio::{AudioSource, Pace, WavFileSource};
 use samtal_core::session::{Recorder, SessionState, WhisperStreams};
 use samtal_core::store::{ConsentDecision, InformedBy};
 use samtal_core::transcribe::{EngineConfig, Language, TranscribeOptions, Transcriber};

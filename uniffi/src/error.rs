@@ -125,8 +125,8 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for SamtalError {
     }
 }
 
-impl From<samtal_core::audio::AudioError> for SamtalError {
-    fn from(e: samtal_core::audio::AudioError) -> Self {
+impl From<samtal_audio::AudioError> for SamtalError {
+    fn from(e: samtal_audio::AudioError) -> Self {
         AppError::from(e).into()
     }
 }

@@ -2,7 +2,7 @@
 //! trait has a bridge to the core trait it stands for.
 use std::sync::Arc;
 
-use samtal_core::audio::{AudioError, PcmCapture};
+use samtal_audio::{AudioError, PcmCapture};
 use samtal_core::keyvault::{self, KeyVaultError, SecretKey, KEY_LEN};
 use zeroize::Zeroizing;
 

@@ -53,7 +53,7 @@ pub enum AppError {
     #[error(transparent)]
     Transcribe(#[from] TranscribeError),
     #[error(transparent)]
-    Audio(#[from] crate::audio::AudioError),
+    Audio(#[from] samtal_audio::AudioError),
     #[error(transparent)]
     Template(#[from] TemplateError),
     #[error(transparent)]

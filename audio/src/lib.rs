@@ -1,4 +1,5 @@
-//! Audio input: every source delivers 16 kHz mono f32, the only format the recogniser takes.
+//! samtal-audio: audio input. Every source (a WAV file, the shell's capture, the desktop
+//! microphone) delivers 16 kHz mono f32, the only format the recogniser takes.
 mod capture;
 #[cfg(feature = "microphone")]
 mod microphone;
