@@ -1,8 +1,8 @@
 //! `samtal bench …`: measurements that print numbers (speed, memory), never pass/fail.
 use crate::engine::ModelArgs;
 use clap::Subcommand;
+use samtal_asr::{Language, TranscribeOptions};
 use samtal_audio::WavFileSource;
-use samtal_core::transcribe::{Language, TranscribeOptions};
 use std::path::PathBuf;
 use std::time::Instant;
 

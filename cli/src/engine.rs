@@ -1,7 +1,7 @@
 //! Choosing and loading the speech model, shared by every command that transcribes.
 use anyhow::Context;
 use clap::Args;
-use samtal_core::transcribe::{EngineConfig, Transcriber};
+use samtal_asr::{EngineConfig, Transcriber};
 use samtal_models::{ModelStore, Quantization};
 
 #[derive(Args, Debug, Clone)]

@@ -2,8 +2,8 @@
 use crate::engine::ModelArgs;
 use anyhow::Context;
 use clap::Args;
+use samtal_asr::{Language, TranscribeOptions};
 use samtal_audio::WavFileSource;
-use samtal_core::transcribe::{Language, TranscribeOptions};
 use std::path::PathBuf;
 
 #[derive(Args)]

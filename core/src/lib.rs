@@ -15,4 +15,3 @@ pub mod spool;
 pub mod store;
 #[cfg(feature = "sync")]
 pub mod sync;
-pub mod transcribe;

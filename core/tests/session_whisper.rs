@@ -7,10 +7,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use samtal_asr::{EngineConfig, Language, TranscribeOptions, Transcriber};
 use samtal_audio::{AudioSource, Pace, WavFileSource};
 use samtal_core::session::{Recorder, SessionState, WhisperStreams};
 use samtal_core::store::{ConsentDecision, InformedBy};
-use samtal_core::transcribe::{EngineConfig, Language, TranscribeOptions, Transcriber};
 
 /// The installed tiny.en model (q8_0), as `samtal models fetch` lays it out.
 fn model() -> PathBuf {

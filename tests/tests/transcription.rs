@@ -1,6 +1,6 @@
 //! Transcription with the real converted Whisper models (no mocks): accuracy on the
 //! synthetic fixtures, silence and noise, streaming, quantization, language handling.
-use samtal_core::transcribe::{Language, TranscribeOptions};
+use samtal_asr::{Language, TranscribeOptions};
 use samtal_models::Quantization;
 use samtal_tests::{audio, reference, transcriber, wer};
 use std::sync::{Arc, Mutex};

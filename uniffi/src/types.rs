@@ -1,8 +1,8 @@
 //! Plain data crossing the boundary: owned records and enums converted from core types.
+use samtal_asr::Language;
 use samtal_core::session::SessionState;
 use samtal_core::store::{ConsentDecision, InformedBy, SessionInfo};
 use samtal_core::sync::{OutboxEntry, OutboxStatus, SyncReport};
-use samtal_core::transcribe::Language;
 use samtal_draft::review::{self, CitizenParticipation, DraftDocument, FlagKind};
 
 /// How the citizen decided about recording.

@@ -24,7 +24,7 @@ use crate::store::{
     ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo, Store, StoreError,
 };
 use crate::sync::{self, outbox, DeviceIdentity, OutboxEntry, SyncClient, SyncError, SyncReport};
-use crate::transcribe::{EngineConfig, Language, TranscribeError, TranscribeOptions, Transcriber};
+use samtal_asr::{EngineConfig, Language, TranscribeError, TranscribeOptions, Transcriber};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::{TemplateError, Templates};
 use samtal_draft::transcript::{Segment, Transcript};

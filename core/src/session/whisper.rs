@@ -1,6 +1,6 @@
 //! Connects the recorder to the on-device whisper engine's streaming transcription.
 use super::recorder::{SegmentSink, StreamFactory, TranscriptionStream};
-use crate::transcribe::{Stream, TranscribeOptions, Transcriber};
+use samtal_asr::{Stream, TranscribeOptions, Transcriber};
 use samtal_draft::transcript::Segment;
 
 /// Starts whisper streams with fixed options (language, vocabulary prompt).

@@ -1,6 +1,6 @@
-//! On-device speech recognition with whisper.cpp: voice-activity windows go to one engine
-//! thread, and what comes back is checked against Whisper's known inventions before anyone
-//! sees it.
+//! samtal-asr: on-device speech recognition with whisper.cpp, the only crate that links it.
+//! Voice-activity windows go to the engine lanes, and what comes back is checked against
+//! Whisper's known inventions before anyone sees it.
 mod engine;
 mod guard;
 mod lanes;

@@ -241,7 +241,7 @@ mod tests {
     fn a_voiceless_consonant_late_in_a_window_is_not_a_pause() {
         // Past the long-window mark, 0.4 s of loud hiss (an /s/, /st/) between voiced
         // sounds: unvoiced, but not quiet, so the window must not end inside it.
-        let hiss = crate::transcribe::vad::white_noise(6_400, 0.3);
+        let hiss = crate::vad::white_noise(6_400, 0.3);
         let mut audio = vec![0.0; 8_000];
         for _ in 0..7 {
             audio.extend(vowel(2.0));
