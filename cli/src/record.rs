@@ -9,7 +9,7 @@ use clap::Args;
 use samtal_asr::{Language, TranscribeOptions};
 use samtal_audio::{AudioSource, Pace, WavFileSource};
 use samtal_core::session::{Recorder, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
-use samtal_core::store::{ConsentDecision, InformedBy, SessionId, Store};
+use samtal_store::{ConsentDecision, InformedBy, SessionId, Store};
 
 use crate::engine::ModelArgs;
 use crate::sessions::open_store;

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use samtal_core::review_flow::{self, ReviewChange};
-use samtal_core::store::{SessionId, Store};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, FlagKind};
 use samtal_draft::DraftContext;
+use samtal_store::{SessionId, Store};
 
 use crate::draft::templates;
 use crate::sessions::open_store;

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use samtal_core::keyvault::FileKeyVault;
-use samtal_core::retention::{self, RetentionPolicy};
-use samtal_core::store::{SessionId, Store};
+use samtal_store::keyvault::FileKeyVault;
+use samtal_store::retention::{self, RetentionPolicy};
+use samtal_store::{SessionId, Store};
 
 /// Where the data lives: `SAMTAL_DATA_DIR`, else `~/.local/share/samtal`.
 pub fn data_dir() -> anyhow::Result<PathBuf> {

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use clap::Args;
-use samtal_core::session::SessionState;
 use samtal_core::sync::{self, outbox, SyncClient};
+use samtal_store::SessionState;
 
 use crate::sessions::{data_dir, open_store, vault};
 

@@ -8,9 +8,9 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use samtal_core::keyvault::FileKeyVault;
-use samtal_core::session::SessionState;
-use samtal_core::store::Store;
+use samtal_store::keyvault::FileKeyVault;
+use samtal_store::SessionState;
+use samtal_store::Store;
 
 fn fixture() -> (PathBuf, String) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");

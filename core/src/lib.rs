@@ -3,15 +3,10 @@
 
 #[cfg(feature = "sync")]
 pub mod app;
-pub mod audit;
-pub mod keyvault;
 #[cfg(feature = "sync")]
 pub mod login;
-pub mod retention;
 #[cfg(feature = "sync")]
 pub mod review_flow;
 pub mod session;
-pub mod spool;
-pub mod store;
 #[cfg(feature = "sync")]
 pub mod sync;

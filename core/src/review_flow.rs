@@ -3,12 +3,11 @@
 //! the single place a person's approval turns a draft into something that may leave the phone.
 use serde_json::Value;
 
-use crate::session::{Action, SessionState};
-use crate::store::{SessionId, Store, StoreError};
 use crate::sync::{outbox, SyncError};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::Template;
 use samtal_draft::{draft, DraftContext};
+use samtal_store::{Action, SessionId, SessionState, Store, StoreError};
 
 /// Why a step of the review flow was refused. Never carries transcript or note text.
 #[derive(Debug, thiserror::Error)]
@@ -196,10 +195,10 @@ fn rfc3339(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keyvault::MemoryKeyVault;
-    use crate::store::{ConsentDecision, InformedBy};
     use samtal_draft::template::Templates;
     use samtal_draft::transcript::Segment;
+    use samtal_store::keyvault::MemoryKeyVault;
+    use samtal_store::{ConsentDecision, InformedBy};
 
     fn transcribed(store: &Store) -> SessionId {
         let s = store.create_session().unwrap();

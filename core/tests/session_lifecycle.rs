@@ -5,10 +5,11 @@ mod common;
 
 use std::time::Duration;
 
-use samtal_core::retention::{self, RetentionPolicy};
-use samtal_core::session::{Action, Recorder, SessionState, TransitionError};
-use samtal_core::spool;
-use samtal_core::store::{ConsentDecision, InformedBy, Receipt, StoreError};
+use samtal_core::session::Recorder;
+use samtal_store::retention::{self, RetentionPolicy};
+use samtal_store::spool;
+use samtal_store::{Action, SessionState, TransitionError};
+use samtal_store::{ConsentDecision, InformedBy, Receipt, StoreError};
 use serde::{Deserialize, Serialize};
 
 const PHRASE: &str = "Anna Andersson berättar att hyran är obetald sedan mars";
@@ -18,7 +19,7 @@ struct DraftDoc {
     sections: Vec<(String, String)>,
 }
 
-fn consented(store: &samtal_core::store::Store) -> samtal_core::store::SessionId {
+fn consented(store: &samtal_store::Store) -> samtal_store::SessionId {
     let id = store.create_session().unwrap();
     store
         .record_consent(
@@ -111,9 +112,7 @@ fn invalid_transitions_are_errors() {
         store.transition(&unknown, Action::StartRecording),
         Err(StoreError::UnknownSession(_))
     ));
-    assert!("not-an-id"
-        .parse::<samtal_core::store::SessionId>()
-        .is_err());
+    assert!("not-an-id".parse::<samtal_store::SessionId>().is_err());
 }
 
 #[test]
@@ -294,7 +293,7 @@ fn wipe_all_removes_every_local_trace() {
         common::files_under(dir.path())
     );
     assert!(
-        samtal_core::keyvault::KeyVault::get(vault.as_ref(), samtal_core::store::DB_KEY_ALIAS)
+        samtal_store::keyvault::KeyVault::get(vault.as_ref(), samtal_store::DB_KEY_ALIAS)
             .unwrap()
             .is_none()
     );

@@ -4,8 +4,9 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use samtal_core::session::{Action, Recorder};
-use samtal_core::store::{ConsentDecision, InformedBy};
+use samtal_core::session::Recorder;
+use samtal_store::Action;
+use samtal_store::{ConsentDecision, InformedBy};
 
 const LINES: &[&str] = &[
     "Bertil Karlsson berättar att han har svårt att sova",

@@ -2,9 +2,10 @@
 //! transcribed, nothing left at the end, and a crash recovered without losing sealed audio.
 mod common;
 
-use samtal_core::session::{Recorder, SessionState};
-use samtal_core::spool;
-use samtal_core::store::{ConsentDecision, InformedBy, SessionId, Store, StoreError};
+use samtal_core::session::Recorder;
+use samtal_store::spool;
+use samtal_store::SessionState;
+use samtal_store::{ConsentDecision, InformedBy, SessionId, Store, StoreError};
 
 fn consented(store: &Store) -> SessionId {
     let id = store.create_session().unwrap();

@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use samtal_asr::{EngineConfig, Language, TranscribeOptions, Transcriber};
 use samtal_audio::{AudioSource, Pace, WavFileSource};
-use samtal_core::session::{Recorder, SessionState, WhisperStreams};
-use samtal_core::store::{ConsentDecision, InformedBy};
+use samtal_core::session::{Recorder, WhisperStreams};
+use samtal_store::SessionState;
+use samtal_store::{ConsentDecision, InformedBy};
 
 /// The installed tiny.en model (q8_0), as `samtal models fetch` lays it out.
 fn model() -> PathBuf {

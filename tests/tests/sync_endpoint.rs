@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use phone::{eventually, large_note, new_note, Endpoint, Mode, Options, Phone};
-use samtal_core::session::SessionState;
 use samtal_core::sync::{self, outbox, Backoff, OutboxStatus, SyncClient, SyncError};
+use samtal_store::SessionState;
 
 #[test]
 fn approved_note_is_delivered_once_and_only_the_receipt_stays() {

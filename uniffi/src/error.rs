@@ -3,9 +3,9 @@
 //! text, names or personal numbers).
 use samtal_core::app::AppError;
 use samtal_core::login::LoginError;
-use samtal_core::store::StoreError;
 use samtal_core::sync::SyncError;
 use samtal_draft::review::ReviewError;
+use samtal_store::StoreError;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum SamtalError {

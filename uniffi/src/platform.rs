@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use samtal_audio::{AudioError, PcmCapture};
-use samtal_core::keyvault::{self, KeyVaultError, SecretKey, KEY_LEN};
+use samtal_store::keyvault::{self, KeyVaultError, SecretKey, KEY_LEN};
 use zeroize::Zeroizing;
 
 use crate::SamtalError;

@@ -3,9 +3,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use samtal_core::app::{App, AppConfig};
-use samtal_core::retention::RetentionPolicy;
-use samtal_core::store::SessionId;
 use samtal_draft::DraftContext;
+use samtal_store::retention::RetentionPolicy;
+use samtal_store::SessionId;
 
 use crate::listeners::{
     self, CitizenSignHandle, CitizenSignListener, ListenerHandle, OutboxListener, SessionListener,

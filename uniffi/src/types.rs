@@ -1,9 +1,9 @@
 //! Plain data crossing the boundary: owned records and enums converted from core types.
 use samtal_asr::Language;
-use samtal_core::session::SessionState;
-use samtal_core::store::{ConsentDecision, InformedBy, SessionInfo};
 use samtal_core::sync::{OutboxEntry, OutboxStatus, SyncReport};
 use samtal_draft::review::{self, CitizenParticipation, DraftDocument, FlagKind};
+use samtal_store::SessionState;
+use samtal_store::{ConsentDecision, InformedBy, SessionInfo};
 
 /// How the citizen decided about recording.
 #[derive(uniffi::Enum)]
@@ -351,8 +351,8 @@ pub struct DeliveryReceipt {
     pub citizen_signature: Option<String>,
 }
 
-impl From<samtal_core::store::Receipt> for DeliveryReceipt {
-    fn from(r: samtal_core::store::Receipt) -> Self {
+impl From<samtal_store::Receipt> for DeliveryReceipt {
+    fn from(r: samtal_store::Receipt) -> Self {
         DeliveryReceipt {
             note_id: r.note_id,
             received_at_ms: r.received_at,

@@ -12,23 +12,23 @@ use std::sync::{Arc, Mutex};
 pub use events::{Listener, Listeners, Subscription};
 pub use recording::Recording;
 
-use crate::keyvault::{KeyVault, KeyVaultError};
 use crate::login::{
     self, LoginClient, LoginError, LoginHandle, LoginObserver, SigningHandle, SigningObserver,
     WorkerSession,
 };
-use crate::retention::{self, RetentionPolicy};
 use crate::review_flow::{self, FlowError, ReviewChange};
-use crate::session::{SessionState, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
-use crate::store::{
-    ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo, Store, StoreError,
-};
+use crate::session::{WhisperStreams, DEFAULT_CHUNK_SAMPLES};
 use crate::sync::{self, outbox, DeviceIdentity, OutboxEntry, SyncClient, SyncError, SyncReport};
 use samtal_asr::{EngineConfig, Language, TranscribeError, TranscribeOptions, Transcriber};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::{TemplateError, Templates};
 use samtal_draft::transcript::{Segment, Transcript};
 use samtal_draft::DraftContext;
+use samtal_store::keyvault::{KeyVault, KeyVaultError};
+use samtal_store::retention::{self, RetentionPolicy};
+use samtal_store::{
+    ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo, SessionState, Store, StoreError,
+};
 
 /// Where the app keeps its data and which speech model it runs.
 #[derive(Debug, Clone)]

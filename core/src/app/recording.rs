@@ -5,9 +5,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{AppError, AppEvents, Result, SegmentEvent, StateEvent};
-use crate::session::{Recorder, SegmentSink, SessionState, StreamFactory, TranscriptionStream};
-use crate::store::{SessionId, Store};
+use crate::session::{Recorder, SegmentSink, StreamFactory, TranscriptionStream};
 use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
+use samtal_store::{SessionId, SessionState, Store};
 
 /// One session's recording. After `stop` or `withdraw` every call fails with
 /// [`AppError::RecordingEnded`].

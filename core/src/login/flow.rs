@@ -13,8 +13,8 @@ use zeroize::Zeroizing;
 
 use super::token::{self, WorkerSession};
 use super::LoginError;
-use crate::keyvault::KeyVault;
-use crate::store::Store;
+use samtal_store::keyvault::KeyVault;
+use samtal_store::Store;
 
 /// How often the phone asks for progress (and gets a fresh QR frame).
 pub const PROGRESS_INTERVAL: Duration = Duration::from_secs(1);

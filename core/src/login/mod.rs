@@ -1,7 +1,7 @@
 //! Worker sign-in with BankID through the municipal endpoint. The phone never talks to
 //! BankID: it asks the endpoint (over its enrolled mutual-TLS identity) to start an order,
 //! shows the user message and the animated QR code the endpoint returns every second, and
-//! stores the session token sealed under a [`KeyVault`](crate::keyvault::KeyVault) key.
+//! stores the session token sealed under a [`KeyVault`](samtal_store::keyvault::KeyVault) key.
 //! [`signing`] lets the citizen sign an approved note with their own BankID the same way.
 
 pub mod flow;
@@ -45,7 +45,7 @@ pub enum LoginError {
     #[error("cryptography error: {0}")]
     Crypto(String),
     #[error(transparent)]
-    Vault(#[from] crate::keyvault::KeyVaultError),
+    Vault(#[from] samtal_store::keyvault::KeyVaultError),
 }
 
 impl From<reqwest::Error> for LoginError {

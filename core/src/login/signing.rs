@@ -10,9 +10,8 @@ use serde_json::Value;
 
 use super::flow::{follow, Follower, LoginClient, LoginProgress, LoginStart, PROGRESS_INTERVAL};
 use super::LoginError;
-use crate::keyvault::KeyVault;
-use crate::session::SessionState;
-use crate::store::{SessionId, Store};
+use samtal_store::keyvault::KeyVault;
+use samtal_store::{SessionId, SessionState, Store};
 
 /// A started signing order, with the note version it is for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::LoginError;
-use crate::keyvault::KeyVault;
+use samtal_store::keyvault::KeyVault;
 
 /// Vault alias of the key sealing the session token.
 pub const SESSION_KEY_ALIAS: &str = "worker-session";
@@ -104,7 +104,7 @@ pub fn clear(data_dir: &Path, vault: &dyn KeyVault) -> Result<(), LoginError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keyvault::MemoryKeyVault;
+    use samtal_store::keyvault::MemoryKeyVault;
 
     #[test]
     fn session_round_trips_sealed_and_is_cleared() {

@@ -1,11 +1,9 @@
 //! Meeting sessions: the lifecycle state machine and the recording pipeline
 //! (audio source → encrypted spool → streaming transcription → shredding).
 mod recorder;
-mod state;
 mod whisper;
 
 pub use recorder::{
     Recorder, SegmentSink, StreamFactory, TranscriptionStream, DEFAULT_CHUNK_SAMPLES,
 };
-pub use state::{Action, SessionState, TransitionError, UnknownState};
 pub use whisper::WhisperStreams;

@@ -7,10 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use zeroize::Zeroizing;
 
-use super::{Action, SessionState};
-use crate::spool::{self, SAMPLE_RATE};
-use crate::store::{SessionId, Store, StoreError};
 use samtal_draft::transcript::Segment;
+use samtal_store::spool::{self, SAMPLE_RATE};
+use samtal_store::{Action, SessionId, SessionState, Store, StoreError, TransitionError};
 
 /// Default chunk length: half a second, so a crash costs at most that much audio.
 pub const DEFAULT_CHUNK_SAMPLES: usize = SAMPLE_RATE as usize / 2;
@@ -77,17 +76,14 @@ impl Recorder {
             state,
             SessionState::Recording | SessionState::Paused | SessionState::Stopped
         ) {
-            return Err(super::TransitionError::Invalid {
+            return Err(TransitionError::Invalid {
                 from: state,
                 action: Action::Resume,
             }
             .into());
         }
         if state == SessionState::Recording {
-            let mut conn = store.conn();
-            let tx = conn.transaction()?;
-            store.step(&tx, &session, Action::Pause, store.now_ms(), "recovered")?;
-            tx.commit()?;
+            store.mark_interrupted(&session)?;
         }
         let found = spool::recover(&store, &session)?;
         // Resume transcription where the stored transcript ends: audio before that point

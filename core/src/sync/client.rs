@@ -5,12 +5,11 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::outbox::{self, Due};
 use super::{enroll, Backoff, DeviceIdentity, SyncError};
-use crate::keyvault::KeyVault;
-use crate::session::{Action, SessionState};
-use crate::store::{Receipt as StoredReceipt, SessionId, Store};
 use samtal_protocol::{ErrorBody, Receipt, ReceiptVerifier};
+use samtal_store::keyvault::KeyVault;
+use samtal_store::DueNote as Due;
+use samtal_store::{Action, Receipt as StoredReceipt, SessionId, SessionState, Store, StoreError};
 
 /// A reqwest builder trusting only `ca_pem`, TLS 1.3 only, HTTPS only.
 pub(crate) fn pinned_builder(ca_pem: &str) -> Result<reqwest::blocking::ClientBuilder, SyncError> {
@@ -96,7 +95,7 @@ impl SyncClient {
                 stored_session(&self.store, vault.as_ref())?;
         }
         let mut report = SyncReport::default();
-        for note in outbox::due(&self.store, self.store.now_ms())? {
+        for note in self.store.outbox().due(self.store.now_ms())? {
             match self.upload(&note)? {
                 Outcome::Delivered => report.delivered += 1,
                 Outcome::Rejected => report.rejected += 1,
@@ -107,13 +106,13 @@ impl SyncClient {
     }
 
     fn upload(&self, note: &Due) -> Result<Outcome, SyncError> {
-        outbox::mark_sending(&self.store, &note.note_id)?;
+        self.store.outbox().mark_sending(&note.note_id)?;
         let url = format!("{}/v1/notes/{}", self.identity.endpoint_url, note.note_id);
         let sent = self
             .http
             .put(url)
             .header("content-type", "application/json")
-            .body(note.body.clone());
+            .body(note.body.to_vec());
         let token = self
             .session_token
             .lock()
@@ -150,8 +149,7 @@ impl SyncClient {
                 let body = response.json::<ErrorBody>().ok();
                 let code = body.as_ref().map_or("forbidden", |b| b.error.as_str());
                 if code.starts_with("certificate_") {
-                    outbox::mark_retry(
-                        &self.store,
+                    self.store.outbox().mark_retry(
                         &note.note_id,
                         self.store.now_ms(),
                         &format!("device certificate refused ({code}); enroll the phone again"),
@@ -166,8 +164,7 @@ impl SyncClient {
                     .json::<ErrorBody>()
                     .map(|b| b.error)
                     .unwrap_or_else(|_| "unauthorized".into());
-                outbox::mark_retry(
-                    &self.store,
+                self.store.outbox().mark_retry(
                     &note.note_id,
                     self.store.now_ms(),
                     &format!("waiting for BankID sign-in ({code})"),
@@ -188,7 +185,7 @@ impl SyncClient {
         let session: SessionId = note.session_id.parse()?;
         let state = match self.store.session_state(&session) {
             Ok(state) => Some(state),
-            Err(crate::store::StoreError::UnknownSession(_)) => None,
+            Err(StoreError::UnknownSession(_)) => None,
             Err(e) => return Err(e.into()),
         };
         if state == Some(SessionState::Queued) {
@@ -206,7 +203,7 @@ impl SyncClient {
                 },
             )?;
         }
-        outbox::mark_delivered(&self.store, &note.note_id)
+        Ok(self.store.outbox().mark_delivered(&note.note_id)?)
     }
 
     fn reject(
@@ -220,14 +217,13 @@ impl SyncClient {
             None => format!("{status}"),
         };
         tracing::warn!(note_id = %note.note_id, status, "note rejected by the endpoint");
-        outbox::mark_rejected(&self.store, &note.note_id, &reason)?;
+        self.store.outbox().mark_rejected(&note.note_id, &reason)?;
         Ok(Outcome::Rejected)
     }
 
     fn retry(&self, note: &Due, reason: &str) -> Result<Outcome, SyncError> {
         let delay = self.backoff.delay(note.attempts);
-        outbox::mark_retry(
-            &self.store,
+        self.store.outbox().mark_retry(
             &note.note_id,
             self.store.now_ms() + delay.as_millis() as i64,
             reason,
@@ -246,7 +242,7 @@ impl SyncClient {
                 let mut wait = idle;
                 match self.sync_now() {
                     Ok(_) => {
-                        if let Ok(Some(next)) = outbox::next_due(&self.store) {
+                        if let Ok(Some(next)) = self.store.outbox().next_due() {
                             let until = (next - self.store.now_ms()).max(0) as u64;
                             wait = wait.min(Duration::from_millis(until));
                         }

@@ -6,29 +6,15 @@ use std::time::Duration;
 
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
 use chacha20poly1305::ChaCha20Poly1305;
-use rusqlite::{params, OptionalExtension};
 use zeroize::Zeroizing;
 
 use super::SyncError;
-use crate::keyvault::KeyVault;
-use crate::store::Store;
 use samtal_protocol::{ca_fingerprint, EnrollRequest, EnrollResponse, EnrollmentCode, ErrorBody};
+use samtal_store::keyvault::KeyVault;
+use samtal_store::{DeviceIdentity, SealedIdentity, Store};
 
 /// Vault alias of the key that seals the device's TLS private key.
 pub const TLS_KEY_ALIAS: &str = "sync-device-tls";
-
-/// What the phone keeps after enrollment (the private key is separate, sealed).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceIdentity {
-    /// Base URL of the mutual-TLS listener.
-    pub endpoint_url: String,
-    pub device_id: String,
-    pub cert_pem: String,
-    /// The municipal CA: the only root the sync client trusts.
-    pub ca_pem: String,
-    /// Hex Ed25519 key that signs receipts.
-    pub receipt_public_key: String,
-}
 
 /// Enroll against the enrollment listener at `enroll_url` with `code`.
 pub fn enroll(
@@ -123,20 +109,7 @@ fn save(
             .encrypt(&nonce, key_pem.as_bytes())
             .map_err(|_| SyncError::Crypto("sealing the device key failed".into()))?,
     );
-    store.conn().execute(
-        "INSERT OR REPLACE INTO sync_identity
-         (id, endpoint_url, device_id, cert_pem, ca_pem, receipt_public_key, sealed_key, enrolled_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            identity.endpoint_url,
-            identity.device_id,
-            identity.cert_pem,
-            identity.ca_pem,
-            identity.receipt_public_key,
-            sealed,
-            store.now_ms()
-        ],
-    )?;
+    store.save_identity(identity, &sealed)?;
     Ok(())
 }
 
@@ -145,27 +118,11 @@ pub fn load(
     store: &Store,
     vault: &dyn KeyVault,
 ) -> Result<Option<(DeviceIdentity, Zeroizing<String>)>, SyncError> {
-    let row = store
-        .conn()
-        .query_row(
-            "SELECT endpoint_url, device_id, cert_pem, ca_pem, receipt_public_key, sealed_key
-             FROM sync_identity WHERE id = 1",
-            [],
-            |r| {
-                Ok((
-                    DeviceIdentity {
-                        endpoint_url: r.get(0)?,
-                        device_id: r.get(1)?,
-                        cert_pem: r.get(2)?,
-                        ca_pem: r.get(3)?,
-                        receipt_public_key: r.get(4)?,
-                    },
-                    r.get::<_, Vec<u8>>(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((identity, sealed)) = row else {
+    let Some(SealedIdentity {
+        identity,
+        sealed_key: sealed,
+    }) = store.identity()?
+    else {
         return Ok(None);
     };
     let sealing = vault.get(TLS_KEY_ALIAS)?.ok_or(SyncError::NotEnrolled)?;

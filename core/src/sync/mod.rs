@@ -7,7 +7,7 @@
 //!   signed receipt, then purges the session keeping only the receipt.
 //! - [`policy`]: exponential backoff with jitter for retries and background syncing.
 //!
-//! [`KeyVault`]: crate::keyvault::KeyVault
+//! [`KeyVault`]: samtal_store::keyvault::KeyVault
 
 pub mod client;
 pub mod enroll;
@@ -15,9 +15,10 @@ pub mod outbox;
 pub mod policy;
 
 pub use client::{SyncClient, SyncReport};
-pub use enroll::{enroll, DeviceIdentity};
+pub use enroll::enroll;
 pub use outbox::{OutboxEntry, OutboxStatus};
 pub use policy::Backoff;
+pub use samtal_store::DeviceIdentity;
 
 /// Errors of enrollment and sync. Messages carry status codes, field names and endpoint
 /// error codes, never note content.
@@ -44,9 +45,9 @@ pub enum SyncError {
     #[error("session {0} is not approved; only approved notes leave the phone")]
     NotApproved(String),
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] samtal_store::StoreError),
     #[error(transparent)]
-    Vault(#[from] crate::keyvault::KeyVaultError),
+    Vault(#[from] samtal_store::keyvault::KeyVaultError),
     #[error("cryptography error: {0}")]
     Crypto(String),
     #[error(
@@ -59,11 +60,5 @@ impl From<reqwest::Error> for SyncError {
     fn from(e: reqwest::Error) -> Self {
         // reqwest errors name the URL (host and note id path), never bodies.
         SyncError::Network(e.without_url().to_string())
-    }
-}
-
-impl From<rusqlite::Error> for SyncError {
-    fn from(e: rusqlite::Error) -> Self {
-        SyncError::Store(e.into())
     }
 }

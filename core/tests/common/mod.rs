@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use samtal_core::keyvault::MemoryKeyVault;
 use samtal_core::session::{SegmentSink, StreamFactory, TranscriptionStream};
-use samtal_core::store::{Clock, ManualClock, Store};
 use samtal_draft::transcript::Segment;
+use samtal_store::keyvault::MemoryKeyVault;
+use samtal_store::{Clock, ManualClock, Store};
 
 pub fn open_store(dir: &Path) -> (Arc<Store>, Arc<MemoryKeyVault>, Arc<ManualClock>) {
     let vault = Arc::new(MemoryKeyVault::new());

@@ -1,11 +1,11 @@
 //! The database is unreadable without its key, and bad keys or foreign files are clear
 //! errors that change nothing on disk.
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
-use samtal_core::keyvault::{FileKeyVault, KeyVault, MemoryKeyVault, SecretKey};
-use samtal_core::store::{Store, StoreError, DB_FILE, DB_KEY_ALIAS};
+use samtal_store::keyvault::{FileKeyVault, KeyVault, MemoryKeyVault, SecretKey};
+use samtal_store::{Store, StoreError, DB_FILE, DB_KEY_ALIAS};
 use sha2::{Digest, Sha256};
 
 fn digest(path: &std::path::Path) -> Vec<u8> {

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{check_token, Store, StoreError};
-use crate::session::{Action, SessionState};
+use crate::state::{Action, SessionState};
 use samtal_draft::transcript::{Segment, Transcript};
 
 /// A session's random id (128 bits, hex). Carries no meaning, so it may appear in logs.
@@ -252,6 +252,13 @@ impl Store {
         let next = self.step(&tx, session, action, now, "")?;
         tx.commit()?;
         Ok(next)
+    }
+
+    /// A recording found in `Recording` after a crash or kill: paused, audited as
+    /// recovered, so it can be resumed or stopped.
+    pub fn mark_interrupted(&self, session: &SessionId) -> Result<SessionState, StoreError> {
+        let now = self.now_ms();
+        self.write(|tx| self.step(tx, session, Action::Pause, now, "recovered"))
     }
 
     /// Applies `action` to the stored state and audits it, inside the caller's transaction.

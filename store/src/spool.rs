@@ -16,8 +16,8 @@ use rusqlite::OptionalExtension;
 use zeroize::Zeroizing;
 
 use crate::keyvault::{sync_dir, SecretKey, KEY_LEN};
-use crate::session::SessionState;
-use crate::store::{SessionId, Store, StoreError};
+use crate::sessions::state_of;
+use crate::{SessionId, SessionState, Store, StoreError};
 
 /// Sample rate of everything in the spool (16 kHz mono f32, as the recogniser wants).
 pub const SAMPLE_RATE: u32 = 16_000;
@@ -79,7 +79,7 @@ pub fn seal(store: &Store, session: &SessionId, samples: &[f32]) -> Result<Chunk
     }
     let (seq, start_sample) = {
         let conn = store.conn();
-        let state = crate::store::sessions_state(&conn, session)?;
+        let state = state_of(&conn, session)?;
         if state != SessionState::Recording {
             return Err(StoreError::NotRecording {
                 session: session.to_string(),
@@ -154,7 +154,7 @@ pub fn seal(store: &Store, session: &SessionId, samples: &[f32]) -> Result<Chunk
         Ok(meta)
     } else {
         // The session stopped being a recording meanwhile (e.g. withdrawn): drop the file.
-        let state = crate::store::sessions_state(&tx, session)?;
+        let state = state_of(&tx, session)?;
         drop(tx);
         drop(conn);
         let _ = fs::remove_file(&path);
@@ -323,7 +323,7 @@ pub fn recover(store: &Store, session: &SessionId) -> Result<SpoolRecovery, Stor
 }
 
 /// Removes a session's spool directory (its keys must already be gone from the database).
-pub(crate) fn remove_session_files(store: &Store, session: &SessionId) -> Result<(), StoreError> {
+pub fn remove_session_files(store: &Store, session: &SessionId) -> Result<(), StoreError> {
     let dir = session_dir(store, session);
     match fs::remove_dir_all(&dir) {
         Ok(()) => {

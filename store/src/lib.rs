@@ -1,9 +1,19 @@
-//! The encrypted on-device store: one SQLCipher database under the data directory, keyed
-//! from the [`KeyVault`]. Everything a session produces (consent, transcript, draft,
-//! note, spool chunk keys, audit trail) lives here, so losing the key loses the data,
-//! which is what we want for a lost phone.
+//! samtal-store: the encrypted on-device store. One SQLCipher database under the data
+//! directory, keyed from the [`KeyVault`]. Everything a session produces (consent,
+//! transcript, draft, note, spool chunk keys, outbox, audit trail) lives here, so losing the
+//! key loses the data, which is what we want for a lost phone.
+//!
+//! SQL runs only in this crate: each table has a small API here ([`Store`]'s methods,
+//! [`Store::outbox`], [`spool`], [`audit`]), and the connection never leaves it.
+pub mod audit;
+mod identity;
+pub mod keyvault;
 mod migrations;
+mod outbox;
+pub mod retention;
 mod sessions;
+pub mod spool;
+mod state;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -15,10 +25,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::keyvault::{KeyVault, KeyVaultError};
-use crate::session::{SessionState, TransitionError, UnknownState};
 
-pub(crate) use sessions::state_of as sessions_state;
+pub use identity::{DeviceIdentity, SealedIdentity};
+pub use outbox::{DueNote, Outbox, OutboxEntry, OutboxStatus};
 pub use sessions::{Consent, ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo};
+pub use state::{Action, SessionState, TransitionError, UnknownState};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "samtal.db";
@@ -245,8 +256,21 @@ impl Store {
         self.clock.now_ms()
     }
 
+    /// The connection, for this crate's table modules only.
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
     }
 
     /// Saves the session's current draft (any serde type of the drafting/review model).
@@ -294,7 +318,7 @@ impl Store {
         if !state.is_before_approval() && state != SessionState::Approved {
             return Err(TransitionError::Invalid {
                 from: state,
-                action: crate::session::Action::Draft,
+                action: Action::Draft,
             }
             .into());
         }

@@ -7,8 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::keyvault::KeyVault;
-use crate::session::SessionState;
-use crate::store::{SessionId, Store, StoreError, DB_FILE, DB_KEY_ALIAS};
+use crate::{SessionId, SessionState, Store, StoreError, DB_FILE, DB_KEY_ALIAS};
 
 /// How long unapproved sessions may stay on the device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

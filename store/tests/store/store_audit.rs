@@ -1,11 +1,11 @@
 //! The audit trail is a hash chain: it verifies as written, and editing, removing or
 //! cutting off a stored event is detected.
-mod common;
+use crate::common;
 
-use samtal_core::audit::AuditError;
-use samtal_core::keyvault::KeyVault;
-use samtal_core::session::Action;
-use samtal_core::store::{ConsentDecision, InformedBy, DB_FILE, DB_KEY_ALIAS};
+use samtal_store::audit::AuditError;
+use samtal_store::keyvault::KeyVault;
+use samtal_store::Action;
+use samtal_store::{ConsentDecision, InformedBy, DB_FILE, DB_KEY_ALIAS};
 
 fn keyed(dir: &std::path::Path, vault: &dyn KeyVault) -> rusqlite::Connection {
     let key = vault.get(DB_KEY_ALIAS).unwrap().unwrap();
@@ -18,7 +18,7 @@ fn keyed(dir: &std::path::Path, vault: &dyn KeyVault) -> rusqlite::Connection {
     conn
 }
 
-fn session_with_history(store: &samtal_core::store::Store) {
+fn session_with_history(store: &samtal_store::Store) {
     store.set_user("worker-17").unwrap();
     let id = store.create_session().unwrap();
     store
@@ -88,7 +88,7 @@ fn editing_a_stored_event_is_detected() {
         [],
     )
     .unwrap();
-    let err = samtal_core::audit::verify(&conn).unwrap_err();
+    let err = samtal_store::audit::verify(&conn).unwrap_err();
     assert!(matches!(err, AuditError::Edited { seq: 4 }), "{err}");
 }
 
@@ -104,7 +104,7 @@ fn removing_or_cutting_off_events_is_detected() {
 
     conn.execute("DELETE FROM audit_events WHERE seq = 8", [])
         .unwrap();
-    let err = samtal_core::audit::verify(&conn).unwrap_err();
+    let err = samtal_store::audit::verify(&conn).unwrap_err();
     assert!(
         matches!(
             err,
@@ -118,6 +118,6 @@ fn removing_or_cutting_off_events_is_detected() {
 
     conn.execute("DELETE FROM audit_events WHERE seq = 3", [])
         .unwrap();
-    let err = samtal_core::audit::verify(&conn).unwrap_err();
+    let err = samtal_store::audit::verify(&conn).unwrap_err();
     assert!(matches!(err, AuditError::Broken { seq: 4 }), "{err}");
 }

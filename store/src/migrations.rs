@@ -1,6 +1,6 @@
 //! Numbered schema migrations, embedded in the binary. The database's `user_version`
 //! is the number of the last migration applied. To change the schema, add the next
-//! numbered file under `core/migrations/` and one line to [`MIGRATIONS`]; never edit a
+//! numbered file under `store/migrations/` and one line to [`MIGRATIONS`]; never edit a
 //! migration that has shipped.
 use rusqlite::Connection;
 
@@ -8,13 +8,10 @@ use super::StoreError;
 
 /// (number, file contents), in order, numbered from 1 without gaps.
 pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
-    (1, include_str!("../../migrations/0001_sessions.sql")),
-    (2, include_str!("../../migrations/0002_audit.sql")),
-    (3, include_str!("../../migrations/0003_sync.sql")),
-    (
-        4,
-        include_str!("../../migrations/0004_receipt_signature.sql"),
-    ),
+    (1, include_str!("../migrations/0001_sessions.sql")),
+    (2, include_str!("../migrations/0002_audit.sql")),
+    (3, include_str!("../migrations/0003_sync.sql")),
+    (4, include_str!("../migrations/0004_receipt_signature.sql")),
 ];
 
 /// Applies every migration newer than the database, each in its own transaction.
