@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
-use samtal_core::login::{
+use samtal_store::keyvault::KeyVault;
+use samtal_store::{SessionId, Store};
+use samtal_sync::login::{
     self, CitizenSignature, LoginClient, LoginError, LoginHandle, LoginObserver, LoginProgress,
     SignedOut, SigningHandle, SigningObserver, WorkerSession,
 };
-use samtal_core::sync::outbox;
-use samtal_store::keyvault::KeyVault;
-use samtal_store::{SessionId, Store};
+use samtal_sync::outbox;
 
 use crate::sessions::{data_dir, open_store, vault};
 

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use clap::Args;
-use samtal_core::sync::{self, outbox, SyncClient};
 use samtal_store::SessionState;
+use samtal_sync::{outbox, SyncClient};
 
 use crate::sessions::{data_dir, open_store, vault};
 
@@ -21,7 +21,7 @@ pub struct EnrollArgs {
 pub fn enroll(args: &EnrollArgs) -> anyhow::Result<()> {
     let store = open_store()?;
     let vault = vault(&data_dir()?)?;
-    let identity = sync::enroll(&store, &vault, &args.endpoint, &args.code)?;
+    let identity = samtal_sync::enroll(&store, &vault, &args.endpoint, &args.code)?;
     println!("enrolled as {}", identity.device_id);
     println!("notes will be delivered to {}", identity.endpoint_url);
     Ok(())

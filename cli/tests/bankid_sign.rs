@@ -10,10 +10,10 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use phone::{new_note, Endpoint, Options, CITIZEN, STAFF};
-use samtal_core::sync::outbox;
 use samtal_store::keyvault::FileKeyVault;
 use samtal_store::Action;
 use samtal_store::{ConsentDecision, InformedBy, Store};
+use samtal_sync::outbox;
 
 fn samtal(data: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_samtal"));

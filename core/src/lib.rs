@@ -1,12 +1,8 @@
-//! samtal-core: all on-device logic of Samtal. No FFI types and no platform code here;
-//! platform services come in through traits.
+//! samtal-core: the product. [`app::App`] assembles the parts (audio, recognition, store,
+//! sync) into the one flow the phone shells and the desktop CLI both run; the review flow
+//! and the recorder live here because they join those parts. No FFI types and no platform
+//! code: platform services come in through traits.
 
-#[cfg(feature = "sync")]
 pub mod app;
-#[cfg(feature = "sync")]
-pub mod login;
-#[cfg(feature = "sync")]
 pub mod review_flow;
 pub mod session;
-#[cfg(feature = "sync")]
-pub mod sync;

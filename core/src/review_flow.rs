@@ -3,11 +3,11 @@
 //! the single place a person's approval turns a draft into something that may leave the phone.
 use serde_json::Value;
 
-use crate::sync::{outbox, SyncError};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::Template;
 use samtal_draft::{draft, DraftContext};
 use samtal_store::{Action, SessionId, SessionState, Store, StoreError};
+use samtal_sync::{outbox, SyncError};
 
 /// Why a step of the review flow was refused. Never carries transcript or note text.
 #[derive(Debug, thiserror::Error)]

@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use phone::{eventually, new_note, Endpoint, Options, Phone, CITIZEN, OUTSIDER, STAFF};
-use samtal_core::login::{
+use samtal_endpoint::admin::SessionTarget;
+use samtal_sync::login::{
     self, token, CitizenSignature, LoginClient, LoginError, LoginHandle, LoginObserver,
     LoginProgress, SigningHandle, SigningObserver, WorkerSession,
 };
-use samtal_core::sync::{OutboxStatus, SyncError};
-use samtal_endpoint::admin::SessionTarget;
+use samtal_sync::{OutboxStatus, SyncError};
 
 const INTERVAL: Duration = Duration::from_millis(100);
 

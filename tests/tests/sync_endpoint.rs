@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use phone::{eventually, large_note, new_note, Endpoint, Mode, Options, Phone};
-use samtal_core::sync::{self, outbox, Backoff, OutboxStatus, SyncClient, SyncError};
 use samtal_store::SessionState;
+use samtal_sync::{outbox, Backoff, OutboxStatus, SyncClient, SyncError};
 
 #[test]
 fn approved_note_is_delivered_once_and_only_the_receipt_stays() {
@@ -32,18 +32,18 @@ fn approved_note_is_delivered_once_and_only_the_receipt_stays() {
     let mut forged = code.clone();
     forged.ca_fingerprint = "0".repeat(32);
     assert!(matches!(
-        sync::enroll(store, vault, &enroll_url, &forged.to_string()),
+        samtal_sync::enroll(store, vault, &enroll_url, &forged.to_string()),
         Err(SyncError::CaMismatch)
     ));
     assert!(matches!(
-        sync::enroll(store, vault, &enroll_url, "not a code"),
+        samtal_sync::enroll(store, vault, &enroll_url, "not a code"),
         Err(SyncError::BadCode)
     ));
     assert!(matches!(
         SyncClient::new(store.clone(), vault),
         Err(SyncError::NotEnrolled)
     ));
-    let identity = sync::enroll(store, vault, &enroll_url, &code.to_string()).unwrap();
+    let identity = samtal_sync::enroll(store, vault, &enroll_url, &code.to_string()).unwrap();
     assert_eq!(
         identity.endpoint_url,
         format!("https://127.0.0.1:{}", endpoint.config.listen.port())

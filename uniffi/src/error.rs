@@ -2,10 +2,10 @@
 //! the UI can act on plus a message safe to show (core messages carry no transcript or note
 //! text, names or personal numbers).
 use samtal_core::app::AppError;
-use samtal_core::login::LoginError;
-use samtal_core::sync::SyncError;
 use samtal_draft::review::ReviewError;
 use samtal_store::StoreError;
+use samtal_sync::login::LoginError;
+use samtal_sync::SyncError;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum SamtalError {

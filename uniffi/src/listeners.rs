@@ -3,11 +3,11 @@
 use std::sync::{Arc, Mutex};
 
 use samtal_core::app::{Listener, SegmentEvent, StateEvent, Subscription};
-use samtal_core::login::{
+use samtal_sync::login::{
     CitizenSignature, LoginError, LoginHandle, LoginObserver, LoginProgress, SigningHandle,
     SigningObserver, WorkerSession,
 };
-use samtal_core::sync::OutboxEntry;
+use samtal_sync::OutboxEntry;
 
 use crate::types::{OutboxItem, Phase, SignInProgress, TranscriptSegment};
 

@@ -1,9 +1,9 @@
 //! Plain data crossing the boundary: owned records and enums converted from core types.
 use samtal_asr::Language;
-use samtal_core::sync::{OutboxEntry, OutboxStatus, SyncReport};
 use samtal_draft::review::{self, CitizenParticipation, DraftDocument, FlagKind};
 use samtal_store::SessionState;
 use samtal_store::{ConsentDecision, InformedBy, SessionInfo};
+use samtal_sync::{OutboxEntry, OutboxStatus, SyncReport};
 
 /// How the citizen decided about recording.
 #[derive(uniffi::Enum)]
@@ -374,8 +374,8 @@ pub struct SignInProgress {
     pub qr_data: Option<String>,
 }
 
-impl From<samtal_core::login::LoginProgress> for SignInProgress {
-    fn from(p: samtal_core::login::LoginProgress) -> Self {
+impl From<samtal_sync::login::LoginProgress> for SignInProgress {
+    fn from(p: samtal_sync::login::LoginProgress) -> Self {
         SignInProgress {
             status: p.status,
             hint_code: p.hint_code,
@@ -393,8 +393,8 @@ pub struct Enrollment {
     pub endpoint_url: String,
 }
 
-impl From<samtal_core::sync::DeviceIdentity> for Enrollment {
-    fn from(d: samtal_core::sync::DeviceIdentity) -> Self {
+impl From<samtal_sync::DeviceIdentity> for Enrollment {
+    fn from(d: samtal_sync::DeviceIdentity) -> Self {
         Enrollment {
             device_id: d.device_id,
             endpoint_url: d.endpoint_url,

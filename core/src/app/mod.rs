@@ -12,13 +12,8 @@ use std::sync::{Arc, Mutex};
 pub use events::{Listener, Listeners, Subscription};
 pub use recording::Recording;
 
-use crate::login::{
-    self, LoginClient, LoginError, LoginHandle, LoginObserver, SigningHandle, SigningObserver,
-    WorkerSession,
-};
 use crate::review_flow::{self, FlowError, ReviewChange};
 use crate::session::{WhisperStreams, DEFAULT_CHUNK_SAMPLES};
-use crate::sync::{self, outbox, DeviceIdentity, OutboxEntry, SyncClient, SyncError, SyncReport};
 use samtal_asr::{EngineConfig, Language, TranscribeError, TranscribeOptions, Transcriber};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::{TemplateError, Templates};
@@ -29,6 +24,11 @@ use samtal_store::retention::{self, RetentionPolicy};
 use samtal_store::{
     ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo, SessionState, Store, StoreError,
 };
+use samtal_sync::login::{
+    self, LoginClient, LoginError, LoginHandle, LoginObserver, SigningHandle, SigningObserver,
+    WorkerSession,
+};
+use samtal_sync::{outbox, DeviceIdentity, OutboxEntry, SyncClient, SyncError, SyncReport};
 
 /// Where the app keeps its data and which speech model it runs.
 #[derive(Debug, Clone)]
@@ -281,7 +281,7 @@ impl App {
 
     /// Enrolls this phone with the endpoint using a one-time code.
     pub fn enroll(&self, enroll_url: &str, code: &str) -> Result<DeviceIdentity> {
-        Ok(sync::enroll(
+        Ok(samtal_sync::enroll(
             &self.store,
             self.vault.as_ref(),
             enroll_url,
@@ -379,7 +379,7 @@ impl App {
     pub fn wipe(&self) -> Result<()> {
         let (dir, vault) = (&self.config.data_dir, self.vault.as_ref());
         login::token::clear(dir, vault)?;
-        vault.delete(sync::enroll::TLS_KEY_ALIAS)?;
+        vault.delete(samtal_sync::enroll::TLS_KEY_ALIAS)?;
         Ok(retention::wipe_all(dir, vault)?)
     }
 

@@ -12,12 +12,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use samtal_bankid::sim::{Scenario, SimConfig, SimPki, SimServer};
-use samtal_core::sync::{self, outbox, DeviceIdentity, OutboxEntry, SyncClient};
 use samtal_endpoint::config::Config;
 use samtal_endpoint::db::Db;
 use samtal_store::keyvault::{KeyVault, MemoryKeyVault};
 use samtal_store::Action;
 use samtal_store::{ConsentDecision, InformedBy, SessionId, Store};
+use samtal_sync::{outbox, DeviceIdentity, OutboxEntry, SyncClient};
 use serde_json::{json, Value};
 
 /// A worker on the endpoint's staff allow-list, a citizen, and someone who is neither.
@@ -151,7 +151,7 @@ impl Endpoint {
                 10,
             ))
             .unwrap();
-        sync::enroll(
+        samtal_sync::enroll(
             &phone.store,
             phone.vault.as_ref(),
             &self.enroll_url(),

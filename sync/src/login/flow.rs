@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
-use zeroize::Zeroizing;
 
 use super::token::{self, WorkerSession};
 use super::LoginError;
+use crate::SyncError;
 use samtal_store::keyvault::KeyVault;
 use samtal_store::Store;
 
@@ -90,17 +90,13 @@ pub struct LoginClient {
 impl LoginClient {
     /// A client using the enrolled identity in `store`.
     pub fn from_store(store: &Store, vault: &dyn KeyVault) -> Result<Self, LoginError> {
-        let (identity, key_pem) = crate::sync::enroll::load(store, vault)
-            .map_err(|e| LoginError::Crypto(e.to_string()))?
+        let (identity, http) = crate::enroll::client(store, vault)
+            .map_err(|e| match e {
+                SyncError::NotEnrolled => LoginError::NotEnrolled,
+                SyncError::Network(e) => LoginError::Network(e),
+                e => LoginError::Crypto(e.to_string()),
+            })?
             .ok_or(LoginError::NotEnrolled)?;
-        let pem = Zeroizing::new(format!("{}\n{}", identity.cert_pem, *key_pem));
-        let tls = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|_| {
-            LoginError::Crypto("the enrolled certificate or key is unusable".into())
-        })?;
-        let http = crate::sync::client::pinned_builder(&identity.ca_pem)
-            .map_err(|e| LoginError::Crypto(e.to_string()))?
-            .identity(tls)
-            .build()?;
         Ok(Self {
             http,
             base: identity.endpoint_url.trim_end_matches('/').to_string(),

@@ -1,4 +1,4 @@
-//! Delivery of approved notes to the municipal endpoint over mutual TLS.
+//! samtal-sync: everything the phone says to the municipal endpoint, over mutual TLS.
 //!
 //! - [`enroll`]: the phone makes its own key pair and CSR, redeems a one-time code and keeps
 //!   the signed certificate; the private key is sealed under a [`KeyVault`] key.
@@ -6,13 +6,17 @@
 //! - [`client`]: `sync_now` uploads due notes (idempotent PUT by note id), verifies the
 //!   signed receipt, then purges the session keeping only the receipt.
 //! - [`policy`]: exponential backoff with jitter for retries and background syncing.
+//! - [`login`]: the worker's BankID sign-in through the endpoint, and the citizen's
+//!   signature of an approved note.
 //!
 //! [`KeyVault`]: samtal_store::keyvault::KeyVault
 
 pub mod client;
 pub mod enroll;
+pub mod login;
 pub mod outbox;
 pub mod policy;
+mod tls;
 
 pub use client::{SyncClient, SyncReport};
 pub use enroll::enroll;

@@ -11,20 +11,6 @@ use samtal_store::keyvault::KeyVault;
 use samtal_store::DueNote as Due;
 use samtal_store::{Action, Receipt as StoredReceipt, SessionId, SessionState, Store, StoreError};
 
-/// A reqwest builder trusting only `ca_pem`, TLS 1.3 only, HTTPS only.
-pub(crate) fn pinned_builder(ca_pem: &str) -> Result<reqwest::blocking::ClientBuilder, SyncError> {
-    let ca = reqwest::Certificate::from_pem(ca_pem.as_bytes())
-        .map_err(|_| SyncError::Protocol("the municipal CA is not a PEM certificate".into()))?;
-    Ok(reqwest::blocking::Client::builder()
-        .use_rustls_tls()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(ca)
-        .min_tls_version(reqwest::tls::Version::TLS_1_3)
-        .https_only(true)
-        .connect_timeout(Duration::from_secs(15))
-        .timeout(Duration::from_secs(60)))
-}
-
 /// What one `sync_now` did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncReport {
@@ -51,13 +37,7 @@ pub struct SyncClient {
 impl SyncClient {
     /// Build a client from the enrolled identity in `store`.
     pub fn new(store: Arc<Store>, vault: &dyn KeyVault) -> Result<Self, SyncError> {
-        let (identity, key_pem) = enroll::load(&store, vault)?.ok_or(SyncError::NotEnrolled)?;
-        let pem = zeroize::Zeroizing::new(format!("{}\n{}", identity.cert_pem, *key_pem));
-        let tls_identity = reqwest::Identity::from_pem(pem.as_bytes())
-            .map_err(|_| SyncError::Crypto("the enrolled certificate or key is unusable".into()))?;
-        let http = pinned_builder(&identity.ca_pem)?
-            .identity(tls_identity)
-            .build()?;
+        let (identity, http) = enroll::client(&store, vault)?.ok_or(SyncError::NotEnrolled)?;
         let verifier = ReceiptVerifier::from_hex(&identity.receipt_public_key)
             .map_err(|e| SyncError::Crypto(e.to_string()))?;
         let session_token = stored_session(&store, vault)?;

@@ -8,6 +8,7 @@ use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
 use chacha20poly1305::ChaCha20Poly1305;
 use zeroize::Zeroizing;
 
+use super::tls::pinned_builder;
 use super::SyncError;
 use samtal_protocol::{ca_fingerprint, EnrollRequest, EnrollResponse, EnrollmentCode, ErrorBody};
 use samtal_store::keyvault::KeyVault;
@@ -48,7 +49,7 @@ pub fn enroll(
         .and_then(|p| p.serialize_request(&key))
         .and_then(|r| r.pem())
         .map_err(|e| SyncError::Crypto(e.to_string()))?;
-    let pinned = super::client::pinned_builder(&ca_pem)?.build()?;
+    let pinned = pinned_builder(&ca_pem)?.build()?;
     let response = pinned
         .post(format!("{base}/v1/enroll"))
         .header("content-type", "application/json")
@@ -111,6 +112,22 @@ fn save(
     );
     store.save_identity(identity, &sealed)?;
     Ok(())
+}
+
+/// A client for the endpoint with the enrolled device's certificate, and the identity it
+/// presents; `None` when the phone is not enrolled.
+pub(crate) fn client(
+    store: &Store,
+    vault: &dyn KeyVault,
+) -> Result<Option<(DeviceIdentity, reqwest::blocking::Client)>, SyncError> {
+    let Some((identity, key_pem)) = load(store, vault)? else {
+        return Ok(None);
+    };
+    let pem = Zeroizing::new(format!("{}\n{}", identity.cert_pem, *key_pem));
+    let tls = reqwest::Identity::from_pem(pem.as_bytes())
+        .map_err(|_| SyncError::Crypto("the enrolled certificate or key is unusable".into()))?;
+    let http = pinned_builder(&identity.ca_pem)?.identity(tls).build()?;
+    Ok(Some((identity, http)))
 }
 
 /// The enrolled identity and its unsealed private key (PEM), if the phone is enrolled.
