@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use samtal_asr::{Language, TranscribeOptions};
 use samtal_audio::{AudioSource, Pace, WavFileSource};
-use samtal_core::session::{Recorder, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
+use samtal_core::recorder::{Recorder, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
 use samtal_store::{ConsentDecision, InformedBy, SessionId, Store};
 
 use crate::engine::ModelArgs;

@@ -4,5 +4,5 @@
 //! code: platform services come in through traits.
 
 pub mod app;
+pub mod recorder;
 pub mod review_flow;
-pub mod session;

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use samtal_core::session::Recorder;
+use samtal_core::recorder::Recorder;
 use samtal_store::retention::{self, RetentionPolicy};
 use samtal_store::spool;
 use samtal_store::{Action, SessionState, TransitionError};

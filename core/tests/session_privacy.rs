@@ -4,7 +4,7 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use samtal_core::session::Recorder;
+use samtal_core::recorder::Recorder;
 use samtal_store::Action;
 use samtal_store::{ConsentDecision, InformedBy};
 

@@ -2,7 +2,7 @@
 //! transcribed, nothing left at the end, and a crash recovered without losing sealed audio.
 mod common;
 
-use samtal_core::session::Recorder;
+use samtal_core::recorder::Recorder;
 use samtal_store::spool;
 use samtal_store::SessionState;
 use samtal_store::{ConsentDecision, InformedBy, SessionId, Store, StoreError};

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use samtal_asr::{EngineConfig, Language, TranscribeOptions, Transcriber};
 use samtal_audio::{AudioSource, Pace, WavFileSource};
-use samtal_core::session::{Recorder, WhisperStreams};
+use samtal_core::recorder::{Recorder, WhisperStreams};
 use samtal_store::SessionState;
 use samtal_store::{ConsentDecision, InformedBy};
 

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 pub use events::{Listener, Listeners, Subscription};
 pub use recording::Recording;
 
+use crate::recorder::{WhisperStreams, DEFAULT_CHUNK_SAMPLES};
 use crate::review_flow::{self, FlowError, ReviewChange};
-use crate::session::{WhisperStreams, DEFAULT_CHUNK_SAMPLES};
 use samtal_asr::{EngineConfig, Language, TranscribeError, TranscribeOptions, Transcriber};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::{TemplateError, Templates};

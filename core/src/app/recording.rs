@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{AppError, AppEvents, Result, SegmentEvent, StateEvent};
-use crate::session::{Recorder, SegmentSink, StreamFactory, TranscriptionStream};
+use crate::recorder::{Recorder, SegmentSink, StreamFactory, TranscriptionStream};
 use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
 use samtal_store::{SessionId, SessionState, Store};
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use samtal_core::session::{SegmentSink, StreamFactory, TranscriptionStream};
+use samtal_core::recorder::{SegmentSink, StreamFactory, TranscriptionStream};
 use samtal_draft::transcript::Segment;
 use samtal_store::keyvault::MemoryKeyVault;
 use samtal_store::{Clock, ManualClock, Store};

@@ -3,6 +3,8 @@
 //! transcriber has finished with is shredded right away. Finalized segments go straight
 //! into the encrypted store. After a crash, [`Recorder::recover`] re-feeds what is left in
 //! the spool, so at most one unsealed chunk is lost.
+mod whisper;
+
 use std::sync::{Arc, Mutex};
 
 use zeroize::Zeroizing;
@@ -10,6 +12,8 @@ use zeroize::Zeroizing;
 use samtal_draft::transcript::Segment;
 use samtal_store::spool::{self, SAMPLE_RATE};
 use samtal_store::{Action, SessionId, SessionState, Store, StoreError, TransitionError};
+
+pub use whisper::WhisperStreams;
 
 /// Default chunk length: half a second, so a crash costs at most that much audio.
 pub const DEFAULT_CHUNK_SAMPLES: usize = SAMPLE_RATE as usize / 2;

@@ -1,5 +1,5 @@
 //! Connects the recorder to the on-device whisper engine's streaming transcription.
-use super::recorder::{SegmentSink, StreamFactory, TranscriptionStream};
+use super::{SegmentSink, StreamFactory, TranscriptionStream};
 use samtal_asr::{Stream, TranscribeOptions, Transcriber};
 use samtal_draft::transcript::Segment;
 
