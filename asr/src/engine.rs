@@ -3,6 +3,7 @@
 //! one context), and everyone else talks to the lanes through the work queue.
 use super::lanes::WorkQueue;
 use super::{Language, TranscribeError, TranscribeOptions};
+use samtal_audio::SAMPLE_RATE;
 use samtal_draft::transcript::Word;
 use std::path::Path;
 use std::sync::Arc;
@@ -53,7 +54,7 @@ const FULL_CONTEXT: usize = 1500;
 /// rounded up to 64 frames, never more than the full 30 s. (Less margin was measurably
 /// less accurate.)
 fn fitted_context(samples: usize) -> usize {
-    let frames = samples * FRAMES_PER_SECOND / 16_000 + FRAMES_PER_SECOND;
+    let frames = samples * FRAMES_PER_SECOND / SAMPLE_RATE as usize + FRAMES_PER_SECOND;
     (frames.div_ceil(64) * 64).min(FULL_CONTEXT)
 }
 

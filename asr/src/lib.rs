@@ -16,8 +16,6 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 
-const SAMPLE_RATE: f64 = 16_000.0;
-
 /// Spoken language of a meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
@@ -180,7 +178,7 @@ impl Stream {
         let state = self.shared.state.lock().expect("stream state");
         let pending = state.in_flight.front().map(|w| w.start);
         let settled = self.segmenter.settled_until();
-        pending.map_or(settled, |p| p.min(settled)) as f64 / SAMPLE_RATE
+        samtal_audio::seconds(pending.map_or(settled, |p| p.min(settled)))
     }
 
     /// Ends the recording: transcribes what is left, waits for the engine and returns the
@@ -255,8 +253,8 @@ impl Shared {
             else {
                 break;
             };
-            let start = start as f64 / SAMPLE_RATE;
-            let end = start + len as f64 / SAMPLE_RATE;
+            let start = samtal_audio::seconds(start);
+            let end = start + samtal_audio::seconds(len);
             match result {
                 Ok(window) => {
                     state.language.get_or_insert(window.language);
@@ -339,6 +337,8 @@ impl StreamState {
 mod tests {
     use super::*;
 
+    const SECOND: usize = samtal_audio::SAMPLE_RATE as usize;
+
     fn raw(text: &str) -> RawSegment {
         RawSegment {
             start: 0.0,
@@ -366,8 +366,8 @@ mod tests {
                 in_flight: (0..3)
                     .map(|seq| InFlight {
                         seq,
-                        start: seq as usize * 32_000,
-                        len: 16_000,
+                        start: seq as usize * 2 * SECOND,
+                        len: SECOND,
                         result: None,
                     })
                     .collect(),

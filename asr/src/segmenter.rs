@@ -10,18 +10,19 @@
 //! Danish dev meetings (README, Performance).
 use super::vad::{FrameInfo, Vad, FRAME};
 
-const SAMPLE_RATE: usize = 16_000;
-const FRAMES_PER_SEC: usize = SAMPLE_RATE / FRAME;
+/// Samples per second.
+const SECOND: usize = samtal_audio::SAMPLE_RATE as usize;
+const FRAMES_PER_SEC: usize = SECOND / FRAME;
 /// Audio kept before the first speech frame and after the last one.
-const PRE_PAD: usize = SAMPLE_RATE / 5;
-const POST_PAD: usize = SAMPLE_RATE * 3 / 10;
+const PRE_PAD: usize = SECOND / 5;
+const POST_PAD: usize = SECOND * 3 / 10;
 /// A pause this long ends the window (end of a turn: show it to the user now).
 const TURN_PAUSE_FRAMES: usize = FRAMES_PER_SEC * 3 / 2;
 /// Past this much window, any quiet of `SHORT_PAUSE_FRAMES` ends it, cut in its middle.
-const LONG_WINDOW: usize = SAMPLE_RATE * 12;
+const LONG_WINDOW: usize = SECOND * 12;
 const SHORT_PAUSE_FRAMES: usize = FRAMES_PER_SEC * 3 / 10;
 /// Hard limit; beyond it the window is cut at its quietest point.
-const MAX_WINDOW: usize = SAMPLE_RATE * 28;
+const MAX_WINDOW: usize = SECOND * 28;
 /// Speech shorter than this in a whole window is a click or a cough, not words.
 const MIN_SPEECH_FRAMES: usize = FRAMES_PER_SEC / 5;
 
@@ -185,9 +186,9 @@ mod tests {
     use super::*;
 
     fn vowel(secs: f32) -> Vec<f32> {
-        (0..(secs * 16_000.0) as usize)
+        (0..(secs * SECOND as f32) as usize)
             .map(|i| {
-                let t = i as f32 / 16_000.0;
+                let t = i as f32 / SECOND as f32;
                 (1..15)
                     .map(|h| (2.0 * std::f32::consts::PI * 140.0 * h as f32 * t).sin() / h as f32)
                     .sum::<f32>()

@@ -7,7 +7,9 @@ use std::sync::Arc;
 pub const FRAME: usize = 320;
 const FFT: usize = 512;
 /// Analysed band: where voiced speech has its harmonics (300–4000 Hz).
-const BAND: (usize, usize) = (300 * FFT / 16_000, 4_000 * FFT / 16_000);
+const BAND: (usize, usize) = (300 * FFT / SECOND, 4_000 * FFT / SECOND);
+/// Samples per second.
+const SECOND: usize = samtal_audio::SAMPLE_RATE as usize;
 /// Absolute floor below which nothing is speech, in dBFS.
 const MIN_SPEECH_DB: f32 = -50.0;
 /// How far above the noise floor speech must be.
@@ -134,7 +136,7 @@ mod tests {
 
     #[test]
     fn silence_and_white_noise_are_not_speech() {
-        assert_eq!(frames_speech(&vec![0.0; 16_000]), 0);
+        assert_eq!(frames_speech(&vec![0.0; SECOND]), 0);
         // about -15 dBFS
         let noise = white_noise(32_000, 0.6);
         assert!(frames_speech(&noise) < 5, "{}", frames_speech(&noise));
@@ -143,9 +145,9 @@ mod tests {
     #[test]
     fn a_voiced_harmonic_sound_is_speech() {
         // 150 Hz fundamental with harmonics, like a vowel.
-        let vowel: Vec<f32> = (0..16_000)
+        let vowel: Vec<f32> = (0..SECOND)
             .map(|i| {
-                let t = i as f32 / 16_000.0;
+                let t = i as f32 / SECOND as f32;
                 (1..20)
                     .map(|h| (2.0 * std::f32::consts::PI * 150.0 * h as f32 * t).sin() / h as f32)
                     .sum::<f32>()

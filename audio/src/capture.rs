@@ -67,6 +67,7 @@ impl<C: PcmCapture> AudioSource for CaptureSource<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SAMPLE_RATE;
 
     struct Blocks {
         rate: u32,
@@ -103,7 +104,7 @@ mod tests {
         })
         .unwrap();
         let out = drain(&mut source);
-        assert_eq!(out.len(), 16_000);
+        assert_eq!(out.len(), SAMPLE_RATE as usize);
         assert!((out[8_000] - 0.2).abs() < 0.01);
     }
 
@@ -116,7 +117,7 @@ mod tests {
         };
         assert!(CaptureSource::new(bad).is_err());
         let mut torn = CaptureSource::new(Blocks {
-            rate: 16_000,
+            rate: SAMPLE_RATE,
             channels: 2,
             blocks: vec![vec![0.0; 3]],
         })

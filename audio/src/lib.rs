@@ -14,8 +14,14 @@ pub use wav::{Pace, WavFileSource};
 
 use std::path::PathBuf;
 
-/// The sample rate of everything downstream of a source.
+/// The sample rate of everything downstream of a source: the recogniser, the spool, the
+/// converted models' mel filters. The one place it is written down.
 pub const SAMPLE_RATE: u32 = 16_000;
+
+/// Seconds of audio in `samples` samples at [`SAMPLE_RATE`].
+pub fn seconds(samples: usize) -> f64 {
+    samples as f64 / f64::from(SAMPLE_RATE)
+}
 
 /// Samples per read: 100 ms, small enough for live display, large enough to be cheap.
 pub const READ_BLOCK: usize = SAMPLE_RATE as usize / 10;

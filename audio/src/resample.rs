@@ -113,10 +113,11 @@ mod tests {
                 r.push(piece, &mut out).unwrap();
             }
             r.finish(&mut out).unwrap();
-            let expected = (input.len() as f64 * 16_000.0 / rate as f64).round() as usize;
+            let expected =
+                (input.len() as f64 * f64::from(SAMPLE_RATE) / f64::from(rate)).round() as usize;
             assert_eq!(out.len(), expected, "rate {rate}");
             // The output is the same 440 Hz tone, in phase: compare with a 16 kHz sine.
-            let reference = sine(16_000, 440.0, 1.3);
+            let reference = sine(SAMPLE_RATE, 440.0, 1.3);
             let mid = &out[4_000..12_000];
             let err: f32 = mid
                 .iter()

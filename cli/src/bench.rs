@@ -47,7 +47,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         } => {
             let file = file.unwrap_or_else(default_clip);
             let samples = WavFileSource::read_all(&file)?;
-            let audio_secs = samples.len() as f64 / 16_000.0;
+            let audio_secs = samtal_audio::seconds(samples.len());
             let load = Instant::now();
             let transcriber = model.load()?;
             let load_secs = load.elapsed().as_secs_f64();

@@ -111,7 +111,10 @@ pub fn record(args: RecordArgs) -> anyhow::Result<()> {
             read += buf.len();
             recorder.push(&buf)?;
             // Progress (no content): audio read from the source so far, in seconds.
-            eprint!("\rrecording: read {:.1} s", offset + read as f64 / 16_000.0);
+            eprint!(
+                "\rrecording: read {:.1} s",
+                offset + samtal_audio::seconds(read)
+            );
             let _ = std::io::stderr().flush();
             if !more {
                 break;

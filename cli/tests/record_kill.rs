@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use samtal_audio::SAMPLE_RATE;
 use samtal_store::keyvault::FileKeyVault;
 use samtal_store::SessionState;
 use samtal_store::Store;
@@ -167,8 +168,8 @@ fn first_seconds(wav: &Path, secs: u32, dir: &Path) -> PathBuf {
         .expect("WAV data chunk")
         + 8;
     assert_eq!(&bytes[22..24], &1u16.to_le_bytes(), "mono");
-    assert_eq!(&bytes[24..28], &16_000u32.to_le_bytes(), "16 kHz");
-    let pcm = &bytes[at..(at + secs as usize * 32_000).min(bytes.len())];
+    assert_eq!(&bytes[24..28], &SAMPLE_RATE.to_le_bytes(), "16 kHz");
+    let pcm = &bytes[at..(at + (secs * 2 * SAMPLE_RATE) as usize).min(bytes.len())];
     let mut out = Vec::with_capacity(44 + pcm.len());
     out.extend_from_slice(b"RIFF");
     out.extend_from_slice(&(36 + pcm.len() as u32).to_le_bytes());
@@ -176,8 +177,8 @@ fn first_seconds(wav: &Path, secs: u32, dir: &Path) -> PathBuf {
     out.extend_from_slice(&16u32.to_le_bytes());
     out.extend_from_slice(&1u16.to_le_bytes()); // PCM
     out.extend_from_slice(&1u16.to_le_bytes()); // mono
-    out.extend_from_slice(&16_000u32.to_le_bytes());
-    out.extend_from_slice(&32_000u32.to_le_bytes());
+    out.extend_from_slice(&SAMPLE_RATE.to_le_bytes());
+    out.extend_from_slice(&(2 * SAMPLE_RATE).to_le_bytes());
     out.extend_from_slice(&2u16.to_le_bytes());
     out.extend_from_slice(&16u16.to_le_bytes());
     out.extend_from_slice(b"data");

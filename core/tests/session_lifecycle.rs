@@ -122,7 +122,7 @@ fn withdraw_leaves_no_session_content() {
     let id = consented(&store);
     let f = common::ScriptedFactory::new(&[PHRASE]);
     let mut rec = Recorder::start(store.clone(), id.clone(), &f, 8000).unwrap();
-    let audio = common::tone(0, 16_000 * 3);
+    let audio = common::tone(0, common::SECOND * 3);
     rec.push(&audio).unwrap();
     assert!(store.session(&id).unwrap().segments > 0);
     assert!(store.session(&id).unwrap().spool_chunks > 0);

@@ -30,7 +30,7 @@ impl Write for Captured {
 fn needles(audio: &[f32]) -> Vec<Vec<u8>> {
     let mut n: Vec<Vec<u8>> = LINES.iter().map(|l| l.as_bytes().to_vec()).collect();
     n.extend(["Karlsson", "19121212-1212", "hemtjänsten"].map(|s| s.as_bytes().to_vec()));
-    for c in audio.chunks(16_000) {
+    for c in audio.chunks(common::SECOND) {
         n.extend(common::audio_needles(c));
     }
     n
@@ -46,7 +46,7 @@ fn no_plaintext_on_disk_or_in_logs_during_and_after_a_session() {
         .with_writer(move || writer.clone())
         .finish();
     let dir = tempfile::tempdir().unwrap();
-    let audio = common::tone(0, 16_000 * 5);
+    let audio = common::tone(0, common::SECOND * 5);
     let needles = needles(&audio);
     tracing::subscriber::with_default(subscriber, || {
         let (store, _v, _c) = common::open_store(dir.path());

@@ -33,7 +33,7 @@ fn chunks_are_short_encrypted_and_shredded_once_transcribed() {
     let mut f = common::ScriptedFactory::new(&["one", "two", "three"]);
     f.lag = 1.5;
     let mut rec = Recorder::start(store.clone(), id.clone(), &f, 8000).unwrap();
-    let audio = common::tone(0, 16_000 * 4 + 3000);
+    let audio = common::tone(0, common::SECOND * 4 + 3000);
     // Feed in odd-sized buffers as a microphone would.
     for part in audio.chunks(1234) {
         rec.push(part).unwrap();
@@ -43,7 +43,7 @@ fn chunks_are_short_encrypted_and_shredded_once_transcribed() {
         // Every chunk still on disk ends after what the transcriber has finished.
         let info = store.session(&id).unwrap();
         for c in spool::chunks(&store, &id).unwrap() {
-            assert!(c.end_sample() as f64 / 16_000.0 > info.transcribed_until);
+            assert!(c.end_sample() as f64 / common::SECOND as f64 > info.transcribed_until);
         }
         assert_eq!(
             spool::chunks(&store, &id).unwrap().len(),
@@ -76,7 +76,7 @@ fn chunks_are_short_encrypted_and_shredded_once_transcribed() {
         !store.spool_dir().join(id.as_str()).exists(),
         "no audio remains"
     );
-    assert!((info.captured_seconds - audio.len() as f64 / 16_000.0).abs() < 1e-9);
+    assert!((info.captured_seconds - audio.len() as f64 / common::SECOND as f64).abs() < 1e-9);
     let t = store.transcript(&id, "en").unwrap();
     let ids: Vec<u32> = t.segments.iter().map(|s| s.id).collect();
     assert_eq!(ids, (1..=5).collect::<Vec<_>>());
@@ -90,13 +90,13 @@ fn pause_and_resume_keep_one_recording() {
     let (store, _v, _c) = common::open_store(dir.path());
     let id = consented(&store);
     let f = common::ScriptedFactory::new(&["a"]);
-    let mut rec = Recorder::start(store.clone(), id.clone(), &f, 16_000).unwrap();
+    let mut rec = Recorder::start(store.clone(), id.clone(), &f, common::SECOND).unwrap();
     rec.push(&common::tone(0, 10_000)).unwrap();
     rec.pause().unwrap();
     assert_eq!(store.session_state(&id).unwrap(), SessionState::Paused);
     assert_eq!(
         store.session(&id).unwrap().captured_seconds,
-        10_000.0 / 16_000.0
+        10_000.0 / common::SECOND as f64
     );
     assert!(matches!(
         rec.push(&[0.1; 10]),
@@ -107,7 +107,7 @@ fn pause_and_resume_keep_one_recording() {
     rec.stop().unwrap();
     assert_eq!(f.pushed.lock().unwrap().len(), 40_000);
     assert!(
-        Recorder::start(store.clone(), id, &f, 16_000).is_err(),
+        Recorder::start(store.clone(), id, &f, common::SECOND).is_err(),
         "cannot record twice"
     );
     assert!(Recorder::start(store, consented_dummy(), &f, 16_001).is_err());
@@ -124,9 +124,9 @@ fn a_crash_is_recovered_and_sealed_audio_is_not_lost() {
     let id = consented(&store);
     let mut f = common::ScriptedFactory::new(&["before", "after"]);
     f.lag = 2.0;
-    let audio = common::tone(0, 16_000 * 6);
+    let audio = common::tone(0, common::SECOND * 6);
     let mut rec = Recorder::start(store.clone(), id.clone(), &f, 8000).unwrap();
-    rec.push(&audio[..16_000 * 5 + 4000]).unwrap();
+    rec.push(&audio[..common::SECOND * 5 + 4000]).unwrap();
     // Crash: nothing is flushed or stopped; the unsealed 0.25 s is lost.
     drop(rec);
     let before = store.session(&id).unwrap();
@@ -147,11 +147,11 @@ fn a_crash_is_recovered_and_sealed_audio_is_not_lost() {
     // The spool held everything after what was already transcribed.
     let transcribed = before.transcribed_until;
     let refed = f2.pushed.lock().unwrap().clone();
-    let from = (transcribed * 16_000.0) as usize;
-    assert_eq!(refed, audio[from..16_000 * 5]);
+    let from = (transcribed * common::SECOND as f64) as usize;
+    assert_eq!(refed, audio[from..common::SECOND * 5]);
     // Resume and finish.
     rec.resume().unwrap();
-    rec.push(&audio[16_000 * 5..]).unwrap();
+    rec.push(&audio[common::SECOND * 5..]).unwrap();
     rec.stop().unwrap();
     let info = store.session(&id).unwrap();
     assert_eq!(info.state, SessionState::Transcribed);
@@ -176,7 +176,7 @@ fn a_damaged_chunk_is_reported_and_dropped_on_recovery() {
     let mut f = common::ScriptedFactory::new(&["x"]);
     f.lag = 10.0;
     let mut rec = Recorder::start(store.clone(), id.clone(), &f, 8000).unwrap();
-    rec.push(&common::tone(0, 16_000 * 2)).unwrap();
+    rec.push(&common::tone(0, common::SECOND * 2)).unwrap();
     drop(rec);
     let chunks = spool::chunks(&store, &id).unwrap();
     assert_eq!(chunks.len(), 4);
@@ -209,7 +209,7 @@ fn resuming_after_everything_was_transcribed_keeps_the_timeline() {
     assert_eq!(store.session(&id).unwrap().spool_chunks, 0);
     let mut rec = Recorder::recover(store.clone(), id.clone(), &f, 8000).unwrap();
     rec.resume().unwrap();
-    rec.push(&common::tone(32_000, 16_000)).unwrap();
+    rec.push(&common::tone(32_000, common::SECOND)).unwrap();
     rec.stop().unwrap();
     let t = store.transcript(&id, "en").unwrap();
     let spans: Vec<(f64, f64)> = t.segments.iter().map(|s| (s.start, s.end)).collect();

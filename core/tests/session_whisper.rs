@@ -126,7 +126,7 @@ fn a_real_session_leaves_no_plaintext_on_disk_or_in_logs() {
         audio.extend_from_slice(&buf);
         reads += 1;
         // The first twelve seconds of the meeting are plenty, and keep the test quick.
-        let more = more && audio.len() < 16_000 * 12;
+        let more = more && audio.len() < common::SECOND * 12;
         if reads % 10 == 0 {
             let mut needles: Vec<Vec<u8>> = reference_words
                 .iter()
@@ -166,7 +166,7 @@ fn a_real_session_leaves_no_plaintext_on_disk_or_in_logs() {
         .chain(heard.iter())
         .map(|w| w.as_bytes().to_vec())
         .collect();
-    for second in audio.chunks(16_000) {
+    for second in audio.chunks(common::SECOND) {
         needles.extend(common::audio_needles(second));
     }
     let found = common::files_containing(dir.path(), &needles);

@@ -435,7 +435,7 @@ impl Store {
                 state: state.parse()?,
                 created_at,
                 updated_at,
-                captured_seconds: samples as f64 / crate::spool::SAMPLE_RATE as f64,
+                captured_seconds: samtal_audio::seconds(samples as usize),
                 transcribed_until: until,
                 consent,
                 segments: segs as u64,

@@ -19,8 +19,8 @@ use crate::keyvault::{sync_dir, SecretKey, KEY_LEN};
 use crate::sessions::state_of;
 use crate::{SessionId, SessionState, Store, StoreError};
 
-/// Sample rate of everything in the spool (16 kHz mono f32, as the recogniser wants).
-pub const SAMPLE_RATE: u32 = 16_000;
+use samtal_audio::SAMPLE_RATE;
+
 /// Longest allowed chunk: one second, the most audio a crash may cost.
 pub const MAX_CHUNK_SAMPLES: usize = SAMPLE_RATE as usize;
 const NONCE_LEN: usize = 24;
@@ -74,7 +74,7 @@ pub fn seal(store: &Store, session: &SessionId, samples: &[f32]) -> Result<Chunk
     if samples.is_empty() || samples.len() > MAX_CHUNK_SAMPLES {
         return Err(StoreError::InvalidInput {
             field: "audio chunk",
-            reason: "must hold 1 to 16000 samples (at most one second)",
+            reason: "must hold at least one sample and at most one second of audio",
         });
     }
     let (seq, start_sample) = {

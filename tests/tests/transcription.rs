@@ -102,7 +102,7 @@ fn streaming_delivers_segments_while_recording_and_agrees_with_one_shot() {
     // Every segment is timed inside the recording, in order, with ids 1..n.
     for (i, s) in streamed.segments.iter().enumerate() {
         assert_eq!(s.id as usize, i + 1);
-        assert!(s.start <= s.end && s.end <= samples.len() as f64 / 16_000.0);
+        assert!(s.start <= s.end && s.end <= samtal_audio::seconds(samples.len()));
         assert!(s.words.iter().all(|w| (0.0..=1.0).contains(&w.confidence)));
     }
 }

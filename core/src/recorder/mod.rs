@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use zeroize::Zeroizing;
 
+use samtal_audio::SAMPLE_RATE;
 use samtal_draft::transcript::Segment;
-use samtal_store::spool::{self, SAMPLE_RATE};
+use samtal_store::spool;
 use samtal_store::{Action, SessionId, SessionState, Store, StoreError, TransitionError};
 
 pub use whisper::WhisperStreams;

@@ -8,6 +8,9 @@ use samtal_draft::transcript::Segment;
 use samtal_store::keyvault::MemoryKeyVault;
 use samtal_store::{Clock, ManualClock, Store};
 
+/// Samples per second of everything recorded.
+pub const SECOND: usize = samtal_audio::SAMPLE_RATE as usize;
+
 pub fn open_store(dir: &Path) -> (Arc<Store>, Arc<MemoryKeyVault>, Arc<ManualClock>) {
     let vault = Arc::new(MemoryKeyVault::new());
     let clock = Arc::new(ManualClock::new(1_790_000_000_000));
@@ -77,7 +80,7 @@ impl ScriptedStream {
         }
     }
     fn seconds(&self) -> f64 {
-        self.samples as f64 / 16_000.0
+        self.samples as f64 / SECOND as f64
     }
 }
 
