@@ -2,7 +2,7 @@
 //! lane is a thread that owns one whisper state (as whisper.cpp's mobile examples own their
 //! one context), and everyone else talks to the lanes through the work queue.
 use super::lanes::WorkQueue;
-use super::{Language, TranscribeError, TranscribeOptions};
+use super::{TranscribeError, TranscribeOptions};
 use samtal_audio::SAMPLE_RATE;
 use samtal_draft::transcript::Word;
 use std::path::Path;
@@ -88,9 +88,7 @@ pub(crate) struct Engine {
 impl Engine {
     /// Queues windows that are ready together.
     pub fn submit(&self, jobs: Vec<Job>) -> Result<(), TranscribeError> {
-        self.queue
-            .push(jobs)
-            .map_err(|_| TranscribeError::Engine("the engine has stopped".into()))
+        self.queue.push(jobs).map_err(|_| TranscribeError::Stopped)
     }
 }
 
@@ -115,7 +113,7 @@ pub(crate) fn spawn(path: &Path, config: EngineConfig) -> Result<Engine, Transcr
     let states = (0..queue.lanes())
         .map(|_| ctx.create_state())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| TranscribeError::Engine(format!("cannot create state: {e}")))?;
+        .map_err(|e| TranscribeError::Start(format!("no whisper state: {e}")))?;
     // From here on, an early return drops the engine, which stops the lanes already started.
     let engine = Engine {
         queue: Arc::clone(&queue),
@@ -125,7 +123,7 @@ pub(crate) fn spawn(path: &Path, config: EngineConfig) -> Result<Engine, Transcr
         std::thread::Builder::new()
             .name(format!("samtal-whisper-{lane}"))
             .spawn(move || run(&ctx, state, &config, &queue))
-            .map_err(|e| TranscribeError::Engine(e.to_string()))?;
+            .map_err(|e| TranscribeError::Start(format!("no lane thread: {e}")))?;
     }
     Ok(engine)
 }
@@ -147,11 +145,7 @@ fn run(
                 &job.options,
             )
         }))
-        .unwrap_or_else(|_| {
-            Err(TranscribeError::Engine(
-                "the engine failed on a window".into(),
-            ))
-        });
+        .unwrap_or_else(|_| Err(TranscribeError::Window("the engine panicked".into())));
         (job.reply)(result);
     }
 }
@@ -169,11 +163,7 @@ fn decode(
     if config.fit_context {
         params.set_audio_ctx(fitted_context(samples.len()) as i32);
     }
-    let language = match options.language {
-        Language::Auto => "auto",
-        lang => lang.code(),
-    };
-    params.set_language(Some(language));
+    params.set_language(Some(options.language.map_or("auto", |l| l.code())));
     params.set_translate(false);
     params.set_no_context(true);
     params.set_token_timestamps(true);
@@ -195,7 +185,7 @@ fn decode(
     }
     state
         .full(params, samples)
-        .map_err(|e| TranscribeError::Engine(format!("whisper decode failed: {e}")))?;
+        .map_err(|e| TranscribeError::Window(e.to_string()))?;
     let detected = whisper_rs::get_lang_str(state.full_lang_id_from_state())
         .unwrap_or("und")
         .to_string();

@@ -4,10 +4,12 @@
 mod engine;
 mod guard;
 mod lanes;
+mod language;
 mod segmenter;
 mod vad;
 
 pub use engine::EngineConfig;
+pub use language::{Language, UnknownLanguage};
 
 use engine::{Engine, Job, RawSegment, WindowResult};
 use samtal_draft::transcript::{Segment, Transcript, Word};
@@ -16,46 +18,16 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 
-/// Spoken language of a meeting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    Swedish,
-    Danish,
-    English,
-    /// Let Whisper detect it per window.
-    Auto,
-}
-
-impl Language {
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Swedish => "sv",
-            Language::Danish => "da",
-            Language::English => "en",
-            Language::Auto => "auto",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Language> {
-        Some(match code {
-            "sv" => Language::Swedish,
-            "da" => Language::Danish,
-            "en" => Language::English,
-            "auto" => Language::Auto,
-            _ => return None,
-        })
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct TranscribeOptions {
-    pub language: Language,
+    /// The spoken language; `None` lets Whisper detect it per window.
+    pub language: Option<Language>,
     /// Domain vocabulary (e.g. "försörjningsstöd, LSS, IBIC") that biases recognition.
     pub prompt: Option<String>,
 }
 
 impl TranscribeOptions {
-    pub fn new(language: Language) -> TranscribeOptions {
+    pub fn new(language: Option<Language>) -> TranscribeOptions {
         TranscribeOptions {
             language,
             prompt: None,
@@ -63,13 +35,20 @@ impl TranscribeOptions {
     }
 }
 
-/// Errors carry no transcript content.
-#[derive(Debug, Clone, thiserror::Error)]
+/// Why recognition failed. Errors carry no transcript content.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TranscribeError {
-    #[error("the speech model {path} could not be loaded: it is missing, corrupt or not a whisper.cpp model; run `samtal models verify` and `samtal models fetch`")]
+    #[error("the speech model {path} could not be loaded: it is missing, damaged or not a whisper.cpp model; install it again")]
     ModelLoad { path: PathBuf },
-    #[error("speech recognition engine: {0}")]
-    Engine(String),
+    /// The model loaded but its lanes could not be set up (memory, threads).
+    #[error("the speech recognition engine could not start: {0}")]
+    Start(String),
+    /// whisper.cpp failed on one window of audio.
+    #[error("speech recognition failed on a stretch of audio: {0}")]
+    Window(String),
+    /// Audio came after the engine had shut down.
+    #[error("the speech recognition engine has stopped")]
+    Stopped,
 }
 
 /// A handle to the engine. Cheap to clone; all clones share one loaded model.
@@ -195,8 +174,8 @@ impl Stream {
             return Err(e);
         }
         let language = match self.options.language {
-            Language::Auto => state.language.clone().unwrap_or_else(|| "und".into()),
-            lang => lang.code().to_string(),
+            Some(lang) => lang.code().to_string(),
+            None => state.language.clone().unwrap_or_else(|| "und".into()),
         };
         Ok(Transcript {
             language,

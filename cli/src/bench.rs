@@ -1,7 +1,8 @@
 //! `samtal bench …`: measurements that print numbers (speed, memory), never pass/fail.
 use crate::engine::ModelArgs;
+use crate::transcribe::Spoken;
 use clap::Subcommand;
-use samtal_asr::{Language, TranscribeOptions};
+use samtal_asr::TranscribeOptions;
 use samtal_audio::WavFileSource;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -14,8 +15,8 @@ pub enum BenchCommand {
         #[arg(long)]
         file: Option<PathBuf>,
         /// Spoken language of the file.
-        #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_language)]
-        lang: Language,
+        #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_spoken)]
+        lang: Spoken,
         /// Transcriptions of the file with the model loaded once; the fastest and the
         /// median are printed (this machine's speed drifts from run to run).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
@@ -55,7 +56,8 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             let mut segments = 0;
             for _ in 0..runs {
                 let t = Instant::now();
-                let transcript = transcriber.transcribe(&samples, &TranscribeOptions::new(lang))?;
+                let transcript =
+                    transcriber.transcribe(&samples, &TranscribeOptions::new(lang.0))?;
                 walls.push(t.elapsed().as_secs_f64());
                 segments = transcript.segments.len();
             }

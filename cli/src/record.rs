@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 use samtal_asr::{Language, TranscribeOptions};
 use samtal_audio::{AudioSource, Pace, WavFileSource};
@@ -13,6 +12,7 @@ use samtal_store::{ConsentDecision, InformedBy, SessionId, Store};
 
 use crate::engine::ModelArgs;
 use crate::sessions::open_store;
+use crate::transcribe::{parse_spoken, Spoken};
 
 #[derive(Args)]
 pub struct RecordArgs {
@@ -27,8 +27,8 @@ pub struct RecordArgs {
     #[arg(long, value_name = "SESSION")]
     resume: Option<String>,
     /// Spoken language: sv, da, en or auto.
-    #[arg(long, default_value = "sv")]
-    lang: String,
+    #[arg(long, default_value = "sv", value_parser = parse_spoken)]
+    lang: Spoken,
     #[command(flatten)]
     model: ModelArgs,
     /// How the citizen was informed before consenting: verbal, written or interpreter.
@@ -43,8 +43,7 @@ pub struct RecordArgs {
 }
 
 pub fn record(args: RecordArgs) -> anyhow::Result<()> {
-    let language = Language::parse(&args.lang)
-        .with_context(|| format!("unknown language {:?}: use sv, da, en or auto", args.lang))?;
+    let language = args.lang.0;
     let informed_by: InformedBy = args.informed_by.parse()?;
     if args.chunk_ms == 0 || args.chunk_ms > 1000 {
         anyhow::bail!("--chunk-ms must be between 1 and 1000");
@@ -74,11 +73,7 @@ pub fn record(args: RecordArgs) -> anyhow::Result<()> {
         }
         None => {
             let id = store.create_session()?;
-            let consent_lang = if language == Language::Auto {
-                "sv"
-            } else {
-                language.code()
-            };
+            let consent_lang = language.map_or("sv", Language::code);
             store.record_consent(
                 &id,
                 ConsentDecision::Given,
@@ -124,21 +119,21 @@ pub fn record(args: RecordArgs) -> anyhow::Result<()> {
     }
     eprintln!("session {id}: stopped, finishing transcription");
     recorder.stop()?;
-    print_result(&store, &id, &args.lang)
+    print_result(&store, &id)
 }
 
 /// Prints the session's transcript on stdout (the user's own output; never logged).
-fn print_result(store: &Store, id: &SessionId, lang: &str) -> anyhow::Result<()> {
+fn print_result(store: &Store, id: &SessionId) -> anyhow::Result<()> {
     let info = store.session(id)?;
-    let transcript = store.transcript(id, lang)?;
-    for s in &transcript.segments {
+    let segments = store.segments(id)?;
+    for s in &segments {
         println!("[{:7.2} – {:7.2}] {}", s.start, s.end, s.text);
     }
     eprintln!(
         "session {id}: {} — {:.1} s recorded, {} segments, {} audio chunks left",
         info.state,
         info.captured_seconds,
-        transcript.segments.len(),
+        segments.len(),
         info.spool_chunks
     );
     Ok(())

@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use samtal_core::review_flow::{self, ReviewChange};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, FlagKind};
+use samtal_draft::transcript::Transcript;
 use samtal_draft::DraftContext;
 use samtal_store::{SessionId, Store};
 
@@ -211,7 +212,10 @@ fn parse(session: &str) -> anyhow::Result<SessionId> {
 
 /// The worker's review screen: every item with its id, flags and the transcript it cites.
 fn show(store: &Store, id: &SessionId, doc: &DraftDocument) -> anyhow::Result<()> {
-    let transcript = store.transcript(id, &doc.language)?;
+    let transcript = Transcript {
+        language: doc.language.clone(),
+        segments: store.segments(id)?,
+    };
     let state = if doc.is_approved() {
         "approved"
     } else {

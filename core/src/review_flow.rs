@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::Template;
+use samtal_draft::transcript::Transcript;
 use samtal_draft::{draft, DraftContext};
 use samtal_store::{Action, SessionId, SessionState, Store, StoreError};
 use samtal_sync::{outbox, SyncError};
@@ -32,7 +33,10 @@ pub fn draft_session(
     template: &Template,
     ctx: &DraftContext,
 ) -> Result<DraftDocument, FlowError> {
-    let transcript = store.transcript(session, &template.language)?;
+    let transcript = Transcript {
+        language: template.language.clone(),
+        segments: store.segments(session)?,
+    };
     if transcript.segments.is_empty() {
         return Err(FlowError::NoTranscript(session.to_string()));
     }

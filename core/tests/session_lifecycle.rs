@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use samtal_core::recorder::Recorder;
+use samtal_core::recorder::{RecordError, Recorder};
 use samtal_store::retention::{self, RetentionPolicy};
 use samtal_store::spool;
 use samtal_store::{Action, SessionState, TransitionError};
@@ -44,7 +44,9 @@ fn recording_needs_consent() {
         .unwrap();
     assert!(matches!(
         err,
-        StoreError::Transition(TransitionError::ConsentRequired(SessionState::Created))
+        RecordError::Store(StoreError::Transition(TransitionError::ConsentRequired(
+            SessionState::Created
+        )))
     ));
     // Audio cannot be spooled either.
     assert!(spool::seal(&store, &id, &common::tone(0, 100)).is_err());
@@ -139,7 +141,7 @@ fn withdraw_leaves_no_session_content() {
     // The recorder cannot add anything afterwards.
     assert!(matches!(
         rec.push(&audio),
-        Err(StoreError::NotRecording { .. })
+        Err(RecordError::Store(StoreError::NotRecording { .. }))
     ));
     drop(rec);
 
@@ -155,7 +157,7 @@ fn withdraw_leaves_no_session_content() {
         (0, 0, false, false)
     );
     assert!(info.consent.unwrap().withdrawn_at.is_some());
-    assert!(store.transcript(&id, "sv").unwrap().segments.is_empty());
+    assert!(store.segments(&id).unwrap().is_empty());
     assert!(store.load_draft::<DraftDoc>(&id).unwrap().is_none());
     assert!(!store.spool_dir().join(id.as_str()).exists());
     // Nothing can be added back, and no further step is possible.

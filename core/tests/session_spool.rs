@@ -2,7 +2,7 @@
 //! transcribed, nothing left at the end, and a crash recovered without losing sealed audio.
 mod common;
 
-use samtal_core::recorder::Recorder;
+use samtal_core::recorder::{RecordError, Recorder};
 use samtal_store::spool;
 use samtal_store::SessionState;
 use samtal_store::{ConsentDecision, InformedBy, SessionId, Store, StoreError};
@@ -77,8 +77,8 @@ fn chunks_are_short_encrypted_and_shredded_once_transcribed() {
         "no audio remains"
     );
     assert!((info.captured_seconds - audio.len() as f64 / common::SECOND as f64).abs() < 1e-9);
-    let t = store.transcript(&id, "en").unwrap();
-    let ids: Vec<u32> = t.segments.iter().map(|s| s.id).collect();
+    let t = store.segments(&id).unwrap();
+    let ids: Vec<u32> = t.iter().map(|s| s.id).collect();
     assert_eq!(ids, (1..=5).collect::<Vec<_>>());
     // The transcriber received exactly the recorded audio.
     assert_eq!(*f.pushed.lock().unwrap(), audio);
@@ -100,7 +100,7 @@ fn pause_and_resume_keep_one_recording() {
     );
     assert!(matches!(
         rec.push(&[0.1; 10]),
-        Err(StoreError::NotRecording { .. })
+        Err(RecordError::Store(StoreError::NotRecording { .. }))
     ));
     rec.resume().unwrap();
     rec.push(&common::tone(10_000, 30_000)).unwrap();
@@ -157,14 +157,14 @@ fn a_crash_is_recovered_and_sealed_audio_is_not_lost() {
     assert_eq!(info.state, SessionState::Transcribed);
     assert_eq!(info.captured_seconds, 6.0);
     assert!(!sdir.exists());
-    let t = store.transcript(&id, "en").unwrap();
-    let ids: Vec<u32> = t.segments.iter().map(|s| s.id).collect();
+    let t = store.segments(&id).unwrap();
+    let ids: Vec<u32> = t.iter().map(|s| s.id).collect();
     assert_eq!(ids, (1..=ids.len() as u32).collect::<Vec<_>>());
     assert!(
-        t.segments.windows(2).all(|w| w[0].end <= w[1].start + 1e-9),
+        t.windows(2).all(|w| w[0].end <= w[1].start + 1e-9),
         "no overlap"
     );
-    assert!((t.segments.last().unwrap().end - 6.0).abs() < 1e-9);
+    assert!((t.last().unwrap().end - 6.0).abs() < 1e-9);
     assert!(store.verify_audit().is_ok());
 }
 
@@ -211,7 +211,7 @@ fn resuming_after_everything_was_transcribed_keeps_the_timeline() {
     rec.resume().unwrap();
     rec.push(&common::tone(32_000, common::SECOND)).unwrap();
     rec.stop().unwrap();
-    let t = store.transcript(&id, "en").unwrap();
-    let spans: Vec<(f64, f64)> = t.segments.iter().map(|s| (s.start, s.end)).collect();
+    let t = store.segments(&id).unwrap();
+    let spans: Vec<(f64, f64)> = t.iter().map(|s| (s.start, s.end)).collect();
     assert_eq!(spans, [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0)]);
 }

@@ -112,7 +112,7 @@ fn a_real_session_leaves_no_plaintext_on_disk_or_in_logs() {
         .unwrap();
     let factory = WhisperStreams {
         transcriber: Transcriber::load(&model(), EngineConfig::default()).unwrap(),
-        options: TranscribeOptions::new(Language::English),
+        options: TranscribeOptions::new(Some(Language::English)),
     };
     let mut rec = Recorder::start(store.clone(), id.clone(), &factory, 8000).unwrap();
     let mut source = WavFileSource::open(&wav, Pace::Fast).unwrap();
@@ -149,7 +149,13 @@ fn a_real_session_leaves_no_plaintext_on_disk_or_in_logs() {
         !store.spool_dir().join(id.as_str()).exists(),
         "no audio remains"
     );
-    let transcript = store.transcript(&id, "en").unwrap().text();
+    let transcript: Vec<String> = store
+        .segments(&id)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    let transcript = transcript.join(" ");
     let heard = words(&transcript);
     let hits = heard
         .iter()

@@ -85,8 +85,6 @@ pub enum StoreError {
     },
     #[error("audio chunk {seq} of session {session} failed authentication (damaged or tampered)")]
     ChunkCorrupt { session: String, seq: u64 },
-    #[error("transcription failed: {0}")]
-    Transcription(String),
 }
 
 impl StoreError {

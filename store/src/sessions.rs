@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{check_token, Store, StoreError};
 use crate::state::{Action, SessionState};
-use samtal_draft::transcript::{Segment, Transcript};
+use samtal_draft::transcript::Segment;
 
 /// A session's random id (128 bits, hex). Carries no meaning, so it may appear in logs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -490,12 +490,8 @@ impl Store {
         Ok(id)
     }
 
-    /// The transcript so far, segments in id order.
-    pub fn transcript(
-        &self,
-        session: &SessionId,
-        language: &str,
-    ) -> Result<Transcript, StoreError> {
+    /// The transcript's segments so far, in id order.
+    pub fn segments(&self, session: &SessionId) -> Result<Vec<Segment>, StoreError> {
         let conn = self.conn();
         state_of(&conn, session)?;
         let mut stmt =
@@ -513,10 +509,7 @@ impl Store {
                 })?,
             );
         }
-        Ok(Transcript {
-            language: language.to_string(),
-            segments,
-        })
+        Ok(segments)
     }
 
     /// Audit events of one session (or of everything), oldest first.

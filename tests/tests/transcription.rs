@@ -10,7 +10,7 @@ const BASE: &str = "whisper-base";
 
 fn text(model: &str, q: Quantization, file: &str, lang: Language) -> String {
     let t = transcriber(model, q)
-        .transcribe(&audio(file), &TranscribeOptions::new(lang))
+        .transcribe(&audio(file), &TranscribeOptions::new(Some(lang)))
         .unwrap();
     t.text()
 }
@@ -56,7 +56,7 @@ fn f16_and_q8_0_differ_by_at_most_one_wer_point() {
 #[test]
 fn silence_and_noise_give_empty_transcripts() {
     for file in ["silence-10s.wav", "noise-10s.wav", "pink-noise-10s.wav"] {
-        for lang in [Language::Swedish, Language::Auto] {
+        for lang in [Some(Language::Swedish), None] {
             let t = transcriber(BASE, Quantization::Q8_0)
                 .transcribe(&audio(file), &TranscribeOptions::new(lang))
                 .unwrap();
@@ -69,7 +69,7 @@ fn silence_and_noise_give_empty_transcripts() {
 fn streaming_delivers_segments_while_recording_and_agrees_with_one_shot() {
     let samples = audio("en-meeting-60s.wav");
     let engine = transcriber(BASE, Quantization::Q8_0);
-    let options = TranscribeOptions::new(Language::English);
+    let options = TranscribeOptions::new(Some(Language::English));
     let one_shot = engine.transcribe(&samples, &options).unwrap();
 
     let live = Arc::new(Mutex::new(Vec::new()));
@@ -131,7 +131,7 @@ fn swedish_is_transcribed_and_english_is_detected() {
     let sv = transcriber(BASE, Quantization::Q8_0)
         .transcribe(
             &audio("sv-meeting.wav"),
-            &TranscribeOptions::new(Language::Swedish),
+            &TranscribeOptions::new(Some(Language::Swedish)),
         )
         .unwrap();
     assert_eq!(sv.language, "sv");
@@ -149,7 +149,7 @@ fn swedish_is_transcribed_and_english_is_detected() {
     let en = transcriber(BASE, Quantization::Q8_0)
         .transcribe(
             &audio("en-short-44k-stereo.wav"),
-            &TranscribeOptions::new(Language::Auto),
+            &TranscribeOptions::new(None),
         )
         .unwrap();
     assert_eq!(en.language, "en");

@@ -68,7 +68,6 @@ fn store_kind(e: &StoreError, reason: String) -> SamtalError {
         StoreError::Transition(_) | StoreError::NotRecording { .. } => {
             SamtalError::NotAllowed { reason }
         }
-        StoreError::Transcription(_) => SamtalError::Model { reason },
         StoreError::Vault(_) => SamtalError::Platform { reason },
         _ => SamtalError::Storage { reason },
     }

@@ -122,8 +122,8 @@ impl Samtal {
     }
 
     pub fn transcript(&self, session_id: String) -> Result<Vec<TranscriptSegment>, SamtalError> {
-        let transcript = self.0.transcript(&id(&session_id)?)?;
-        Ok(transcript.segments.into_iter().map(Into::into).collect())
+        let segments = self.0.transcript(&id(&session_id)?)?;
+        Ok(segments.into_iter().map(Into::into).collect())
     }
 
     /// Drafts the transcript into a note with `template` (replacing an earlier draft).

@@ -48,13 +48,13 @@ pub enum SpokenLanguage {
     Detect,
 }
 
-impl From<SpokenLanguage> for Language {
+impl From<SpokenLanguage> for Option<Language> {
     fn from(l: SpokenLanguage) -> Self {
         match l {
-            SpokenLanguage::Swedish => Language::Swedish,
-            SpokenLanguage::Danish => Language::Danish,
-            SpokenLanguage::English => Language::English,
-            SpokenLanguage::Detect => Language::Auto,
+            SpokenLanguage::Swedish => Some(Language::Swedish),
+            SpokenLanguage::Danish => Some(Language::Danish),
+            SpokenLanguage::English => Some(Language::English),
+            SpokenLanguage::Detect => None,
         }
     }
 }

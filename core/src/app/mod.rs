@@ -12,12 +12,12 @@ use std::sync::{Arc, Mutex};
 pub use events::{Listener, Listeners, Subscription};
 pub use recording::Recording;
 
-use crate::recorder::{WhisperStreams, DEFAULT_CHUNK_SAMPLES};
+use crate::recorder::{RecordError, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
 use crate::review_flow::{self, FlowError, ReviewChange};
 use samtal_asr::{EngineConfig, Language, TranscribeError, TranscribeOptions, Transcriber};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::{TemplateError, Templates};
-use samtal_draft::transcript::{Segment, Transcript};
+use samtal_draft::transcript::Segment;
 use samtal_draft::DraftContext;
 use samtal_store::keyvault::{KeyVault, KeyVaultError};
 use samtal_store::retention::{self, RetentionPolicy};
@@ -68,6 +68,15 @@ pub enum AppError {
     Vault(#[from] KeyVaultError),
     #[error("this recording has already been stopped or withdrawn")]
     RecordingEnded,
+}
+
+impl From<RecordError> for AppError {
+    fn from(e: RecordError) -> Self {
+        match e {
+            RecordError::Store(e) => AppError::Store(e),
+            RecordError::Recognition(e) => AppError::Transcribe(e),
+        }
+    }
 }
 
 impl From<FlowError> for AppError {
@@ -176,7 +185,12 @@ impl App {
     }
 
     /// Starts recording a consented session; segments are announced as they are final.
-    pub fn start_recording(&self, session: &SessionId, language: Language) -> Result<Recording> {
+    /// `language: None` lets the recogniser detect it.
+    pub fn start_recording(
+        &self,
+        session: &SessionId,
+        language: Option<Language>,
+    ) -> Result<Recording> {
         let factory = WhisperStreams {
             transcriber: self.transcriber()?,
             options: TranscribeOptions::new(language),
@@ -193,7 +207,11 @@ impl App {
     }
 
     /// Picks up a recording interrupted by a crash; it is left paused (or stopped).
-    pub fn recover_recording(&self, session: &SessionId, language: Language) -> Result<Recording> {
+    pub fn recover_recording(
+        &self,
+        session: &SessionId,
+        language: Option<Language>,
+    ) -> Result<Recording> {
         let factory = WhisperStreams {
             transcriber: self.transcriber()?,
             options: TranscribeOptions::new(language),
@@ -207,9 +225,9 @@ impl App {
         )
     }
 
-    /// The session's stored transcript.
-    pub fn transcript(&self, session: &SessionId) -> Result<Transcript> {
-        Ok(self.store.transcript(session, "")?)
+    /// The session's stored transcript, segments in order.
+    pub fn transcript(&self, session: &SessionId) -> Result<Vec<Segment>> {
+        Ok(self.store.segments(session)?)
     }
 
     /// Drafts the transcript into a note with `template` (replacing an earlier draft).

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{AppError, AppEvents, Result, SegmentEvent, StateEvent};
 use crate::recorder::{Recorder, SegmentSink, StreamFactory, TranscriptionStream};
+use samtal_asr::TranscribeError;
 use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
 use samtal_store::{SessionId, SessionState, Store};
 
@@ -39,7 +40,7 @@ impl StreamFactory for Announcing<'_> {
     fn start(
         &self,
         mut on_segment: SegmentSink,
-    ) -> std::result::Result<Box<dyn TranscriptionStream>, String> {
+    ) -> std::result::Result<Box<dyn TranscriptionStream>, TranscribeError> {
         let (session, events) = (self.session.clone(), self.events.clone());
         self.inner.start(Box::new(move |segment| {
             on_segment(segment.clone());

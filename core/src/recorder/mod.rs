@@ -9,12 +9,29 @@ use std::sync::{Arc, Mutex};
 
 use zeroize::Zeroizing;
 
+use samtal_asr::TranscribeError;
 use samtal_audio::SAMPLE_RATE;
 use samtal_draft::transcript::Segment;
 use samtal_store::spool;
 use samtal_store::{Action, SessionId, SessionState, Store, StoreError, TransitionError};
 
 pub use whisper::WhisperStreams;
+
+/// Why a recording step failed: the store (including refused lifecycle steps) or the
+/// recogniser. Neither carries audio or transcript content.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Recognition(#[from] TranscribeError),
+}
+
+impl From<TransitionError> for RecordError {
+    fn from(e: TransitionError) -> Self {
+        RecordError::Store(e.into())
+    }
+}
 
 /// Default chunk length: half a second, so a crash costs at most that much audio.
 pub const DEFAULT_CHUNK_SAMPLES: usize = SAMPLE_RATE as usize / 2;
@@ -25,16 +42,19 @@ pub type SegmentSink = Box<dyn FnMut(Segment) + Send>;
 /// A streaming transcription in progress (implemented over the whisper engine's stream).
 pub trait TranscriptionStream: Send {
     /// Queues 16 kHz mono samples for transcription.
-    fn push(&mut self, samples: &[f32]) -> Result<(), String>;
+    fn push(&mut self, samples: &[f32]) -> Result<(), TranscribeError>;
     /// Seconds of pushed audio fully processed: all of it is transcribed or was silence.
     fn transcribed_until(&self) -> f64;
     /// Flushes the rest and returns the segments not yet handed to the sink.
-    fn finish(self: Box<Self>) -> Result<Vec<Segment>, String>;
+    fn finish(self: Box<Self>) -> Result<Vec<Segment>, TranscribeError>;
 }
 
 /// Starts transcription streams for a recorder.
 pub trait StreamFactory {
-    fn start(&self, on_segment: SegmentSink) -> Result<Box<dyn TranscriptionStream>, String>;
+    fn start(
+        &self,
+        on_segment: SegmentSink,
+    ) -> Result<Box<dyn TranscriptionStream>, TranscribeError>;
 }
 
 /// Records one session. Drop without [`Recorder::stop`] leaves the session recoverable.
@@ -56,7 +76,7 @@ impl Recorder {
         session: SessionId,
         factory: &dyn StreamFactory,
         chunk_samples: usize,
-    ) -> Result<Recorder, StoreError> {
+    ) -> Result<Recorder, RecordError> {
         check_chunk(chunk_samples)?;
         let state = store.session_state(&session)?;
         state.apply(Action::StartRecording)?;
@@ -74,7 +94,7 @@ impl Recorder {
         session: SessionId,
         factory: &dyn StreamFactory,
         chunk_samples: usize,
-    ) -> Result<Recorder, StoreError> {
+    ) -> Result<Recorder, RecordError> {
         check_chunk(chunk_samples)?;
         let state = store.session_state(&session)?;
         if !matches!(
@@ -94,11 +114,7 @@ impl Recorder {
         // Resume transcription where the stored transcript ends: audio before that point
         // was transcribed already (even if its chunk had not been shredded yet).
         let info = store.session(&session)?;
-        let last_end = store
-            .transcript(&session, "")?
-            .segments
-            .last()
-            .map_or(0.0, |s| s.end);
+        let last_end = store.segments(&session)?.last().map_or(0.0, |s| s.end);
         let resume_at = (info.transcribed_until.max(last_end) * f64::from(SAMPLE_RATE)) as u64;
         let captured = (info.captured_seconds * f64::from(SAMPLE_RATE)).round() as u64;
         let resume_at = resume_at.min(captured);
@@ -130,10 +146,10 @@ impl Recorder {
         chunk_samples: usize,
         origin_s: f64,
         origin_sample: u64,
-    ) -> Result<Recorder, StoreError> {
+    ) -> Result<Recorder, RecordError> {
         let failure = Arc::new(Mutex::new(None));
         let sink = segment_sink(store.clone(), session.clone(), origin_s, failure.clone());
-        let stream = factory.start(sink).map_err(StoreError::Transcription)?;
+        let stream = factory.start(sink)?;
         Ok(Recorder {
             store,
             session,
@@ -151,14 +167,15 @@ impl Recorder {
 
     /// Adds recorded audio (16 kHz mono). Full chunks are sealed, fsynced and pushed to
     /// the transcriber immediately; a partial chunk waits in memory for the next call.
-    pub fn push(&mut self, samples: &[f32]) -> Result<(), StoreError> {
+    pub fn push(&mut self, samples: &[f32]) -> Result<(), RecordError> {
         self.check_failure()?;
         let state = self.store.session_state(&self.session)?;
         if state != SessionState::Recording {
             return Err(StoreError::NotRecording {
                 session: self.session.to_string(),
                 state,
-            });
+            }
+            .into());
         }
         self.pending.extend_from_slice(samples);
         while self.pending.len() >= self.chunk_samples {
@@ -170,18 +187,18 @@ impl Recorder {
     }
 
     /// Seconds of audio sealed into the spool so far (the part a crash cannot lose).
-    pub fn captured_seconds(&self) -> Result<f64, StoreError> {
+    pub fn captured_seconds(&self) -> Result<f64, RecordError> {
         Ok(self.store.session(&self.session)?.captured_seconds)
     }
 
     /// Pauses: seals what is buffered and moves to `Paused`.
-    pub fn pause(&mut self) -> Result<(), StoreError> {
+    pub fn pause(&mut self) -> Result<(), RecordError> {
         self.flush()?;
         self.store.transition(&self.session, Action::Pause)?;
         Ok(())
     }
 
-    pub fn resume(&mut self) -> Result<(), StoreError> {
+    pub fn resume(&mut self) -> Result<(), RecordError> {
         self.store.transition(&self.session, Action::Resume)?;
         Ok(())
     }
@@ -189,7 +206,7 @@ impl Recorder {
     /// Stops recording, finishes transcription, shreds all remaining audio and moves the
     /// session to `Transcribed`. On a transcription error the audio stays in the spool
     /// (session `Stopped`) so [`Recorder::recover`] can try again.
-    pub fn stop(mut self) -> Result<(), StoreError> {
+    pub fn stop(mut self) -> Result<(), RecordError> {
         let state = self.store.session_state(&self.session)?;
         if state == SessionState::Recording {
             self.flush()?;
@@ -197,7 +214,7 @@ impl Recorder {
         if state != SessionState::Stopped {
             self.store.transition(&self.session, Action::Stop)?;
         }
-        let rest = self.stream.finish().map_err(StoreError::Transcription)?;
+        let rest = self.stream.finish()?;
         let origin_s = self.stream_origin as f64 / f64::from(SAMPLE_RATE);
         for seg in rest {
             self.store
@@ -209,7 +226,7 @@ impl Recorder {
             .unwrap_or_else(|e| e.into_inner())
             .take()
         {
-            return Err(e);
+            return Err(e.into());
         }
         let captured = self.store.session(&self.session)?.captured_seconds;
         spool::shred_until(
@@ -223,7 +240,7 @@ impl Recorder {
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), StoreError> {
+    fn flush(&mut self) -> Result<(), RecordError> {
         if !self.pending.is_empty() {
             let chunk: Zeroizing<Vec<f32>> = Zeroizing::new(self.pending.drain(..).collect());
             self.seal_and_feed(&chunk)?;
@@ -231,30 +248,28 @@ impl Recorder {
         Ok(())
     }
 
-    fn seal_and_feed(&mut self, chunk: &[f32]) -> Result<(), StoreError> {
+    fn seal_and_feed(&mut self, chunk: &[f32]) -> Result<(), RecordError> {
         spool::seal(&self.store, &self.session, chunk)?;
         self.feed(chunk)
     }
 
     /// Pushes sealed audio to the transcriber and shreds what it has finished with.
-    fn feed(&mut self, samples: &[f32]) -> Result<(), StoreError> {
-        self.stream
-            .push(samples)
-            .map_err(StoreError::Transcription)?;
+    fn feed(&mut self, samples: &[f32]) -> Result<(), RecordError> {
+        self.stream.push(samples)?;
         self.check_failure()?;
         let done = (self.stream.transcribed_until() * f64::from(SAMPLE_RATE)) as u64;
         spool::shred_until(&self.store, &self.session, self.stream_origin + done)?;
         Ok(())
     }
 
-    fn check_failure(&self) -> Result<(), StoreError> {
+    fn check_failure(&self) -> Result<(), RecordError> {
         match self
             .failure
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take()
         {
-            Some(e) => Err(e),
+            Some(e) => Err(e.into()),
             None => Ok(()),
         }
     }

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use samtal_asr::TranscribeError;
 use samtal_core::recorder::{SegmentSink, StreamFactory, TranscriptionStream};
 use samtal_draft::transcript::Segment;
 use samtal_store::keyvault::MemoryKeyVault;
@@ -52,7 +53,10 @@ struct ScriptedStream {
 }
 
 impl StreamFactory for ScriptedFactory {
-    fn start(&self, on_segment: SegmentSink) -> Result<Box<dyn TranscriptionStream>, String> {
+    fn start(
+        &self,
+        on_segment: SegmentSink,
+    ) -> Result<Box<dyn TranscriptionStream>, TranscribeError> {
         Ok(Box::new(ScriptedStream {
             script: self.script.clone(),
             every: self.every,
@@ -85,7 +89,7 @@ impl ScriptedStream {
 }
 
 impl TranscriptionStream for ScriptedStream {
-    fn push(&mut self, samples: &[f32]) -> Result<(), String> {
+    fn push(&mut self, samples: &[f32]) -> Result<(), TranscribeError> {
         self.samples += samples.len() as u64;
         self.pushed.lock().unwrap().extend_from_slice(samples);
         while (self.emitted + 1) as f64 * self.every <= self.seconds() - self.lag {
@@ -97,7 +101,7 @@ impl TranscriptionStream for ScriptedStream {
     fn transcribed_until(&self) -> f64 {
         (self.emitted as f64 * self.every).min(self.seconds())
     }
-    fn finish(mut self: Box<Self>) -> Result<Vec<Segment>, String> {
+    fn finish(mut self: Box<Self>) -> Result<Vec<Segment>, TranscribeError> {
         let mut rest = Vec::new();
         while (self.emitted as f64) * self.every < self.seconds() {
             rest.push(self.segment());
