@@ -1,6 +1,6 @@
 //! Audio captured by the platform shell (Android's oboe, iOS's AVAudioEngine): the shell
 //! hands over blocks in the device's own format; this turns them into 16 kHz mono.
-use super::{downmix, AudioError, AudioSource, MonoResampler};
+use super::{downmix, unusable_format, AudioError, AudioSource, MonoResampler};
 
 /// A platform capture: blocks of interleaved f32 samples at a fixed rate and channel count.
 pub trait PcmCapture: Send {
@@ -24,9 +24,9 @@ pub struct CaptureSource<C: PcmCapture> {
 impl<C: PcmCapture> CaptureSource<C> {
     pub fn new(capture: C) -> Result<Self, AudioError> {
         let (rate, channels) = (capture.sample_rate(), capture.channels());
-        if !(8_000..=192_000).contains(&rate) || channels == 0 || channels > 32 {
+        if let Some(reason) = unusable_format(rate, channels) {
             return Err(AudioError::Device(format!(
-                "unsupported capture format: {rate} Hz, {channels} channel(s); use 8–192 kHz and 1–32 channels"
+                "unsupported capture format: {reason}"
             )));
         }
         Ok(CaptureSource {

@@ -23,12 +23,31 @@ pub fn seconds(samples: usize) -> f64 {
     samples as f64 / f64::from(SAMPLE_RATE)
 }
 
+/// Input sample rates taken: telephone quality up to studio rates. Anything else is a
+/// damaged or hostile header, and resampling it could take gigabytes.
+pub const INPUT_RATES: std::ops::RangeInclusive<u32> = 8_000..=192_000;
+/// Interleaved channels taken from a file or a capture.
+pub const MAX_CHANNELS: u16 = 32;
+/// The longest recording a file may hold: far beyond a meeting, far below memory trouble.
+pub const MAX_FILE_SECONDS: u32 = 4 * 60 * 60;
+
+/// Why a sample rate and channel count cannot be input, if they cannot.
+fn unusable_format(rate: u32, channels: u16) -> Option<String> {
+    (!INPUT_RATES.contains(&rate) || channels == 0 || channels > MAX_CHANNELS).then(|| {
+        format!(
+            "{rate} Hz with {channels} channel(s) is not speech audio; use {} to {} Hz and 1 to {MAX_CHANNELS} channels",
+            INPUT_RATES.start(),
+            INPUT_RATES.end()
+        )
+    })
+}
+
 /// Samples per read: 100 ms, small enough for live display, large enough to be cheap.
 pub const READ_BLOCK: usize = SAMPLE_RATE as usize / 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
-    #[error("{path}: not a usable audio file ({reason}); Samtal reads WAV (PCM 8/16/24/32-bit or 32-bit float, any rate and channel count); convert other formats first, e.g. `sox in.mp3 out.wav`")]
+    #[error("{path}: not a usable audio file ({reason}); Samtal reads WAV (PCM 8/16/24/32-bit or 32-bit float, 8-192 kHz, up to 32 channels); convert other formats first, e.g. `sox in.mp3 out.wav`")]
     Format { path: PathBuf, reason: String },
     #[error("{path}: {source}")]
     Io {

@@ -1,6 +1,9 @@
 //! WAV files as an audio source: any sample rate, channel count and PCM/float sample format,
 //! played as fast as possible (tests, batch) or in real time (as if it were a microphone).
-use super::{downmix, AudioError, AudioSource, MonoResampler, READ_BLOCK, SAMPLE_RATE};
+use super::{
+    downmix, unusable_format, AudioError, AudioSource, MonoResampler, MAX_FILE_SECONDS, READ_BLOCK,
+    SAMPLE_RATE,
+};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -49,10 +52,17 @@ impl WavFileSource {
             }
             (_, bits) => return Err(format_err(format!("{bits}-bit samples are not supported"))),
         };
-        if spec.channels == 0 || spec.sample_rate < 4_000 {
+        if let Some(reason) = unusable_format(spec.sample_rate, spec.channels) {
+            return Err(format_err(reason));
+        }
+        // The header's length is checked before anything is read, so a file claiming days
+        // of audio is refused at once.
+        let seconds = reader.duration() / spec.sample_rate;
+        if seconds > MAX_FILE_SECONDS {
             return Err(format_err(format!(
-                "{} channels at {} Hz is not speech audio",
-                spec.channels, spec.sample_rate
+                "its header claims {:.1} hours; recordings of at most {} hours are taken",
+                f64::from(seconds) / 3600.0,
+                MAX_FILE_SECONDS / 3600
             )));
         }
         Ok(WavFileSource {
@@ -127,5 +137,75 @@ impl AudioSource for WavFileSource {
         out.extend(self.ready.drain(..n));
         self.delivered += n;
         Ok(!(self.finished && self.ready.is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 16-bit PCM WAV header claiming `rate`, `channels` and `data_len` bytes of samples,
+    /// followed by `data` (which may be far shorter than claimed).
+    fn wav(rate: u32, channels: u16, data_len: u32, data: &[u8]) -> tempfile::NamedTempFile {
+        let block = channels * 2;
+        let mut out = Vec::new();
+        out.extend_from_slice(b"RIFF");
+        out.extend_from_slice(&36u32.saturating_add(data_len).to_le_bytes());
+        out.extend_from_slice(b"WAVEfmt ");
+        out.extend_from_slice(&16u32.to_le_bytes());
+        out.extend_from_slice(&1u16.to_le_bytes());
+        out.extend_from_slice(&channels.to_le_bytes());
+        out.extend_from_slice(&rate.to_le_bytes());
+        out.extend_from_slice(&rate.wrapping_mul(u32::from(block)).to_le_bytes());
+        out.extend_from_slice(&block.to_le_bytes());
+        out.extend_from_slice(&16u16.to_le_bytes());
+        out.extend_from_slice(b"data");
+        out.extend_from_slice(&data_len.to_le_bytes());
+        out.extend_from_slice(data);
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), out).unwrap();
+        file
+    }
+
+    fn refusal(file: &tempfile::NamedTempFile) -> String {
+        match WavFileSource::open(file.path(), Pace::Fast) {
+            Err(e @ AudioError::Format { .. }) => e.to_string(),
+            Err(e) => panic!("not a format error: {e}"),
+            Ok(_) => panic!("the header was accepted"),
+        }
+    }
+
+    #[test]
+    fn a_header_claiming_a_gigahertz_rate_is_refused_before_reading() {
+        let err = refusal(&wav(1_000_000_000, 1, 2_000, &[0; 2_000]));
+        assert!(err.contains("1000000000 Hz"), "{err}");
+        assert!(err.contains("8000 to 192000 Hz"), "{err}");
+    }
+
+    #[test]
+    fn too_many_channels_are_refused() {
+        let err = refusal(&wav(16_000, 64, 1_280, &[0; 1_280]));
+        assert!(err.contains("64 channel(s)"), "{err}");
+    }
+
+    #[test]
+    fn a_header_claiming_days_of_audio_is_refused() {
+        // 4 GB of 16-bit mono at 8 kHz is about 75 hours; the file holds a moment of it.
+        let err = refusal(&wav(8_000, 1, u32::MAX - 65, &[0; 1_600]));
+        assert!(err.contains("hours"), "{err}");
+    }
+
+    #[test]
+    fn a_file_shorter_than_its_header_is_a_clear_error_not_a_panic() {
+        let file = wav(16_000, 1, 32_000, &[0; 3_200]);
+        let err = WavFileSource::read_all(file.path()).unwrap_err();
+        assert!(matches!(err, AudioError::Format { .. }), "{err}");
+    }
+
+    #[test]
+    fn ordinary_files_still_open() {
+        let file = wav(44_100, 2, 44_100 * 4, &vec![0; 44_100 * 4]);
+        let samples = WavFileSource::read_all(file.path()).unwrap();
+        assert_eq!(samples.len(), SAMPLE_RATE as usize);
     }
 }
