@@ -1,5 +1,6 @@
 //! `samtal`: the desktop harness for Samtal. One module per command group; this file only
 //! parses the command line and dispatches.
+mod app;
 mod bench;
 mod draft;
 mod engine;

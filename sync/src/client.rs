@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::tls::REQUEST_TIMEOUT;
 use super::{enroll, Backoff, DeviceIdentity, SyncError};
 use samtal_protocol::{ErrorBody, Receipt, ReceiptVerifier};
 use samtal_store::keyvault::KeyVault;
@@ -37,7 +38,8 @@ pub struct SyncClient {
 impl SyncClient {
     /// Build a client from the enrolled identity in `store`.
     pub fn new(store: Arc<Store>, vault: &dyn KeyVault) -> Result<Self, SyncError> {
-        let (identity, http) = enroll::client(&store, vault)?.ok_or(SyncError::NotEnrolled)?;
+        let (identity, http) =
+            enroll::client(&store, vault, REQUEST_TIMEOUT)?.ok_or(SyncError::NotEnrolled)?;
         let verifier = ReceiptVerifier::from_hex(&identity.receipt_public_key)
             .map_err(|e| SyncError::Crypto(e.to_string()))?;
         let session_token = stored_session(&store, vault)?;

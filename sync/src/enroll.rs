@@ -8,7 +8,7 @@ use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
 use chacha20poly1305::ChaCha20Poly1305;
 use zeroize::Zeroizing;
 
-use super::tls::pinned_builder;
+use super::tls::{pinned_builder, REQUEST_TIMEOUT};
 use super::SyncError;
 use samtal_protocol::{ca_fingerprint, EnrollRequest, EnrollResponse, EnrollmentCode, ErrorBody};
 use samtal_store::keyvault::KeyVault;
@@ -49,7 +49,7 @@ pub fn enroll(
         .and_then(|p| p.serialize_request(&key))
         .and_then(|r| r.pem())
         .map_err(|e| SyncError::Crypto(e.to_string()))?;
-    let pinned = pinned_builder(&ca_pem)?.build()?;
+    let pinned = pinned_builder(&ca_pem, REQUEST_TIMEOUT)?.build()?;
     let response = pinned
         .post(format!("{base}/v1/enroll"))
         .header("content-type", "application/json")
@@ -115,10 +115,11 @@ fn save(
 }
 
 /// A client for the endpoint with the enrolled device's certificate, and the identity it
-/// presents; `None` when the phone is not enrolled.
+/// presents; `None` when the phone is not enrolled. Requests give up after `timeout`.
 pub(crate) fn client(
     store: &Store,
     vault: &dyn KeyVault,
+    timeout: Duration,
 ) -> Result<Option<(DeviceIdentity, reqwest::blocking::Client)>, SyncError> {
     let Some((identity, key_pem)) = load(store, vault)? else {
         return Ok(None);
@@ -126,7 +127,9 @@ pub(crate) fn client(
     let pem = Zeroizing::new(format!("{}\n{}", identity.cert_pem, *key_pem));
     let tls = reqwest::Identity::from_pem(pem.as_bytes())
         .map_err(|_| SyncError::Crypto("the enrolled certificate or key is unusable".into()))?;
-    let http = pinned_builder(&identity.ca_pem)?.identity(tls).build()?;
+    let http = pinned_builder(&identity.ca_pem, timeout)?
+        .identity(tls)
+        .build()?;
     Ok(Some((identity, http)))
 }
 

@@ -48,7 +48,7 @@ impl From<AppError> for SamtalError {
         let reason = e.to_string();
         match e {
             AppError::Store(s) => store_kind(&s, reason),
-            AppError::Transcribe(_) => SamtalError::Model { reason },
+            AppError::Transcribe(_) | AppError::NoModel => SamtalError::Model { reason },
             AppError::Audio(_) => SamtalError::Audio { reason },
             AppError::Template(_) => SamtalError::InvalidInput { reason },
             AppError::Review(r) => review_kind(&r, reason),

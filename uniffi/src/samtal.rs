@@ -2,6 +2,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use samtal_asr::EngineConfig;
 use samtal_core::app::{App, AppConfig};
 use samtal_draft::DraftContext;
 use samtal_store::retention::RetentionPolicy;
@@ -22,8 +23,9 @@ use crate::SamtalError;
 pub struct Config {
     /// The app's private data directory.
     pub data_dir: String,
-    /// A verified model file (see [`verified_model_path`](crate::verified_model_path)).
-    pub model_path: String,
+    /// A verified model file (see [`verified_model_path`](crate::verified_model_path));
+    /// none for an app that only reviews, syncs or wipes.
+    pub model_path: Option<String>,
     pub threads: Option<u32>,
     /// Extra municipal note templates (`*.toml`).
     pub templates_dir: Option<String>,
@@ -39,11 +41,13 @@ impl From<Config> for AppConfig {
                 unapproved_max_age: Duration::from_secs(u64::from(h) * 3600),
             });
         AppConfig {
-            data_dir: c.data_dir.into(),
-            model_path: c.model_path.into(),
-            threads: c.threads.map(|t| t as usize),
+            model_path: c.model_path.map(Into::into),
+            engine: c.threads.map_or_else(EngineConfig::default, |t| {
+                EngineConfig::with_threads(t as usize)
+            }),
             templates_dir: c.templates_dir.map(Into::into),
             retention,
+            ..AppConfig::new(c.data_dir)
         }
     }
 }
@@ -227,7 +231,8 @@ impl Samtal {
     }
 
     pub fn sign_out(&self) -> Result<(), SamtalError> {
-        Ok(self.0.logout()?)
+        self.0.logout()?;
+        Ok(())
     }
 
     /// Delivers every due note; delivered notes are purged, keeping their receipts.
@@ -261,8 +266,10 @@ impl Samtal {
         ListenerHandle::new(self.0.events().outbox.subscribe(listener))
     }
 
-    /// Removes every local trace (store, spool, sign-in, keys). Drop this object after.
+    /// Removes every local trace (store, spool, sign-in, keys), signing out at the endpoint
+    /// first when it answers within seconds. Drop this object after.
     pub fn wipe(&self) -> Result<(), SamtalError> {
-        Ok(self.0.wipe()?)
+        self.0.wipe()?;
+        Ok(())
     }
 }

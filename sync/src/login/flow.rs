@@ -12,6 +12,7 @@ use serde_json::json;
 
 use super::token::{self, WorkerSession};
 use super::LoginError;
+use crate::tls::REQUEST_TIMEOUT;
 use crate::SyncError;
 use samtal_store::keyvault::KeyVault;
 use samtal_store::Store;
@@ -90,7 +91,16 @@ pub struct LoginClient {
 impl LoginClient {
     /// A client using the enrolled identity in `store`.
     pub fn from_store(store: &Store, vault: &dyn KeyVault) -> Result<Self, LoginError> {
-        let (identity, http) = crate::enroll::client(store, vault)
+        Self::from_store_within(store, vault, REQUEST_TIMEOUT)
+    }
+
+    /// As [`from_store`](Self::from_store), giving up on each request after `timeout`.
+    pub fn from_store_within(
+        store: &Store,
+        vault: &dyn KeyVault,
+        timeout: Duration,
+    ) -> Result<Self, LoginError> {
+        let (identity, http) = crate::enroll::client(store, vault, timeout)
             .map_err(|e| match e {
                 SyncError::NotEnrolled => LoginError::NotEnrolled,
                 SyncError::Network(e) => LoginError::Network(e),
@@ -414,10 +424,21 @@ pub enum SignedOut {
 /// Signs the worker out: revokes the stored session at the endpoint if it can, and always
 /// removes it from the phone.
 pub fn sign_out(store: &Store, vault: &dyn KeyVault) -> Result<SignedOut, LoginError> {
+    sign_out_within(store, vault, REQUEST_TIMEOUT)
+}
+
+/// As [`sign_out`], waiting at most `timeout` for the endpoint.
+pub fn sign_out_within(
+    store: &Store,
+    vault: &dyn KeyVault,
+    timeout: Duration,
+) -> Result<SignedOut, LoginError> {
     let outcome = match token::load(store.data_dir(), vault)? {
         None => SignedOut::NoSession,
         Some(session) => {
-            match LoginClient::from_store(store, vault).and_then(|c| c.logout(&session.token)) {
+            match LoginClient::from_store_within(store, vault, timeout)
+                .and_then(|c| c.logout(&session.token))
+            {
                 Ok(()) => SignedOut::Revoked,
                 Err(e) => SignedOut::NotRevoked(e),
             }

@@ -9,8 +9,8 @@ pub mod signing;
 pub mod token;
 
 pub use flow::{
-    current_session, sign_out, Collected, LoginClient, LoginHandle, LoginObserver, LoginProgress,
-    LoginStart, SignedOut,
+    current_session, sign_out, sign_out_within, Collected, LoginClient, LoginHandle, LoginObserver,
+    LoginProgress, LoginStart, SignedOut,
 };
 pub use signing::{CitizenSignature, SigningHandle, SigningObserver, SigningStart};
 pub use token::WorkerSession;

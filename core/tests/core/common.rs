@@ -1,5 +1,4 @@
-//! Helpers shared by the store and session tests.
-#![allow(dead_code)]
+//! Helpers shared by the session and app tests.
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -167,4 +166,33 @@ pub fn audio_needles(samples: &[f32]) -> Vec<Vec<u8>> {
         .flat_map(|s| ((s.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes())
         .collect();
     vec![f32le, i16le]
+}
+
+/// The installed tiny.en model (q8_0), as `samtal models fetch` lays it out.
+pub fn model() -> PathBuf {
+    let dir = std::env::var_os("SAMTAL_MODELS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/samtal/models")
+        })
+        .join("whisper-tiny-en");
+    let record = std::fs::read(dir.join("installed.json")).unwrap_or_else(|_| {
+        panic!("whisper-tiny-en is not installed in {}: run `samtal models fetch whisper-tiny-en` (make test does)", dir.display())
+    });
+    let installed: serde_json::Value = serde_json::from_slice(&record).unwrap();
+    let file = installed["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["quantization"] == "q8_0")
+        .expect("q8_0 file");
+    dir.join(file["name"].as_str().unwrap())
+}
+
+pub fn fixture() -> (PathBuf, String) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let wav = dir.join("en-meeting-60s.wav");
+    let text =
+        std::fs::read_to_string(dir.join("en-meeting-60s.txt")).expect("fixture reference text");
+    (wav, text)
 }

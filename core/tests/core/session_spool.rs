@@ -1,6 +1,6 @@
 //! The encrypted spool: chunks of at most a second, shredded as soon as they are
 //! transcribed, nothing left at the end, and a crash recovered without losing sealed audio.
-mod common;
+use crate::common;
 
 use samtal_core::recorder::{RecordError, Recorder};
 use samtal_store::spool;

@@ -1,5 +1,5 @@
 //! No plaintext content on disk during or after a session, and none in the logs.
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

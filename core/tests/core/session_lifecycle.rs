@@ -1,7 +1,7 @@
 //! The session lifecycle: consent gates recording, invalid steps are errors, withdrawal
 //! and discarding wipe content, purge keeps only the receipt, retention wipes old
 //! unapproved sessions.
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

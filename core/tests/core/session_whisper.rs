@@ -1,10 +1,9 @@
 //! A real session with the on-device recogniser (Whisper tiny.en, fetched by `make test`):
 //! the fixture's words never appear in plain form on disk — during or after the session —
 //! nor in any log line, whisper.cpp's own included.
-mod common;
+use crate::common;
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use samtal_asr::{EngineConfig, Language, TranscribeOptions, Transcriber};
@@ -12,35 +11,6 @@ use samtal_audio::{AudioSource, Pace, WavFileSource};
 use samtal_core::recorder::{Recorder, WhisperStreams};
 use samtal_store::SessionState;
 use samtal_store::{ConsentDecision, InformedBy};
-
-/// The installed tiny.en model (q8_0), as `samtal models fetch` lays it out.
-fn model() -> PathBuf {
-    let dir = std::env::var_os("SAMTAL_MODELS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/samtal/models")
-        })
-        .join("whisper-tiny-en");
-    let record = std::fs::read(dir.join("installed.json")).unwrap_or_else(|_| {
-        panic!("whisper-tiny-en is not installed in {}: run `samtal models fetch whisper-tiny-en` (make test does)", dir.display())
-    });
-    let installed: serde_json::Value = serde_json::from_slice(&record).unwrap();
-    let file = installed["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["quantization"] == "q8_0")
-        .expect("q8_0 file");
-    dir.join(file["name"].as_str().unwrap())
-}
-
-pub fn fixture() -> (PathBuf, String) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-    let wav = dir.join("en-meeting-60s.wav");
-    let text =
-        std::fs::read_to_string(dir.join("en-meeting-60s.txt")).expect("fixture reference text");
-    (wav, text)
-}
 
 /// Distinctive words of a text (long enough not to occur by chance in binary data).
 fn words(text: &str) -> Vec<String> {
@@ -96,7 +66,7 @@ fn a_real_session_leaves_no_plaintext_on_disk_or_in_logs() {
     )
     .unwrap();
 
-    let (wav, reference) = fixture();
+    let (wav, reference) = common::fixture();
     let reference_words = words(&reference);
     let dir = tempfile::tempdir().unwrap();
     let (store, _vault, _clock) = common::open_store(dir.path());
@@ -111,7 +81,7 @@ fn a_real_session_leaves_no_plaintext_on_disk_or_in_logs() {
         )
         .unwrap();
     let factory = WhisperStreams {
-        transcriber: Transcriber::load(&model(), EngineConfig::default()).unwrap(),
+        transcriber: Transcriber::load(&common::model(), EngineConfig::default()).unwrap(),
         options: TranscribeOptions::new(Some(Language::English)),
     };
     let mut rec = Recorder::start(store.clone(), id.clone(), &factory, 8000).unwrap();
