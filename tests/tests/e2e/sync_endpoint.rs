@@ -3,12 +3,10 @@
 //! background sync over a dead network, a connection cut after the endpoint committed, and a
 //! revoked device, all against a real endpoint on loopback.
 
-mod phone;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use phone::{eventually, large_note, new_note, Endpoint, Mode, Options, Phone};
+use crate::phone::{eventually, large_note, new_note, Endpoint, Mode, Options, Phone};
 use samtal_store::SessionState;
 use samtal_sync::{outbox, Backoff, OutboxStatus, SyncClient, SyncError};
 

@@ -2,8 +2,6 @@
 //! with bankid-sim, optionally reached through a TCP proxy that stands in for the phone's
 //! network), and a phone with its own encrypted store and an approved note.
 
-#![allow(dead_code)]
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -65,7 +63,8 @@ pub struct Options {
 
 /// An endpoint with its own CA, SQLite database and directory sink.
 pub struct Endpoint {
-    pub dir: tempfile::TempDir,
+    /// Its configuration, CA and data; removed when the endpoint is dropped.
+    _dir: tempfile::TempDir,
     pub config: Config,
     pub runtime: tokio::runtime::Runtime,
     pub sim: Option<SimServer>,
@@ -114,7 +113,7 @@ impl Endpoint {
         let config = Config::load(&config_path).unwrap();
         samtal_endpoint::admin::ca_init(&config, &[]).unwrap();
         let endpoint = Self {
-            dir,
+            _dir: dir,
             config,
             runtime,
             sim,

@@ -1,18 +1,21 @@
 //! The phone side of BankID against a real endpoint and bankid-sim over mutual TLS: worker
 //! sign-in (progress, sealed session, cancel, not on the staff list, expiry, logout, revoked
-//! sessions) and the citizen's signature of a note shown in its receipt.
-
-mod phone;
+//! sessions), the citizen's signature of a note shown in its receipt, and a wipe that signs
+//! the worker out.
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use phone::{eventually, new_note, Endpoint, Options, Phone, CITIZEN, OUTSIDER, STAFF};
+use crate::phone::{
+    eventually, new_note, Endpoint, Mode, Options, Phone, CITIZEN, OUTSIDER, STAFF,
+};
+use samtal_core::app::{App, AppConfig};
 use samtal_endpoint::admin::SessionTarget;
+use samtal_store::keyvault::KeyVault;
 use samtal_sync::login::{
     self, token, CitizenSignature, LoginClient, LoginError, LoginHandle, LoginObserver,
-    LoginProgress, SigningHandle, SigningObserver, WorkerSession,
+    LoginProgress, SignedOut, SigningHandle, SigningObserver, WorkerSession,
 };
 use samtal_sync::{OutboxStatus, SyncError};
 
@@ -81,11 +84,19 @@ struct Env {
 }
 
 fn env() -> Env {
-    let endpoint = Endpoint::new(Options {
+    env_with(Options {
         bankid: true,
         ..Options::default()
-    });
+    })
+}
+
+fn env_with(options: Options) -> Env {
+    let proxy = options.proxy;
+    let endpoint = Endpoint::new(options);
     endpoint.serve();
+    if proxy {
+        endpoint.proxy().up();
+    }
     let phone = Phone::new();
     let device_id = endpoint.enroll(&phone).device_id;
     Env {
@@ -445,4 +456,85 @@ fn citizen_signs_a_queued_note_and_its_receipt_shows_the_signature() {
 
 fn handle_hash(env: &Env, note_id: &str) -> String {
     env.phone.entry(note_id).content_hash
+}
+
+impl Env {
+    /// The phone's data directory opened as the app (alongside the test's own store).
+    fn app(&self) -> App {
+        App::open(
+            AppConfig::new(self.phone.dir.path()),
+            self.phone.shared_vault(),
+        )
+        .unwrap()
+    }
+
+    /// The endpoint's worker sessions as (revoked?) flags.
+    fn revoked_sessions(&self) -> Vec<bool> {
+        self.endpoint
+            .runtime
+            .block_on(samtal_endpoint::admin::session_list(
+                &self.endpoint.config,
+                true,
+            ))
+            .unwrap()
+            .iter()
+            .map(|s| s.revoked_ms.is_some())
+            .collect()
+    }
+
+    /// Nothing of the user is left: no file in the data directory, no key in the vault.
+    fn assert_nothing_left(&self) {
+        let mut files = Vec::new();
+        let mut dirs = vec![self.phone.dir.path().to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.is_empty(), "left after the wipe: {files:?}");
+        for alias in ["samtal-db", "sync-device-tls", "worker-session"] {
+            assert!(self.phone.vault.get(alias).unwrap().is_none(), "{alias}");
+        }
+    }
+}
+
+#[test]
+fn wipe_signs_the_worker_out_at_the_endpoint_and_leaves_nothing() {
+    let env = env();
+    env.sign_in(STAFF).unwrap();
+    env.phone.queue(&new_note(1));
+    assert_eq!(env.revoked_sessions(), [false]);
+    let app = env.app();
+    assert!(app.current_login().unwrap().is_some());
+
+    assert!(matches!(app.wipe().unwrap(), SignedOut::Revoked));
+    assert_eq!(env.revoked_sessions(), [true]);
+    drop(app);
+    env.assert_nothing_left();
+}
+
+#[test]
+fn wipe_does_not_wait_for_an_endpoint_that_never_answers() {
+    let env = env_with(Options {
+        bankid: true,
+        proxy: true,
+    });
+    env.sign_in(STAFF).unwrap();
+    let app = env.app();
+    // The network takes the phone's bytes and never answers.
+    env.endpoint.proxy().set_mode(Mode::SwallowRepliesAfter(0));
+    let started = Instant::now();
+    let outcome = app.wipe().unwrap();
+    let took = started.elapsed();
+    assert!(matches!(outcome, SignedOut::NotRevoked(_)), "{outcome:?}");
+    assert!(took < Duration::from_secs(8), "the wipe waited {took:?}");
+    drop(app);
+    env.assert_nothing_left();
+    // The session was not revoked; it expires at the endpoint by itself.
+    assert_eq!(env.revoked_sessions(), [false]);
 }

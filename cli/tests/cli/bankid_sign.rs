@@ -1,15 +1,13 @@
 //! `samtal enroll`, `samtal login`, `samtal sign` and `samtal sync` as a worker runs them,
 //! against a real endpoint and bankid-sim on loopback: the citizen's signature ends up in
-//! the receipt of the delivered note.
-
-#[path = "../../tests/tests/phone/mod.rs"]
-mod phone;
+//! the receipt of the delivered note; `samtal wipe` then signs the worker out and leaves
+//! nothing behind.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use phone::{new_note, Endpoint, Options, CITIZEN, STAFF};
+use crate::phone::{new_note, Endpoint, Options, CITIZEN, STAFF};
 use samtal_store::keyvault::FileKeyVault;
 use samtal_store::Action;
 use samtal_store::{ConsentDecision, InformedBy, Store};
@@ -165,8 +163,33 @@ fn worker_signs_in_citizen_signs_and_the_receipt_shows_the_signature() {
         text(&again)
     );
 
+    // `samtal wipe` signs the worker out at the endpoint and leaves nothing on the phone,
+    // the sealed sign-in included.
+    assert!(data.path().join("worker-session.sealed").exists());
+    let wipe = run(data.path(), &["wipe", "--yes"]);
+    assert!(wipe.status.success(), "{}", text(&wipe));
+    assert!(
+        text(&wipe).contains("signed out at the endpoint"),
+        "{}",
+        text(&wipe)
+    );
+    let sessions = endpoint
+        .runtime
+        .block_on(samtal_endpoint::admin::session_list(&endpoint.config, true))
+        .unwrap();
+    assert!(!sessions.is_empty() && sessions.iter().all(|s| s.revoked_ms.is_some()));
+    let left: Vec<_> = std::fs::read_dir(data.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "{left:?}");
+
     // Nobody's personal number is printed.
-    let printed = [login.join("\n"), sign.join("\n"), text(&out), text(&again)].join("\n");
+    let printed = [
+        login.join("\n"),
+        sign.join("\n"),
+        text(&out),
+        text(&again),
+        text(&wipe),
+    ]
+    .join("\n");
     for person in [STAFF, CITIZEN] {
         assert!(!printed.contains(person));
     }
