@@ -65,6 +65,7 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
+    end_quietly_on_a_closed_pipe();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SAMTAL_LOG")
@@ -90,5 +91,17 @@ fn main() -> anyhow::Result<()> {
         Command::Login(args) => login::login(&args),
         Command::Logout(args) => login::logout(&args),
         Command::Sign(args) => login::sign(&args),
+    }
+}
+
+/// A reader that stops early (`samtal draft … | head`) ends the program quietly, as it
+/// does any Unix filter, instead of a panic at the next `println!`. Rust ignores SIGPIPE by
+/// default; this puts the default action back.
+fn end_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
