@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 /// A spoken language Samtal has templates and recognition settings for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Language {
     Swedish,
     Danish,

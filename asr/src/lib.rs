@@ -11,6 +11,9 @@ mod vad;
 pub use engine::EngineConfig;
 pub use language::{Language, UnknownLanguage};
 
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
 use engine::{Engine, Job, RawSegment, WindowResult};
 use samtal_draft::transcript::{Segment, Transcript, Word};
 use segmenter::{Segmenter, Window};

@@ -5,6 +5,7 @@ mod bench;
 mod draft;
 mod engine;
 mod eval;
+mod hints;
 mod login;
 mod models;
 mod record;
@@ -12,6 +13,8 @@ mod review;
 mod sessions;
 mod sync;
 mod transcribe;
+
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -64,7 +67,7 @@ enum Command {
     Sign(login::SignArgs),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     end_quietly_on_a_closed_pipe();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -73,7 +76,20 @@ fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:?}");
+            if let Some(hint) = hints::for_error(&e) {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Models(cmd) => models::run(cmd),
         Command::Transcribe(args) => transcribe::run(args),
         Command::Bench(cmd) => bench::run(cmd),

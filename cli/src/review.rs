@@ -157,7 +157,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             let change = if all {
                 ReviewChange::MarkAllReviewed
             } else {
-                ReviewChange::MarkReviewed(items)
+                ReviewChange::MarkReviewed { items }
             };
             let doc = app.review(&id, change)?;
             println!(
@@ -193,7 +193,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
         }
         ReviewCmd::Comment { session, text } => {
             let id = parse(&session)?;
-            app.review(&id, ReviewChange::CitizenComment(text))?;
+            app.review(&id, ReviewChange::CitizenComment { text })?;
             println!("session {id}: the citizen's comment is recorded");
         }
         ReviewCmd::Approve {

@@ -5,4 +5,7 @@
 
 pub mod app;
 pub mod recorder;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 pub mod review_flow;

@@ -15,7 +15,7 @@ use samtal_sync::{outbox, SyncError};
 pub enum FlowError {
     #[error("session {0} has no transcript yet; record it first")]
     NoTranscript(String),
-    #[error("session {0} has no draft; run `samtal review draft` first")]
+    #[error("session {0} has no draft yet; draft it first")]
     NoDraft(String),
     #[error(transparent)]
     Review(#[from] ReviewError),
@@ -77,9 +77,12 @@ fn update(
 
 /// One change a person makes while reviewing a draft.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ReviewChange {
     /// The worker has checked these items against what was said (resolves their flags).
-    MarkReviewed(Vec<u32>),
+    MarkReviewed {
+        items: Vec<u32>,
+    },
     /// As `MarkReviewed` for every item in the note.
     MarkAllReviewed,
     /// Replaces an item's text (flagged as edited; keeps its citations).
@@ -101,19 +104,21 @@ pub enum ReviewChange {
         section: String,
     },
     /// The citizen's own comment on the note, in their words.
-    CitizenComment(String),
+    CitizenComment {
+        text: String,
+    },
 }
 
 impl ReviewChange {
     /// The audit word for the change (no content).
     fn audit_kind(&self) -> &'static str {
         match self {
-            ReviewChange::MarkReviewed(_) | ReviewChange::MarkAllReviewed => "items_reviewed",
+            ReviewChange::MarkReviewed { .. } | ReviewChange::MarkAllReviewed => "items_reviewed",
             ReviewChange::Edit { .. } => "item_edited",
             ReviewChange::Add { .. } => "item_added",
             ReviewChange::Delete { .. } => "item_deleted",
             ReviewChange::Move { .. } => "item_moved",
-            ReviewChange::CitizenComment(_) => "citizen_commented",
+            ReviewChange::CitizenComment { .. } => "citizen_commented",
         }
     }
 }
@@ -126,7 +131,9 @@ pub fn apply(
 ) -> Result<DraftDocument, FlowError> {
     let what = change.audit_kind();
     update(store, session, what, |d| match change {
-        ReviewChange::MarkReviewed(ids) => ids.into_iter().try_for_each(|i| d.mark_reviewed(i)),
+        ReviewChange::MarkReviewed { items } => {
+            items.into_iter().try_for_each(|i| d.mark_reviewed(i))
+        }
         ReviewChange::MarkAllReviewed => {
             let ids: Vec<u32> = d.items.iter().map(|i| i.id).collect();
             ids.into_iter().try_for_each(|i| d.mark_reviewed(i))
@@ -135,7 +142,7 @@ pub fn apply(
         ReviewChange::Add { section, text } => d.add(&section, &text).map(|_| ()),
         ReviewChange::Delete { item } => d.delete(item),
         ReviewChange::Move { item, section } => d.move_to(item, &section),
-        ReviewChange::CitizenComment(text) => d.set_citizen_comment(&text),
+        ReviewChange::CitizenComment { text } => d.set_citizen_comment(&text),
     })
 }
 

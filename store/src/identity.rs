@@ -8,6 +8,7 @@ use crate::{Store, StoreError};
 
 /// What the phone keeps after enrollment (the private key is separate, sealed).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeviceIdentity {
     /// Base URL of the mutual-TLS listener.
     pub endpoint_url: String,

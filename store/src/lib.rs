@@ -31,6 +31,9 @@ pub use outbox::{DueNote, Outbox, OutboxEntry, OutboxStatus};
 pub use sessions::{Consent, ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo};
 pub use state::{Action, SessionState, TransitionError, UnknownState};
 
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "samtal.db";
 /// Vault alias of the database key.
@@ -45,7 +48,7 @@ pub enum StoreError {
     WrongKeyOrNotADatabase { path: PathBuf },
     #[error(
         "{path} exists but its key is missing from the key store; the data cannot be read \
-         (nothing was changed; `samtal wipe` removes it)"
+         (nothing was changed; wiping the app removes it)"
     )]
     KeyMissing { path: PathBuf },
     #[error("database schema version {found} is newer than this app supports ({supported}); update the app")]

@@ -9,6 +9,7 @@ use crate::sessions::state_of;
 use crate::{Action, SessionId, SessionState, Store, StoreError, TransitionError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum OutboxStatus {
     Queued,
     Sending,
@@ -38,6 +39,7 @@ impl OutboxStatus {
 
 /// One outbox row as shown to the worker (no content).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OutboxEntry {
     pub note_id: String,
     pub session_id: String,

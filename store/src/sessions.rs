@@ -28,6 +28,13 @@ impl fmt::Display for SessionId {
     }
 }
 
+// Crosses the FFI as a string; one coming in is checked like any other.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(SessionId, String, {
+    lower: |id| id.0,
+    try_lift: |s| Ok(s.parse()?),
+});
+
 impl FromStr for SessionId {
     type Err = StoreError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -36,7 +43,7 @@ impl FromStr for SessionId {
         } else {
             Err(StoreError::InvalidInput {
                 field: "session id",
-                reason: "expected 32 hex characters (see `samtal sessions`)",
+                reason: "expected 32 hex characters",
             })
         }
     }
@@ -49,6 +56,7 @@ pub(crate) fn random_id() -> String {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentDecision {
     Given,
@@ -57,6 +65,7 @@ pub enum ConsentDecision {
 
 /// How the citizen was informed before deciding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum InformedBy {
     Verbal,
@@ -92,6 +101,7 @@ impl FromStr for InformedBy {
 /// The consent record: how the citizen was informed, in which language, who obtained it
 /// and when (the store's clock fills `recorded_at`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Consent {
     pub decision: ConsentDecision,
     pub informed_by: InformedBy,
@@ -105,6 +115,7 @@ pub struct Consent {
 
 /// What `samtal sessions` shows: states, times and counts, never content.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SessionInfo {
     pub id: SessionId,
     pub state: SessionState,
@@ -121,6 +132,7 @@ pub struct SessionInfo {
 
 /// Proof of delivery from the municipal endpoint; all that stays after a purge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Receipt {
     pub note_id: String,
     pub session_id: String,

@@ -14,11 +14,12 @@ use samtal_store::{Action, Receipt as StoredReceipt, SessionId, SessionState, St
 
 /// What one `sync_now` did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncReport {
-    pub delivered: usize,
-    pub rejected: usize,
+    pub delivered: u32,
+    pub rejected: u32,
     /// Notes that failed for a transient reason and wait for their next attempt.
-    pub retry_later: usize,
+    pub retry_later: u32,
 }
 
 /// Uploads queued notes for one enrolled device.
@@ -140,7 +141,7 @@ impl SyncClient {
                 }
                 self.reject(note, status, body)
             }
-            // No valid worker session: the note waits for `samtal login`, it is not rejected.
+            // No valid worker session: the note waits for a sign-in, it is not rejected.
             401 => {
                 let code = response
                     .json::<ErrorBody>()

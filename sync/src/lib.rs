@@ -24,11 +24,14 @@ pub use outbox::{OutboxEntry, OutboxStatus};
 pub use policy::Backoff;
 pub use samtal_store::DeviceIdentity;
 
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
 /// Errors of enrollment and sync. Messages carry status codes, field names and endpoint
 /// error codes, never note content.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error("this phone is not enrolled; run `samtal enroll --endpoint URL --code CODE`")]
+    #[error("this phone is not enrolled with the municipality yet; enroll it with a one-time code first")]
     NotEnrolled,
     #[error(
         "the enrollment code is malformed: expected SECRET.FINGERPRINT as printed by the endpoint"
@@ -54,9 +57,7 @@ pub enum SyncError {
     Vault(#[from] samtal_store::keyvault::KeyVaultError),
     #[error("cryptography error: {0}")]
     Crypto(String),
-    #[error(
-        "sign in with BankID first (`samtal login`): the endpoint needs a valid worker session"
-    )]
+    #[error("sign in with BankID first: the endpoint needs a valid worker session")]
     LoginRequired,
 }
 

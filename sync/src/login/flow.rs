@@ -33,6 +33,7 @@ pub struct LoginStart {
 
 /// One progress report: BankID's status and hint, the message to show, the QR frame.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct LoginProgress {
     pub order_ref: String,

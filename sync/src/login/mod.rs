@@ -18,7 +18,7 @@ pub use token::WorkerSession;
 /// Errors of sign-in. Messages never carry personal numbers, names or tokens.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
-    #[error("this phone is not enrolled; run `samtal enroll --endpoint URL --code CODE`")]
+    #[error("this phone is not enrolled with the municipality yet; enroll it with a one-time code first")]
     NotEnrolled,
     #[error("the endpoint has no BankID configuration")]
     NotConfigured,
@@ -32,7 +32,7 @@ pub enum LoginError {
     Network(String),
     #[error("the endpoint sent an invalid response: {0}")]
     Protocol(String),
-    #[error("sign in with BankID first (`samtal login`): the signature is started under the worker's session")]
+    #[error("sign in with BankID first: the signature is started under the worker's session")]
     SignInRequired,
     #[error(
         "this note cannot be signed: {0} (only an approved note not yet delivered can be signed)"
