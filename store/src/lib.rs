@@ -4,7 +4,8 @@
 //! key loses the data, which is what we want for a lost phone.
 //!
 //! SQL runs only in this crate: each table has a small API here ([`Store`]'s methods,
-//! [`Store::outbox`], [`spool`], [`audit`]), and the connection never leaves it.
+//! [`Store::outbox`], [`spool`], [`audit`]), and the connection never leaves it. What the
+//! encryption protects against: docs/security.md.
 pub mod audit;
 mod identity;
 pub mod keyvault;

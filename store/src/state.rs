@@ -1,5 +1,5 @@
-//! The meeting session lifecycle (design.md §3) as a pure state machine, so every rule
-//! about what may happen when lives in one place and invalid steps are errors.
+//! The meeting session lifecycle as a pure state machine, so every rule about what may
+//! happen when lives in one place and invalid steps are errors (docs/session-lifecycle.md).
 use std::fmt;
 use std::str::FromStr;
 

@@ -1,6 +1,6 @@
 //! samtal-sync: everything the phone says to the municipal endpoint, over mutual TLS.
 //!
-//! - [`enroll`]: the phone makes its own key pair and CSR, redeems a one-time code and keeps
+//! - [`enroll`](mod@enroll): the phone makes its own key pair and CSR, redeems a one-time code and keeps
 //!   the signed certificate; the private key is sealed under a [`KeyVault`] key.
 //! - [`outbox`]: approved notes queued in the encrypted store with a per-note status.
 //! - [`client`]: `sync_now` uploads due notes (idempotent PUT by note id), verifies the
@@ -8,6 +8,8 @@
 //! - [`policy`]: exponential backoff with jitter for retries and background syncing.
 //! - [`login`]: the worker's BankID sign-in through the endpoint, and the citizen's
 //!   signature of an approved note.
+//!
+//! What each step trusts and pins: docs/security.md.
 //!
 //! [`KeyVault`]: samtal_store::keyvault::KeyVault
 
