@@ -99,7 +99,11 @@ impl StoreError {
         }
     }
 
-    fn encoding(op: &'static str, what: &'static str, e: &serde_json::Error) -> StoreError {
+    pub(crate) fn encoding(
+        op: &'static str,
+        what: &'static str,
+        e: &serde_json::Error,
+    ) -> StoreError {
         StoreError::Encoding {
             op,
             what,
@@ -314,29 +318,28 @@ impl Store {
             serde_json::to_vec(value).map_err(|e| StoreError::encoding("encode", what, &e))?,
         );
         let now = self.now_ms();
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let state = sessions::state_of(&tx, session)?;
-        if !state.is_before_approval() && state != SessionState::Approved {
-            return Err(TransitionError::Invalid {
-                from: state,
-                action: Action::Draft,
+        self.write(|tx| {
+            let state = sessions::state_of(tx, session)?;
+            if !state.is_before_approval() && state != SessionState::Approved {
+                return Err(TransitionError::Invalid {
+                    from: state,
+                    action: Action::Draft,
+                }
+                .into());
             }
-            .into());
-        }
-        tx.execute(
-            &format!(
-                "INSERT INTO {table} (session_id, updated_at, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(session_id) DO UPDATE SET updated_at = ?2, body = ?3"
-            ),
-            rusqlite::params![session.as_str(), now, &body[..]],
-        )?;
-        crate::audit::append(
-            &tx,
-            &self.event(now, Some(session), &format!("{what}_saved"), ""),
-        )?;
-        tx.commit()?;
-        Ok(())
+            tx.execute(
+                &format!(
+                    "INSERT INTO {table} (session_id, updated_at, body) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(session_id) DO UPDATE SET updated_at = ?2, body = ?3"
+                ),
+                rusqlite::params![session.as_str(), now, &body[..]],
+            )?;
+            crate::audit::append(
+                tx,
+                &self.event(now, Some(session), &format!("{what}_saved"), ""),
+            )?;
+            Ok(())
+        })
     }
 
     fn load_blob<T: DeserializeOwned>(

@@ -180,14 +180,14 @@ impl Store {
     pub fn create_session(&self) -> Result<SessionId, StoreError> {
         let id = SessionId(random_id());
         let now = self.now_ms();
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO sessions (id, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-            rusqlite::params![id.as_str(), SessionState::Created.as_str(), now],
-        )?;
-        crate::audit::append(&tx, &self.event(now, Some(&id), "session_created", ""))?;
-        tx.commit()?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO sessions (id, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                rusqlite::params![id.as_str(), SessionState::Created.as_str(), now],
+            )?;
+            crate::audit::append(tx, &self.event(now, Some(&id), "session_created", ""))?;
+            Ok(())
+        })?;
         tracing::info!(session = %id, "session created");
         Ok(id)
     }
@@ -214,26 +214,25 @@ impl Store {
             ConsentDecision::Refused => Action::RefuseConsent,
         };
         let now = self.now_ms();
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let next = self.step(&tx, session, action, now, informed_by.as_str())?;
-        tx.execute(
-            "INSERT INTO consents (session_id, decision, informed_by, language, obtained_by, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![
-                session.as_str(),
-                match decision {
-                    ConsentDecision::Given => "given",
-                    ConsentDecision::Refused => "refused",
-                },
-                informed_by.as_str(),
-                language,
-                obtained_by,
-                now
-            ],
-        )?;
-        tx.commit()?;
-        Ok(next)
+        self.write(|tx| {
+            let next = self.step(tx, session, action, now, informed_by.as_str())?;
+            tx.execute(
+                "INSERT INTO consents (session_id, decision, informed_by, language, obtained_by, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params![
+                    session.as_str(),
+                    match decision {
+                        ConsentDecision::Given => "given",
+                        ConsentDecision::Refused => "refused",
+                    },
+                    informed_by.as_str(),
+                    language,
+                    obtained_by,
+                    now
+                ],
+            )?;
+            Ok(next)
+        })
     }
 
     /// A lifecycle step without side effects on content: start/pause/resume/stop
@@ -259,11 +258,7 @@ impl Store {
             });
         }
         let now = self.now_ms();
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let next = self.step(&tx, session, action, now, "")?;
-        tx.commit()?;
-        Ok(next)
+        self.write(|tx| self.step(tx, session, action, now, ""))
     }
 
     /// A recording found in `Recording` after a crash or kill: paused, audited as
@@ -309,19 +304,17 @@ impl Store {
 
     fn end_and_wipe(&self, session: &SessionId, action: Action) -> Result<(), StoreError> {
         let now = self.now_ms();
-        {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            self.step(&tx, session, action, now, "")?;
-            delete_content(&tx, session)?;
+        self.write(|tx| {
+            self.step(tx, session, action, now, "")?;
+            delete_content(tx, session)?;
             if action == Action::Withdraw {
                 tx.execute(
                     "UPDATE consents SET withdrawn_at = ?2 WHERE session_id = ?1",
                     rusqlite::params![session.as_str(), now],
                 )?;
             }
-            tx.commit()?;
-        }
+            Ok(())
+        })?;
         crate::spool::remove_session_files(self, session)
     }
 
@@ -341,10 +334,8 @@ impl Store {
             });
         }
         let now = self.now_ms();
-        {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            self.step(&tx, session, Action::Purge, now, &receipt.note_id)?;
+        self.write(|tx| {
+            self.step(tx, session, Action::Purge, now, &receipt.note_id)?;
             tx.execute(
                 "INSERT INTO receipts
                     (note_id, session_id, received_at, content_hash, stored_at, citizen_signature)
@@ -358,9 +349,8 @@ impl Store {
                     receipt.citizen_signature
                 ],
             )?;
-            delete_session(&tx, session)?;
-            tx.commit()?;
-        }
+            delete_session(tx, session)
+        })?;
         crate::spool::remove_session_files(self, session)
     }
 
@@ -467,39 +457,34 @@ impl Store {
         session: &SessionId,
         segment: &Segment,
     ) -> Result<u32, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let state = state_of(&tx, session)?;
-        if !matches!(
-            state,
-            SessionState::Recording | SessionState::Paused | SessionState::Stopped
-        ) {
-            return Err(StoreError::NotRecording {
-                session: session.to_string(),
+        self.write(|tx| {
+            let state = state_of(tx, session)?;
+            if !matches!(
                 state,
-            });
-        }
-        let id: u32 = tx.query_row(
-            "SELECT coalesce(max(id), 0) + 1 FROM segments WHERE session_id = ?1",
-            [session.as_str()],
-            |r| r.get(0),
-        )?;
-        let mut stored = segment.clone();
-        stored.id = id;
-        let body = zeroize::Zeroizing::new(serde_json::to_vec(&stored).map_err(|e| {
-            StoreError::Encoding {
-                op: "encode",
-                what: "segment",
-                line: e.line(),
-                column: e.column(),
+                SessionState::Recording | SessionState::Paused | SessionState::Stopped
+            ) {
+                return Err(StoreError::NotRecording {
+                    session: session.to_string(),
+                    state,
+                });
             }
-        })?);
-        tx.execute(
-            "INSERT INTO segments (session_id, id, start_s, end_s, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![session.as_str(), id, stored.start, stored.end, &body[..]],
-        )?;
-        tx.commit()?;
-        Ok(id)
+            let id: u32 = tx.query_row(
+                "SELECT coalesce(max(id), 0) + 1 FROM segments WHERE session_id = ?1",
+                [session.as_str()],
+                |r| r.get(0),
+            )?;
+            let mut stored = segment.clone();
+            stored.id = id;
+            let body = zeroize::Zeroizing::new(
+                serde_json::to_vec(&stored)
+                    .map_err(|e| StoreError::encoding("encode", "segment", &e))?,
+            );
+            tx.execute(
+                "INSERT INTO segments (session_id, id, start_s, end_s, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![session.as_str(), id, stored.start, stored.end, &body[..]],
+            )?;
+            Ok(id)
+        })
     }
 
     /// The transcript's segments so far, in id order.
@@ -513,12 +498,8 @@ impl Store {
         for body in bodies {
             let body = zeroize::Zeroizing::new(body?);
             segments.push(
-                serde_json::from_slice(&body).map_err(|e| StoreError::Encoding {
-                    op: "decode",
-                    what: "segment",
-                    line: e.line(),
-                    column: e.column(),
-                })?,
+                serde_json::from_slice(&body)
+                    .map_err(|e| StoreError::encoding("decode", "segment", &e))?,
             );
         }
         Ok(segments)
@@ -538,13 +519,11 @@ impl Store {
     /// Wipes a session completely (content, spool, the session row) and audits why.
     pub(crate) fn wipe_session(&self, session: &SessionId, reason: &str) -> Result<(), StoreError> {
         let now = self.now_ms();
-        {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            delete_session(&tx, session)?;
-            crate::audit::append(&tx, &self.event(now, Some(session), "wiped", reason))?;
-            tx.commit()?;
-        }
+        self.write(|tx| {
+            delete_session(tx, session)?;
+            crate::audit::append(tx, &self.event(now, Some(session), "wiped", reason))?;
+            Ok(())
+        })?;
         tracing::info!(session = %session, reason, "session wiped");
         crate::spool::remove_session_files(self, session)
     }

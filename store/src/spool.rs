@@ -232,9 +232,7 @@ pub fn shred_until(
     session: &SessionId,
     until_sample: u64,
 ) -> Result<usize, StoreError> {
-    let seqs: Vec<u64> = {
-        let mut conn = store.conn();
-        let tx = conn.transaction()?;
+    let seqs: Vec<u64> = store.write(|tx| {
         let seqs = {
             let mut stmt = tx.prepare(
                 "SELECT seq FROM spool_chunks WHERE session_id = ?1 AND start_sample + n_samples <= ?2",
@@ -257,9 +255,8 @@ pub fn shred_until(
                 until_sample as f64 / f64::from(SAMPLE_RATE)
             ],
         )?;
-        tx.commit()?;
-        seqs
-    };
+        Ok(seqs)
+    })?;
     for seq in &seqs {
         let path = chunk_path(store, session, *seq);
         match fs::remove_file(&path) {

@@ -1,6 +1,7 @@
 //! Helpers shared by the session and app tests.
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use samtal_asr::TranscribeError;
 use samtal_core::recorder::{SegmentSink, StreamFactory, TranscriptionStream};
@@ -195,4 +196,45 @@ pub fn fixture() -> (PathBuf, String) {
     let text =
         std::fs::read_to_string(dir.join("en-meeting-60s.txt")).expect("fixture reference text");
     (wav, text)
+}
+
+/// What every thread of this test binary logged, at every level.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The logs of the whole binary, captured by one global subscriber installed by the first
+/// test that asks: the engine's threads log too, and a second or a thread-local subscriber
+/// next to a global one can miss events.
+pub fn logs() -> Captured {
+    static LOGS: OnceLock<Captured> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Captured::default();
+        let writer = logs.clone();
+        tracing::subscriber::set_global_default(
+            tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_ansi(false)
+                .with_writer(move || writer.clone())
+                .finish(),
+        )
+        .expect("no other global subscriber");
+        logs
+    })
+    .clone()
 }

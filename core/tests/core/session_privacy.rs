@@ -1,9 +1,6 @@
 //! No plaintext content on disk during or after a session, and none in the logs.
 use crate::common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use samtal_core::recorder::Recorder;
 use samtal_store::Action;
 use samtal_store::{ConsentDecision, InformedBy};
@@ -13,19 +10,6 @@ const LINES: &[&str] = &[
     "personnummer 19121212-1212 och hyran är obetald",
     "hemtjänsten kommer två gånger om dagen",
 ];
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn needles(audio: &[f32]) -> Vec<Vec<u8>> {
     let mut n: Vec<Vec<u8>> = LINES.iter().map(|l| l.as_bytes().to_vec()).collect();
@@ -38,17 +22,11 @@ fn needles(audio: &[f32]) -> Vec<Vec<u8>> {
 
 #[test]
 fn no_plaintext_on_disk_or_in_logs_during_and_after_a_session() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let logs = common::logs();
     let dir = tempfile::tempdir().unwrap();
     let audio = common::tone(0, common::SECOND * 5);
     let needles = needles(&audio);
-    tracing::subscriber::with_default(subscriber, || {
+    {
         let (store, _v, _c) = common::open_store(dir.path());
         let id = store.create_session().unwrap();
         store
@@ -85,10 +63,10 @@ fn no_plaintext_on_disk_or_in_logs_during_and_after_a_session() {
         let err = store.load_draft::<Vec<u32>>(&id).unwrap_err().to_string();
         assert!(!err.contains("Karlsson"), "{err}");
         drop(store);
-    });
+    }
     let found = common::files_containing(dir.path(), &needles);
     assert!(found.is_empty(), "plaintext after closing in {found:?}");
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("session state changed"), "logs were captured");
     for n in ["Karlsson", "19121212", "hyran", "hemtjänsten", "sova"] {
         assert!(!logs.contains(n), "log contains content: {n}");

@@ -3,9 +3,6 @@
 //! nor in any log line, whisper.cpp's own included.
 use crate::common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use samtal_asr::{EngineConfig, Language, TranscribeOptions, Transcriber};
 use samtal_audio::{AudioSource, Pace, WavFileSource};
 use samtal_core::recorder::{Recorder, WhisperStreams};
@@ -39,32 +36,10 @@ fn normalise(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn a_real_session_leaves_no_plaintext_on_disk_or_in_logs() {
-    // Global, so the engine thread's events (and whisper.cpp's log) are captured too.
-    let logs = Captured::default();
-    let writer = logs.clone();
-    tracing::subscriber::set_global_default(
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish(),
-    )
-    .unwrap();
+    // Global, so the engine threads' events (and whisper.cpp's log) are captured too.
+    let logs = common::logs();
 
     let (wav, reference) = common::fixture();
     let reference_words = words(&reference);
@@ -148,7 +123,7 @@ fn a_real_session_leaves_no_plaintext_on_disk_or_in_logs() {
     let found = common::files_containing(dir.path(), &needles);
     assert!(found.is_empty(), "plaintext after the session in {found:?}");
 
-    let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let logs = logs.text();
     assert!(logs.contains("session state changed"), "logs were captured");
     let logs = normalise(&logs);
     for t in trigrams(&transcript)
