@@ -6,19 +6,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 use samtal_asr::TranscribeError;
 use samtal_core::recorder::{SegmentSink, StreamFactory, TranscriptionStream};
 use samtal_draft::transcript::Segment;
-use samtal_store::keyvault::MemoryKeyVault;
-use samtal_store::{Clock, ManualClock, Store};
 
 /// Samples per second of everything recorded.
 pub const SECOND: usize = samtal_audio::SAMPLE_RATE as usize;
 
-pub fn open_store(dir: &Path) -> (Arc<Store>, Arc<MemoryKeyVault>, Arc<ManualClock>) {
-    let vault = Arc::new(MemoryKeyVault::new());
-    let clock = Arc::new(ManualClock::new(1_790_000_000_000));
-    let store = Store::open_with_clock(dir, vault.as_ref(), clock.clone() as Arc<dyn Clock>)
-        .expect("open store");
-    (Arc::new(store), vault, clock)
-}
+pub use crate::store_common::open_store;
 
 /// A transcription stream for tests that need no model: every `every` seconds of pushed
 /// audio it finalizes one segment whose text is the next line of `script`, and it reports
