@@ -27,7 +27,8 @@ pub struct WavFileSource {
     ready: Vec<f32>,
     finished: bool,
     pace: Pace,
-    started: Instant,
+    /// When the first block was read: real-time pacing counts from there, not from opening.
+    started: Option<Instant>,
     delivered: usize,
 }
 
@@ -74,7 +75,7 @@ impl WavFileSource {
             ready: Vec::new(),
             finished: false,
             pace,
-            started: Instant::now(),
+            started: None,
             delivered: 0,
         })
     }
@@ -130,7 +131,8 @@ impl AudioSource for WavFileSource {
         let n = self.ready.len().min(READ_BLOCK);
         if self.pace == Pace::RealTime {
             let due = Duration::from_secs_f64((self.delivered + n) as f64 / SAMPLE_RATE as f64);
-            if let Some(wait) = due.checked_sub(self.started.elapsed()) {
+            let started = *self.started.get_or_insert_with(Instant::now);
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
                 std::thread::sleep(wait);
             }
         }
