@@ -383,6 +383,8 @@ pub struct Phrasing<'a> {
     mentioned: RefCell<HashSet<Role>>,
     /// People already named in the item being phrased (later sentences use pronouns).
     named: RefCell<HashSet<Role>>,
+    /// People whose words already have a frame ("Harold says that") in the item.
+    framed: RefCell<HashSet<Role>>,
     /// Words the transcript also has in lower case: a capital on them only starts a
     /// sentence (names and acronyms never appear in lower case).
     common: HashSet<String>,
@@ -402,6 +404,7 @@ impl<'a> Phrasing<'a> {
             people,
             mentioned: RefCell::new(HashSet::new()),
             named: RefCell::new(HashSet::new()),
+            framed: RefCell::new(HashSet::new()),
             common: HashSet::new(),
         }
     }
@@ -533,6 +536,7 @@ impl<'a> Phrasing<'a> {
     /// Journal text for one item.
     pub fn item(&self, parts: &[Part], view: bool) -> String {
         self.named.borrow_mut().clear();
+        self.framed.borrow_mut().clear();
         let mut out: Vec<String> = Vec::new();
         let mut k = 0;
         while k < parts.len() {
@@ -699,6 +703,42 @@ impl<'a> Phrasing<'a> {
         ))
     }
 
+    /// The one name a question asks about ("Can I ask about Joan?") when the answer opens
+    /// with a third-person pronoun for it ("She died …"); names of the people in the
+    /// meeting and words the transcript also writes in lower case are not such names.
+    fn named_in(&self, question: &str, answer: &str) -> Option<String> {
+        let g = &self.lang.grammar;
+        let first = words(answer).into_iter().next()?;
+        let third = g
+            .pronouns
+            .iter()
+            .filter(|(k, _)| k.as_str() != "neutral")
+            .any(|(_, p)| p.first() == Some(&first));
+        if !third {
+            return None;
+        }
+        let people: Vec<String> = [Role::Worker, Role::Citizen, Role::Relative, Role::Other]
+            .iter()
+            .filter_map(|r| self.people.of(*r).name.clone())
+            .collect();
+        let names: Vec<String> = question
+            .split_whitespace()
+            .skip(1)
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+            .filter(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().count() > 1
+                    && !self.common.contains(&w.to_lowercase())
+                    && !g.first_subject.contains(&w.to_lowercase())
+                    && !people.contains(w)
+            })
+            .collect();
+        match names.as_slice() {
+            [name] => Some(name.clone()),
+            _ => None,
+        }
+    }
+
     /// A run of sentences by one person other than the worker.
     fn answer_run(&self, run: &[Part], view: bool) -> Vec<String> {
         let r = &self.lang.report;
@@ -767,17 +807,22 @@ impl<'a> Phrasing<'a> {
                 }
             }
             _ => {
-                // The question goes in when the answer is a fragment or does not say what
-                // was asked about.
+                // The question goes in only when the answer leans on it: a fragment, or a
+                // short clause ("Det er tre år siden"), that does not say what was asked.
+                let leans = !fragments.is_empty()
+                    || rest
+                        .first()
+                        .is_some_and(|p| words(&p.sentence.text).len() <= SHORT_ANSWER);
                 let asked = question
-                    .filter(|q| !fragments.is_empty() || !covers(&said, &q.text))
+                    .filter(|q| leans && !covers(&said, &q.text))
                     .and_then(|q| self.question_clause(q));
                 let asked = asked.as_ref().map(|(a, c)| (a.as_str(), c.as_str()));
-                let label = self.label(role);
                 if !fragments.is_empty() {
                     let answer = fragments.join(", ");
                     out.push(match asked {
                         Some(_) => {
+                            let label = self.label(role);
+                            self.framed.borrow_mut().insert(role.voice());
                             format!("{}.", self.frame(asked, &label, &r.answers, ":", &answer))
                         }
                         None => format!("{}.", capitalise(&answer)),
@@ -794,18 +839,29 @@ impl<'a> Phrasing<'a> {
                     }
                 }
                 if let Some(first) = rest.first().filter(|p| !p.sentence.question) {
-                    let label = if out.is_empty() {
-                        label
-                    } else {
-                        self.people.of(role).short()
+                    // "Can I ask about Joan?" – "She died …": the name, not the pronoun.
+                    let named = question.and_then(|q| self.named_in(&q.text, &first.sentence.text));
+                    let content = match named {
+                        Some(name) => {
+                            let c = clause(first);
+                            let rest = c.split_once(' ').map(|(_, r)| r).unwrap_or("");
+                            format!("{name} {rest}")
+                        }
+                        None => self.lower_first(&clause(first)),
                     };
-                    out.push(self.frame(
-                        asked,
-                        &label,
-                        verb,
-                        &r.that,
-                        &self.lower_first(&clause(first)),
-                    ));
+                    // One frame per person and item: later sentences stand on their own.
+                    let framed = self.framed.borrow().contains(&role.voice());
+                    if asked.is_none() && framed {
+                        out.push(capitalise(&content));
+                    } else {
+                        self.framed.borrow_mut().insert(role.voice());
+                        let label = if out.is_empty() {
+                            self.label(role)
+                        } else {
+                            self.people.of(role).short()
+                        };
+                        out.push(self.frame(asked, &label, verb, &r.that, &content));
+                    }
                     rest_from = 1;
                 }
             }
@@ -820,6 +876,9 @@ impl<'a> Phrasing<'a> {
         out
     }
 }
+
+/// An answer this short (in words) leans on the question it answers.
+const SHORT_ANSWER: usize = 5;
 
 /// Whether `answer` repeats every longer word of `question` (then the question adds nothing).
 fn covers(answer: &str, question: &str) -> bool {
