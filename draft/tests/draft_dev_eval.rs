@@ -29,7 +29,7 @@ fn dev_set() -> Option<Vec<Meeting>> {
 fn leave_one_meeting_out_on_the_whole_set() {
     let Some(meetings) = dev_set() else { return };
     let results = run_loo(&meetings, &Templates::builtin(), &Languages::builtin()).unwrap();
-    let scores: Vec<MeetingScore> = results.into_iter().map(|(s, _)| s).collect();
+    let scores: Vec<MeetingScore> = results.into_iter().map(|d| d.score).collect();
     for s in &scores {
         eprintln!(
             "{} ({}): recall {}/{} missed {:?} must-not {:?} words {}/{}",
