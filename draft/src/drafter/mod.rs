@@ -201,8 +201,19 @@ impl Drafter {
             .iter()
             .map(|f| self.model.encode(&f.features))
             .collect();
-        let p: Vec<f32> = xs.iter().map(|x| self.model.relevance(x)).collect();
         let eligible: Vec<bool> = (0..n).map(|u| relevance::eligible(&fctx, u)).collect();
+        let worker: Vec<bool> = conv
+            .roles
+            .iter()
+            .map(|r| *r == speakers::Role::Worker)
+            .collect();
+        let asks: Vec<bool> = (0..conv.by_seg.len())
+            .map(|s| conv.seg_units(s).iter().any(|u| u.sentence.question))
+            .collect();
+        let exchange = topics::exchanges(&worker, &asks);
+        let unit_exchange: Vec<usize> = conv.units.iter().map(|u| exchange[u.seg]).collect();
+        let own: Vec<f32> = xs.iter().map(|x| self.model.relevance(x)).collect();
+        let p = relevance::in_context(&own, &eligible, &unit_exchange);
         let unit_words: Vec<usize> = conv
             .units
             .iter()
@@ -224,15 +235,6 @@ impl Drafter {
                 }
             })
             .collect();
-        let worker: Vec<bool> = conv
-            .roles
-            .iter()
-            .map(|r| *r == speakers::Role::Worker)
-            .collect();
-        let asks: Vec<bool> = (0..conv.by_seg.len())
-            .map(|s| conv.seg_units(s).iter().any(|u| u.sentence.question))
-            .collect();
-        let exchange = topics::exchanges(&worker, &asks);
         let starts = topics::starts(&exchange);
         let blocks = topics::join(&exchange, |b| {
             let f = fctx.boundary(starts[b - 1]..starts[b], starts[b]);
@@ -265,7 +267,10 @@ impl Drafter {
             }
             let mut excess = written - budget;
             let mut order = kept;
-            order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+            order.sort_by(|&a, &b| {
+                relevance::value(p[a], unit_words[a])
+                    .total_cmp(&relevance::value(p[b], unit_words[b]))
+            });
             for u in order.into_iter().take(n.max(1)) {
                 keep[u] = false;
                 excess = excess.saturating_sub(unit_words[u]);
