@@ -20,7 +20,10 @@ pub enum Loss {
     Budget,
     /// A sentence with a key term is in the note, but its phrasing lost the term.
     Phrasing,
-    /// Every key term is in the note, but spread over several items.
+    /// Every key term is in the note, but spread over items of different topics.
+    Topics,
+    /// Every key term is in the note, spread over items of one topic (cut by length or
+    /// by a sentence's clear section).
     Split,
     /// One item has every key term, in the wrong section.
     Section,
@@ -29,12 +32,13 @@ pub enum Loss {
 }
 
 impl Loss {
-    pub const ALL: [Loss; 8] = [
+    pub const ALL: [Loss; 9] = [
         Loss::Cleaning,
         Loss::NotEligible,
         Loss::Relevance,
         Loss::Budget,
         Loss::Phrasing,
+        Loss::Topics,
         Loss::Split,
         Loss::Section,
         Loss::Citation,
@@ -47,6 +51,7 @@ impl Loss {
             Loss::Relevance => "relevance",
             Loss::Budget => "budget",
             Loss::Phrasing => "phrasing",
+            Loss::Topics => "topics",
             Loss::Split => "split",
             Loss::Section => "section",
             Loss::Citation => "citation",
@@ -130,7 +135,7 @@ pub fn explain(
             .iter()
             .find(|t| !items.iter().any(|i| has(i, t)));
         let Some(term) = absent else {
-            out.push(miss(Loss::Split, ""));
+            out.push(miss(split(meeting, fact, trace, &unit_text), ""));
             continue;
         };
         out.push(miss(
@@ -139,6 +144,27 @@ pub fn explain(
         ));
     }
     out
+}
+
+/// Whether the kept sentences that say a fact's key terms in its evidence lie in different
+/// topics ([`Loss::Topics`]) or in one ([`Loss::Split`]).
+fn split(meeting: &Meeting, fact: &GoldFact, trace: &Trace, unit_text: &[String]) -> Loss {
+    let conv = &trace.conv;
+    let topics: std::collections::HashSet<usize> = (0..conv.units.len())
+        .filter(|&u| {
+            trace.kept[u]
+                && fact
+                    .evidence_segments
+                    .contains(&meeting.segments[conv.units[u].seg].id)
+                && fact.key_terms.iter().any(|t| has(&unit_text[u], t))
+        })
+        .map(|u| trace.topics[conv.units[u].seg])
+        .collect();
+    if topics.len() > 1 {
+        Loss::Topics
+    } else {
+        Loss::Split
+    }
 }
 
 /// Where a key term that is in no item was lost.

@@ -201,7 +201,12 @@ impl Drafter {
             .iter()
             .map(|f| self.model.encode(&f.features))
             .collect();
-        let eligible: Vec<bool> = (0..n).map(|u| relevance::eligible(&fctx, u)).collect();
+        let mut eligible: Vec<bool> = (0..n).map(|u| relevance::eligible(&fctx, u)).collect();
+        for u in 0..n {
+            if eligible[u] && relevance::repeats(&conv, &eligible, u) {
+                eligible[u] = false;
+            }
+        }
         let worker: Vec<bool> = conv
             .roles
             .iter()
@@ -284,6 +289,7 @@ impl Drafter {
             eligible,
             relevance: p,
             kept: keep,
+            topics: blocks,
             items: Vec::new(),
             conv: Conversation::default(),
         };
@@ -481,6 +487,8 @@ pub struct Trace {
     pub relevance: Vec<f32>,
     /// Whether each unit is in the note.
     pub kept: Vec<bool>,
+    /// The topic of each segment.
+    pub topics: Vec<usize>,
     /// The units of each item of the document, in the document's order.
     pub items: Vec<Vec<usize>>,
 }
