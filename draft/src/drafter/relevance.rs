@@ -30,6 +30,9 @@ pub const LENGTH: f32 = 0.3;
 /// short exchange or dictation is kept whole.
 pub const BUDGET_FROM: usize = 300;
 
+/// A sentence this short (after cleaning) is courtesy when what was said is.
+const COURTESY_WORDS: usize = 3;
+
 /// Whether unit `u` may be kept at all, whatever the model says.
 pub fn eligible(ctx: &Context, u: usize) -> bool {
     let unit = &ctx.conv.units[u];
@@ -40,8 +43,11 @@ pub fn eligible(ctx: &Context, u: usize) -> bool {
     if ctx.conv.role(unit) == Role::Worker && s.question {
         return false;
     }
-    let t = Text::new(&s.text);
-    let courtesy = ctx.lang.class("courtesy").any(&t);
+    // Cleaning takes "good" off "Good morning.": what is left of a short sentence is
+    // courtesy when what was said is.
+    let courtesy = ctx.lang.class("courtesy").any(&Text::new(&s.text))
+        || (words(&s.text).len() <= COURTESY_WORDS
+            && ctx.lang.class("courtesy").any(&Text::new(&unit.raw)));
     let cue = ctx.cues_any(u);
     !courtesy || cue
 }

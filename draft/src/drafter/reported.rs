@@ -131,9 +131,16 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
             // "min" → "sin" only where the speaker is the clause's subject ("jag ringer min
             // dotter" → "hon ringer sin dotter"); else the possessive ("min lillebror sover här"
             // → "hennes lillebror sover här").
+            // A speaker not yet named is named here ("My name is …" → "The worker's name
+            // is …"), as with "me".
             let own_subject = lower.iter().any(|w| is_in(&g.first_subject, w));
             Some(if p == "{possessive}" || !own_subject {
-                shift.speaker.pronouns[2].clone()
+                if shift.name_speaker && !named_speaker {
+                    named_speaker = true;
+                    shift.speaker.genitive(english)
+                } else {
+                    shift.speaker.pronouns[2].clone()
+                }
             } else {
                 p.clone()
             })
@@ -1009,6 +1016,10 @@ mod tests {
         assert_eq!(
             shift("I have to stop twice.", Role::Citizen),
             "He has to stop twice."
+        );
+        assert_eq!(
+            shift("My manager looks at it and I ring you.", Role::Worker),
+            "Priya's manager looks at it and they ring Harold."
         );
     }
 
