@@ -602,6 +602,18 @@ impl<'a> Phrasing<'a> {
         };
         let that = if already { "" } else { that };
         let that = join(that);
+        // After the question a role label ("The client") is inside the sentence.
+        let r = &self.lang.report;
+        let inside = if asked.is_some()
+            && [&r.citizen, &r.relative, &r.worker, &r.other]
+                .iter()
+                .any(|l| label.starts_with(l.as_str()))
+        {
+            decapitalise(label)
+        } else {
+            label.to_string()
+        };
+        let label = inside.as_str();
         match asked {
             None => format!("{label} {verb}{that} {content}"),
             Some((asked, clause)) if self.lang.grammar.verb_second.unwrap_or(false) => {
@@ -746,6 +758,21 @@ impl<'a> Phrasing<'a> {
         }
     }
 
+    /// Whether a sentence opens with a bare answer before a comma ("About four hundred
+    /// pounds, and I get paid on Friday"): its first clause has no subject.
+    fn opens_bare(&self, sentence: &str) -> bool {
+        let Some((head, _)) = sentence.split_once(',') else {
+            return false;
+        };
+        let head = words(head);
+        !head.is_empty()
+            && head.len() <= BARE_HEAD
+            && !head.iter().any(|w| {
+                self.lang.grammar.subjects.contains(w)
+                    || self.lang.grammar.first_subject.contains(w)
+            })
+    }
+
     /// A run of sentences by one person other than the worker.
     fn answer_run(&self, run: &[Part], view: bool) -> Vec<String> {
         let r = &self.lang.report;
@@ -754,7 +781,11 @@ impl<'a> Phrasing<'a> {
         // Leading fragments answer the question together ("Water tablets. Two in the morning.").
         let lead = run
             .iter()
-            .take_while(|p| p.sentence.fragment || p.sentence.text.is_empty())
+            .take_while(|p| {
+                p.sentence.fragment
+                    || p.sentence.text.is_empty()
+                    || self.opens_bare(&p.sentence.text)
+            })
             .count();
         let rest: Vec<&Part> = run[lead..]
             .iter()
@@ -883,6 +914,9 @@ impl<'a> Phrasing<'a> {
         out
     }
 }
+
+/// A bare answer opening a sentence is at most this many words.
+const BARE_HEAD: usize = 4;
 
 /// An answer this short (in words) leans on the question it answers.
 const SHORT_ANSWER: usize = 5;
@@ -1050,6 +1084,18 @@ mod tests {
                 ]
             ),
             "Asked what he is eating at the moment, Harold answers: toast."
+        );
+        assert_eq!(
+            say(
+                Language::En,
+                &[],
+                &[
+                    (Role::Worker, "How much do you owe the landlord?"),
+                    (Role::Citizen, "About four hundred pounds, and I get paid on Friday.")
+                ]
+            ),
+            "Asked how much they owe the landlord, the client answers: about four hundred pounds, and they get paid on Friday.",
+            "a bare answer before the comma leans on the question"
         );
         let sv = [
             "Lotta E – socialsekreterare (worker)",
