@@ -364,8 +364,9 @@ fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Questi
             clause: plain(&parts),
         });
     }
-    // Verb first, subject second.
-    if is_subject(&lw[1]) && (!english || g.auxiliaries.contains(&lw[0])) {
+    // Verb first, subject second (a pronoun or a name: "Använder Robin alkohol?").
+    let named = ws[1].chars().next().is_some_and(char::is_uppercase);
+    if (is_subject(&lw[1]) || named) && (!english || g.auxiliaries.contains(&lw[0])) {
         return Some(Question::YesNo {
             verb: lw[0].clone(),
             rest: plain(&ws[1..]),
@@ -1111,6 +1112,17 @@ mod tests {
                 ]
             ),
             "Nadia har inte fallit någon gång."
+        );
+        assert_eq!(
+            say(
+                Language::Sv,
+                &sv,
+                &[
+                    (Role::Worker, "Använder Robin alkohol eller droger?"),
+                    (Role::Citizen, "På helgerna.")
+                ]
+            ),
+            "På frågan om Robin använder alkohol eller droger svarar Nadia: på helgerna."
         );
         let da = [
             "Mette O – sygeplejerske (worker)",
