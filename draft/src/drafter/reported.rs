@@ -71,6 +71,23 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
     let next_word = |i: usize| (i + 1..toks.len()).find(|&k| word_at(k));
     let prev_word = |i: usize| (0..i).rev().find(|&k| word_at(k));
     let first_word = (0..toks.len()).find(|&k| word_at(k));
+    // Whether a word of `list` is the subject earlier in the clause of token `i` (then an
+    // object pronoun for the same person is reflexive in Swedish and Danish: "du har
+    // skrivit in dig" → "hen har skrivit in sig").
+    let has_self = g.self_word.as_deref().is_some_and(|w| !w.is_empty());
+    let subject_before = |i: usize, list: &[String]| {
+        has_self
+            && (0..i)
+                .rev()
+                .take_while(|&k| {
+                    if word_at(k) {
+                        !g.clause_openers.contains(&lower[k])
+                    } else {
+                        !toks[k].1.contains([',', '.', ';', ':', '?', '!'])
+                    }
+                })
+                .any(|k| word_at(k) && list.contains(&lower[k]))
+    };
     let mut named_speaker = false;
     let mut named_addressee = !shift.name_addressee;
     // Replacements by token index; agreement edits for the following verb.
@@ -110,7 +127,8 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                 .is_some_and(|k| Some(lower[k].as_str()) == g.self_word.as_deref())
                 || before.first().is_some_and(|p| is_in(&g.reflexive_verbs, p))
                 || (before.first().is_some_and(|p| is_in(&g.first_subject, p))
-                    && before.get(1).is_some_and(|p| is_in(&g.reflexive_verbs, p)));
+                    && before.get(1).is_some_and(|p| is_in(&g.reflexive_verbs, p)))
+                || subject_before(i, &g.first_subject);
             Some(if reflexive {
                 shift.speaker.pronouns[3].clone()
             } else if shift.name_speaker && !named_speaker {
@@ -152,7 +170,8 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                     && is_in(&g.second_object, l)
                     && (next_word(i)
                         .is_some_and(|k| Some(lower[k].as_str()) == g.self_word.as_deref())
-                        || prev_word(i).is_some_and(|k| is_in(&g.reflexive_verbs, &lower[k])));
+                        || prev_word(i).is_some_and(|k| is_in(&g.reflexive_verbs, &lower[k]))
+                        || subject_before(i, &g.second_subject));
                 // English "you" is subject and object: at the start of a clause, after an
                 // auxiliary or before a verb it is the subject.
                 let as_subject = is_in(&g.second_subject, base)
@@ -473,14 +492,17 @@ impl<'a> Phrasing<'a> {
         let worker = role == Role::Worker;
         let addressee = self.people.addressee.voice();
         let named = |r: Role| self.named.borrow().contains(&r);
+        // When the worker and the person they talk with share a pronoun ("they", "hen"),
+        // a pronoun could mean either: both are named in every sentence of the worker's.
+        let clash = worker && self.people.of(role).pronouns[0] == self.addressee().pronouns[0];
         let out = third_person(
             text,
             self.lang,
             &Shift {
                 speaker: self.people.of(role),
                 addressee: worker.then(|| self.addressee()),
-                name_speaker: worker && !named(Role::Worker),
-                name_addressee: name_addressee && !named(addressee),
+                name_speaker: worker && (clash || !named(Role::Worker)),
+                name_addressee: name_addressee && (clash || !named(addressee)),
                 plural: !worker,
             },
         );
@@ -1026,6 +1048,17 @@ mod tests {
         assert_eq!(
             shift("Jag ringer min dotter.", Role::Citizen),
             "Hen ringer sin dotter."
+        );
+        assert_eq!(
+            shift(
+                "Helst vill jag utbilda mig till undersköterska.",
+                Role::Citizen
+            ),
+            "Helst vill hen utbilda sig till undersköterska."
+        );
+        assert_eq!(
+            shift("Du har skrivit in dig, och jag ringer dig.", Role::Worker),
+            "Nadia har skrivit in sig, och Lotta ringer hen."
         );
         let en = all.get(Language::En);
         let p = people(
