@@ -151,7 +151,11 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
             // → "hennes lillebror sover här").
             // A speaker not yet named is named here ("My name is …" → "The worker's name
             // is …"), as with "me".
-            let own_subject = lower.iter().any(|w| is_in(&g.first_subject, w));
+            let own_subject = if has_self {
+                subject_before(i, &g.first_subject)
+            } else {
+                lower.iter().any(|w| is_in(&g.first_subject, w))
+            };
             Some(if p == "{possessive}" || !own_subject {
                 if shift.name_speaker && !named_speaker {
                     named_speaker = true;
@@ -1048,6 +1052,13 @@ mod tests {
         assert_eq!(
             shift("Jag ringer min dotter.", Role::Citizen),
             "Hen ringer sin dotter."
+        );
+        assert_eq!(
+            shift(
+                "Jag har ett konto åt Mira, där min mamma sätter in lite.",
+                Role::Citizen
+            ),
+            "Hen har ett konto åt Mira, där hens mamma sätter in lite."
         );
         assert_eq!(
             shift(
