@@ -303,6 +303,19 @@ fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
             _ => break,
         }
     }
+    // "what's" is "what is": the question word and its verb.
+    let is = lang
+        .grammar
+        .contractions
+        .get("'s")
+        .cloned()
+        .unwrap_or_default();
+    if let Some(base) = ws.first().and_then(|w| w.strip_suffix("'s")) {
+        if !is.is_empty() && c.question_words.has_word(&base.to_lowercase()) {
+            let base = base.to_string();
+            ws.splice(0..1, [base, is]);
+        }
+    }
     ws
 }
 
@@ -344,8 +357,11 @@ fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Questi
         ws.drain(..k);
     }
     let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    // English also asks about "anyone", "that", "there" ("Has anyone spoken to …?"); in
+    // Swedish and Danish "det"/"der" after the verb is most often not what is asked about.
     let is_subject = |w: &str| {
-        g.second_subject.iter().any(|x| x == w)
+        (english && g.subjects.iter().any(|x| x == w))
+            || g.second_subject.iter().any(|x| x == w)
             || g.first_subject.iter().any(|x| x == w)
             || g.pronouns
                 .values()
@@ -1129,6 +1145,28 @@ mod tests {
                 ]
             ),
             "Asked what he is eating at the moment, Harold answers: toast."
+        );
+        assert_eq!(
+            say(
+                Language::En,
+                &lines,
+                &[
+                    (Role::Worker, "So what's the concern?"),
+                    (Role::Citizen, "Money, mostly.")
+                ]
+            ),
+            "Asked what the concern is, Harold answers: money, mostly."
+        );
+        assert_eq!(
+            say(
+                Language::En,
+                &lines,
+                &[
+                    (Role::Worker, "Has anyone spoken to Susan?"),
+                    (Role::Citizen, "Her neighbour did.")
+                ]
+            ),
+            "Asked whether anyone has spoken to Susan, Harold answers: her neighbour did."
         );
         assert_eq!(
             say(
