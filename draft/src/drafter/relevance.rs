@@ -80,16 +80,23 @@ pub fn repeats(conv: &Conversation, eligible: &[bool], u: usize) -> bool {
 /// Relevance in context: `p[u]` mixed with the mean of the other eligible units of the same
 /// exchange (`exchange[u]`) by [`CONTEXT`].
 pub fn in_context(p: &[f32], eligible: &[bool], exchange: &[usize]) -> Vec<f32> {
-    let a = CONTEXT;
+    let count = exchange.iter().max().map_or(0, |e| e + 1);
+    let mut sum = vec![(0.0f32, 0usize); count];
+    for u in (0..p.len()).filter(|&u| eligible[u]) {
+        sum[exchange[u]].0 += p[u];
+        sum[exchange[u]].1 += 1;
+    }
     (0..p.len())
         .map(|u| {
-            let (sum, count) = (0..p.len())
-                .filter(|&v| v != u && eligible[v] && exchange[v] == exchange[u])
-                .fold((0.0, 0), |(s, c), v| (s + p[v], c + 1));
-            if count == 0 {
+            let (mut s, mut n) = sum[exchange[u]];
+            if eligible[u] {
+                s -= p[u];
+                n -= 1;
+            }
+            if n == 0 {
                 p[u]
             } else {
-                (1.0 - a) * p[u] + a * sum / count as f32
+                (1.0 - CONTEXT) * p[u] + CONTEXT * s / n as f32
             }
         })
         .collect()
