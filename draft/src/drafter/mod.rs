@@ -229,7 +229,14 @@ impl Drafter {
             .iter()
             .map(|s| text::word_count(&s.text))
             .sum();
-        let mut keep = relevance::select(&eligible, &p, &unit_words, total_words, relevance::FLOOR);
+        let mut keep = relevance::select(
+            &eligible,
+            &own,
+            &p,
+            &unit_words,
+            total_words,
+            relevance::FLOOR,
+        );
         let keys = sections::keys(&fctx);
         let section: Vec<Vec<f32>> = (0..n)
             .map(|u| {

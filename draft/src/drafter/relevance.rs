@@ -107,18 +107,21 @@ pub fn value(p: f32, words: usize) -> f32 {
     p / (words.max(1) as f32).powf(LENGTH)
 }
 
-/// The units to keep: eligible, scored at least `threshold`, the most relevant first
-/// within the word budget (by [`value`]). `p[u]` is the model's relevance, `words[u]` the length of the
-/// unit as it will be written.
+/// The units to keep: eligible, scored at least `threshold` both on their own (`own`, the
+/// model's relevance) and in context (`p`, see [`in_context`]) — an exchange can pull a
+/// sentence below the floor but not lift one the model rejects — the most relevant in
+/// context first within the word budget (by [`value`]). `words[u]` is the length of the
+/// unit as written.
 pub fn select(
     eligible: &[bool],
+    own: &[f32],
     p: &[f32],
     words: &[usize],
     total_words: usize,
     threshold: f32,
 ) -> Vec<bool> {
     let mut keep: Vec<bool> = (0..p.len())
-        .map(|u| eligible[u] && p[u] >= threshold)
+        .map(|u| eligible[u] && own[u] >= threshold && p[u] >= threshold)
         .collect();
     if keep.iter().all(|k| !k) {
         // A short dictation with one clear statement still gives a note.
@@ -213,21 +216,20 @@ mod tests {
         let eligible = [true; 4];
         let p = [0.9, 0.6, 0.55, 0.2];
         let words = [50, 50, 50, 50];
-        let keep = select(&eligible, &p, &words, 320, 0.5);
+        let keep = select(&eligible, &p, &p, &words, 320, 0.5);
         assert_eq!(keep, [true, true, false, false], "budget 124 words");
-        let keep = select(&eligible, &p, &words, 100, 0.5);
+        let keep = select(&eligible, &p, &p, &words, 100, 0.5);
         assert_eq!(keep, [true, true, true, false], "no budget for short texts");
-        let keep = select(
-            &[false, true, true, true],
-            &[0.9, 0.1, 0.3, 0.2],
-            &words,
-            100,
-            0.5,
-        );
+        let low = [0.9, 0.1, 0.3, 0.2];
+        let keep = select(&[false, true, true, true], &low, &low, &words, 100, 0.5);
         assert_eq!(
             keep,
             [false, false, true, false],
             "at least the best eligible unit"
         );
+        // Both the sentence's own score and its score in context must clear the floor.
+        let own = [0.9, 0.6, 0.4, 0.9];
+        let keep = select(&eligible, &own, &p, &words, 100, 0.5);
+        assert_eq!(keep, [true, true, false, false]);
     }
 }
