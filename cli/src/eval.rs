@@ -4,10 +4,11 @@
 use anyhow::Context;
 use samtal_draft::drafter::model::Meta;
 use samtal_draft::eval::{
-    by_language, load_set, parse_meeting, read_set, run_loo, run_meetings, summarize, Meeting,
-    MeetingScore, Summary,
+    by_language, load_set, parse_meeting, read_set, run_loo, run_meetings, summarize, Drafted,
+    Meeting, MeetingScore, Summary,
 };
-use samtal_draft::language::Languages;
+use samtal_draft::explain::Loss;
+use samtal_draft::language::{Language, Languages};
 use samtal_draft::review::render;
 use samtal_draft::transcript::Transcript;
 use samtal_draft::{learn, Drafter};
@@ -38,6 +39,9 @@ pub struct DraftsArgs {
     /// Also print each draft as Markdown with the ids of missed facts (synthetic sets only).
     #[arg(long)]
     pub show: bool,
+    /// Put every missed fact down to the stage that lost it and print the totals per stage.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(clap::Args)]
@@ -133,7 +137,12 @@ fn drafts(args: &DraftsArgs) -> anyhow::Result<()> {
         "words",
         "ms"
     );
-    for (s, doc) in &results {
+    for Drafted {
+        score: s,
+        doc,
+        misses,
+    } in &results
+    {
         println!(
             "{:<10} {:>4} {:>6} {:>8.3} {:>9.3} {:>10} {:>10} {:>9} {:>7.2} {:>8.2}",
             s.id,
@@ -154,8 +163,19 @@ fn drafts(args: &DraftsArgs) -> anyhow::Result<()> {
                 s.missed, s.violations
             );
         }
+        if args.explain {
+            let why: Vec<String> = misses
+                .iter()
+                .map(|m| format!("{} {}", m.fact, m.loss))
+                .collect();
+            println!("  lost: {}", why.join(", "));
+        }
     }
-    let scores: Vec<MeetingScore> = results.iter().map(|(s, _)| s.clone()).collect();
+    let scores: Vec<MeetingScore> = results.iter().map(|d| d.score.clone()).collect();
+    if args.explain {
+        println!();
+        print_losses(&results);
+    }
     println!();
     print_table(&scores);
     let sum = summarize(&scores);
@@ -198,6 +218,36 @@ fn drafts(args: &DraftsArgs) -> anyhow::Result<()> {
         println!("one-hour transcript        {ms:.2} ms");
     }
     Ok(())
+}
+
+/// Missed facts per stage that lost them, per language and overall.
+fn print_losses(results: &[Drafted]) {
+    print!("{:<6}", "lost");
+    for loss in Loss::ALL {
+        print!(" {:>14}", loss.name());
+    }
+    println!(" {:>8}", "missed");
+    let mut langs: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
+    langs.push("all");
+    for lang in langs {
+        let part: Vec<&Drafted> = results
+            .iter()
+            .filter(|d| lang == "all" || d.score.language == lang)
+            .collect();
+        if part.is_empty() {
+            continue;
+        }
+        print!("{lang:<6}");
+        for loss in Loss::ALL {
+            let n: usize = part
+                .iter()
+                .map(|d| d.misses.iter().filter(|m| m.loss == loss).count())
+                .sum();
+            print!(" {n:>14}");
+        }
+        let missed: usize = part.iter().map(|d| d.misses.len()).sum();
+        println!(" {missed:>8}");
+    }
 }
 
 fn minutes(m: &Meeting) -> f64 {

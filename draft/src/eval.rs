@@ -4,8 +4,9 @@
 //! leave-one-meeting-out (weights retrained without the meeting that is scored).
 use crate::drafter::text::word_count;
 use crate::drafter::{DraftContext, Drafter, Participant};
+use crate::explain::{explain, Miss};
 use crate::files::{read_bounded, FileError};
-use crate::language::Languages;
+use crate::language::{Language, Languages};
 use crate::review::document::DraftDocument;
 use crate::template::{Role, Templates};
 use crate::transcript::{Segment, Transcript};
@@ -275,20 +276,36 @@ pub fn load_set(dir: &Path) -> Result<Vec<Meeting>, EvalError> {
     files.iter().map(|(n, s)| parse_meeting(n, s)).collect()
 }
 
+/// One meeting drafted and scored, with why each missed fact was missed.
+#[derive(Debug, Clone)]
+pub struct Drafted {
+    pub score: MeetingScore,
+    pub doc: DraftDocument,
+    pub misses: Vec<Miss>,
+}
+
 fn draft_scored(
     drafter: &Drafter,
     m: &Meeting,
     templates: &Templates,
-) -> Result<(MeetingScore, DraftDocument), EvalError> {
+) -> Result<Drafted, EvalError> {
     let template = templates
         .get(&m.template)
         .map_err(|e| EvalError::Template(m.id.clone(), e))?;
     let transcript = m.transcript();
     let ctx = m.context();
     let t0 = Instant::now();
-    let doc = drafter.draft(&transcript, template, &ctx);
+    let (doc, trace) = drafter.draft_traced(&transcript, template, &ctx);
     let elapsed = t0.elapsed();
-    Ok((score(m, &doc, elapsed), doc))
+    let lang = Language::from_code(&m.language)
+        .or_else(|| Language::from_code(&template.language))
+        .unwrap_or(Language::Sv);
+    let misses = explain(m, &doc, &trace, drafter.languages().get(lang));
+    Ok(Drafted {
+        score: score(m, &doc, elapsed),
+        doc,
+        misses,
+    })
 }
 
 /// Drafts and scores every meeting of `meetings` with `drafter` (the shipped weights).
@@ -296,7 +313,7 @@ pub fn run_meetings(
     meetings: &[Meeting],
     templates: &Templates,
     drafter: &Drafter,
-) -> Result<Vec<(MeetingScore, DraftDocument)>, EvalError> {
+) -> Result<Vec<Drafted>, EvalError> {
     meetings
         .iter()
         .map(|m| draft_scored(drafter, m, templates))
@@ -308,7 +325,7 @@ pub fn run_loo(
     meetings: &[Meeting],
     templates: &Templates,
     languages: &Languages,
-) -> Result<Vec<(MeetingScore, DraftDocument)>, EvalError> {
+) -> Result<Vec<Drafted>, EvalError> {
     if meetings.len() < 3 {
         return Err(EvalError::TooFew("the set".into(), meetings.len()));
     }
@@ -334,10 +351,7 @@ pub fn run_loo(
 }
 
 /// Drafts and scores every meeting in `dir` with the built-in drafter.
-pub fn run_set(
-    dir: &Path,
-    templates: &Templates,
-) -> Result<Vec<(MeetingScore, DraftDocument)>, EvalError> {
+pub fn run_set(dir: &Path, templates: &Templates) -> Result<Vec<Drafted>, EvalError> {
     run_meetings(&load_set(dir)?, templates, Drafter::builtin())
 }
 

@@ -9,6 +9,8 @@ use crate::drafter::model::{Binary, Choice, Meta, Model};
 use crate::drafter::numbers::normalize;
 use crate::drafter::relevance;
 use crate::drafter::sections;
+use crate::drafter::speakers::Role;
+use crate::drafter::topics;
 use crate::drafter::units::Conversation;
 use crate::eval::{EvalError, Meeting};
 use crate::language::{Language, Languages};
@@ -29,6 +31,8 @@ pub struct Label {
     pub forbidden: bool,
     /// Lies in some fact's evidence.
     pub evidence: bool,
+    /// Indices of the facts whose key terms it says in their evidence.
+    pub facts: Vec<usize>,
 }
 
 fn says(text: &str, term: &str) -> bool {
@@ -56,13 +60,14 @@ pub fn labels(meeting: &Meeting, conv: &Conversation, langs: &Languages) -> Vec<
                 text.push_str(&normalize(&u.sentence.text, l).to_lowercase());
             }
             let mut label = Label::default();
-            for f in &meeting.gold.facts {
+            for (i, f) in meeting.gold.facts.iter().enumerate() {
                 if !f.evidence_segments.contains(&id) {
                     continue;
                 }
                 label.evidence = true;
                 if f.key_terms.iter().any(|t| says(&text, t)) {
                     label.relevant = true;
+                    label.facts.push(i);
                     if !label.sections.contains(&f.section) {
                         label.sections.push(f.section.clone());
                     }
@@ -76,6 +81,7 @@ pub fn labels(meeting: &Meeting, conv: &Conversation, langs: &Languages) -> Vec<
             if label.forbidden {
                 label.relevant = false;
                 label.sections.clear();
+                label.facts.clear();
             }
             label
         })
@@ -92,9 +98,11 @@ pub fn labels(meeting: &Meeting, conv: &Conversation, langs: &Languages) -> Vec<
         };
         if labels[qi].relevant && !labels[a].relevant && !labels[a].forbidden {
             let sections = labels[qi].sections.clone();
+            let facts = labels[qi].facts.clone();
             labels[a].relevant = true;
             labels[a].evidence = true;
             labels[a].sections = sections;
+            labels[a].facts = facts;
         }
     }
     labels
@@ -115,7 +123,42 @@ type SectionExample = (
 pub struct Raw {
     relevance: Vec<(Vec<Feature>, bool, f32)>,
     speaker: Vec<(Vec<Feature>, bool)>,
+    topics: Vec<(Vec<Feature>, bool)>,
     sections: Vec<SectionExample>,
+}
+
+/// A fact told over more exchanges than this is a summary of the meeting, not one topic:
+/// it teaches nothing about where topics end.
+const TOPIC_SPAN: usize = 3;
+
+/// Topic examples: for every boundary between two exchanges, its features and whether a
+/// fact is told on both sides of it.
+pub fn topic_examples(ctx: &Context, gold: &[Label]) -> Vec<(Vec<Feature>, bool)> {
+    let conv = ctx.conv;
+    let segs = conv.by_seg.len();
+    let worker: Vec<bool> = conv.roles.iter().map(|r| *r == Role::Worker).collect();
+    let asks: Vec<bool> = (0..segs)
+        .map(|s| conv.seg_units(s).iter().any(|u| u.sentence.question))
+        .collect();
+    let exchange = topics::exchanges(&worker, &asks);
+    let starts = topics::starts(&exchange);
+    let mut span: HashMap<usize, (usize, usize)> = HashMap::new();
+    for (u, label) in gold.iter().enumerate() {
+        let e = exchange[conv.units[u].seg];
+        for &f in &label.facts {
+            let s = span.entry(f).or_insert((e, e));
+            s.0 = s.0.min(e);
+            s.1 = s.1.max(e);
+        }
+    }
+    (1..starts.len())
+        .map(|b| {
+            let joined = span
+                .values()
+                .any(|&(lo, hi)| lo < b && b <= hi && hi - lo <= TOPIC_SPAN);
+            (ctx.boundary(starts[b - 1]..starts[b], starts[b]), joined)
+        })
+        .collect()
 }
 
 pub fn examples(
@@ -138,13 +181,14 @@ pub fn examples(
     let mut raw = Raw {
         relevance: Vec::new(),
         speaker: Vec::new(),
+        topics: topic_examples(&ctx, &gold),
         sections: Vec::new(),
     };
     let segs = transcript.segments.len();
     for s in 0..segs {
         raw.speaker.push((
             features::speaker_features(&conv, s, segs, data),
-            conv.roles[s] == crate::drafter::speakers::Role::Worker,
+            conv.roles[s] == Role::Worker,
         ));
     }
     for (u, label) in gold.iter().enumerate() {
@@ -207,7 +251,7 @@ pub fn train_examples(raws: &[&Raw], meta: Option<Meta>) -> Model {
         for (f, _, _) in &r.relevance {
             names.extend(f.iter().map(|(n, _)| n.as_str()));
         }
-        for (f, _) in &r.speaker {
+        for (f, _) in r.speaker.iter().chain(&r.topics) {
             names.extend(f.iter().map(|(n, _)| n.as_str()));
         }
         for n in names {
@@ -243,6 +287,7 @@ pub fn train_examples(raws: &[&Raw], meta: Option<Meta>) -> Model {
     };
     let mut rel = Vec::new();
     let mut spk = Vec::new();
+    let mut top = Vec::new();
     let mut sec = Vec::new();
     for r in raws {
         for (f, y, w) in &r.relevance {
@@ -259,6 +304,13 @@ pub fn train_examples(raws: &[&Raw], meta: Option<Meta>) -> Model {
                 weight: 1.0,
             });
         }
+        for (f, y) in &r.topics {
+            top.push(Binary {
+                x: encode(f),
+                y: *y,
+                weight: 1.0,
+            });
+        }
         for (f, cues, keys, target, w) in &r.sections {
             sec.push(Choice {
                 x: encode(f),
@@ -269,7 +321,7 @@ pub fn train_examples(raws: &[&Raw], meta: Option<Meta>) -> Model {
             });
         }
     }
-    Model::train(names, &rel, &spk, &sec, meta)
+    Model::train(names, &rel, &spk, &top, &sec, meta)
 }
 
 /// SHA-256 over the meeting files of a set: each file's name and content, by name.

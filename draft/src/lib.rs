@@ -5,6 +5,7 @@
 //! no network.
 pub mod drafter;
 pub mod eval;
+pub mod explain;
 pub mod files;
 pub mod language;
 pub mod learn;

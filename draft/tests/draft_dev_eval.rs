@@ -4,9 +4,12 @@
 //! has never seen. The set is not part of the repository (`SAMTAL_DEV_SET` names another
 //! place for it): the tests print a note and pass when it is absent.
 //!
-//! The bars asserted here are what the drafter reaches today (a regression gate); the
-//! issue's floors (recall ≥ 0.75 overall and ≥ 0.65 per language, section accuracy ≥ 0.85,
-//! must-not-include ≤ 9) are printed next to them and are not reached yet.
+//! The bars asserted here are what the drafter reaches today (a regression gate). Of the
+//! issue's floors, must-not-include ≤ 9, note words ≤ 40 %, median item ≤ 35 words, no
+//! invented decision and every item citing are reached and asserted as floors; recall
+//! (≥ 0.75 overall, ≥ 0.65 per language) and section accuracy (≥ 0.85) are not: the
+//! asserted bars are today's figures (LOO recall 0.439 — sv 0.456, da 0.357, en 0.517 —
+//! section accuracy 0.837), and the floors are printed next to them.
 use samtal_draft::drafter::speakers::Role;
 use samtal_draft::eval::{by_language, load_set, run_loo, summarize, Meeting, MeetingScore};
 use samtal_draft::language::Languages;
@@ -29,7 +32,7 @@ fn dev_set() -> Option<Vec<Meeting>> {
 fn leave_one_meeting_out_on_the_whole_set() {
     let Some(meetings) = dev_set() else { return };
     let results = run_loo(&meetings, &Templates::builtin(), &Languages::builtin()).unwrap();
-    let scores: Vec<MeetingScore> = results.into_iter().map(|(s, _)| s).collect();
+    let scores: Vec<MeetingScore> = results.into_iter().map(|d| d.score).collect();
     for s in &scores {
         eprintln!(
             "{} ({}): recall {}/{} missed {:?} must-not {:?} words {}/{}",
@@ -57,21 +60,26 @@ fn leave_one_meeting_out_on_the_whole_set() {
         sum.fact_recall, sum.section_accuracy, sum.violations
     );
     assert_eq!(sum.meetings, 18, "all eighteen development meetings");
-    assert!(sum.fact_recall >= 0.30, "fact recall {}", sum.fact_recall);
+    assert!(sum.fact_recall >= 0.438, "fact recall {}", sum.fact_recall);
+    let per_language = [("sv", 0.455), ("da", 0.357), ("en", 0.516)];
     for (lang, s) in &languages {
+        let bar = per_language
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or(0.0, |(_, b)| *b);
         assert!(
-            s.fact_recall >= 0.25,
-            "{lang}: fact recall {}",
+            s.fact_recall >= bar,
+            "{lang}: fact recall {} (bar {bar})",
             s.fact_recall
         );
     }
     assert!(
-        sum.section_accuracy >= 0.75,
+        sum.section_accuracy >= 0.836,
         "section accuracy {}",
         sum.section_accuracy
     );
     assert!(
-        sum.violations <= 16,
+        sum.violations <= 9,
         "must-not-include hits {}",
         sum.violations
     );

@@ -16,27 +16,12 @@ const MERGE_GAP: usize = 6;
 pub struct Kept {
     pub unit: usize,
     pub seg: usize,
-    /// The topic block of its segment (see [`blocks`]).
+    /// The topic of its segment (see [`super::topics`]).
     pub block: usize,
     /// Said by the worker (the worker's words and the answers go in separate items).
     pub worker: bool,
     /// Its length as it will be written.
     pub words: usize,
-}
-
-/// Topic blocks: a new one starts where the worker asks a question or takes the turn
-/// after someone else spoke. `worker[s]` tells who spoke, `asks[s]` whether the segment
-/// has a question. Returns the block of every segment.
-pub fn blocks(worker: &[bool], asks: &[bool]) -> Vec<usize> {
-    let mut block = 0;
-    (0..worker.len())
-        .map(|s| {
-            if s > 0 && worker[s] && (asks[s] || !worker[s - 1]) {
-                block += 1;
-            }
-            block
-        })
-        .collect()
 }
 
 /// Groups kept sentences (in conversation order) into items: lists of indices into `kept`.
@@ -49,7 +34,6 @@ pub fn group(kept: &[Kept]) -> Vec<Vec<usize>> {
             .map(|it| kept[*it.last().expect("items are never empty")]);
         let fits = open.is_some_and(|last| {
             last.block == s.block
-                && last.worker == s.worker
                 && if last.seg == s.seg {
                     words + s.words <= TURN_MAX_WORDS
                 } else {
@@ -113,14 +97,6 @@ mod tests {
             worker: false,
             words,
         }
-    }
-
-    #[test]
-    fn a_question_and_its_answer_make_a_block() {
-        // worker asks, citizen answers twice, worker asks, citizen, worker says, worker says
-        let worker = [true, false, false, true, false, true, true];
-        let asks = [true, false, false, true, false, false, false];
-        assert_eq!(blocks(&worker, &asks), [0, 0, 0, 1, 1, 2, 2]);
     }
 
     #[test]

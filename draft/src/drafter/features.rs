@@ -9,6 +9,7 @@ use super::units::{Conversation, Unit};
 use crate::language::LanguageData;
 use crate::template::{Role as SectionRole, Template};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 /// A named feature and its value.
 pub type Feature = (String, f32);
@@ -367,6 +368,109 @@ impl<'a> Context<'a> {
         f.push(("cue".into(), any_cue.min(3.0)));
         f.push((format!("r:{r}&cue"), any_cue.min(3.0)));
         UnitFeatures { features: f, cues }
+    }
+
+    /// Features of the boundary between the exchange of segments `prev` and the one the
+    /// worker opens at segment `start`: does the worker follow up or move on? A short
+    /// question, an "and", a pronoun for something said before, words of the answer
+    /// picked up, the same section's cues on both sides all speak for following up.
+    pub fn boundary(&self, prev: Range<usize>, start: usize) -> Vec<Feature> {
+        let conv = self.conv;
+        let lang = self.lang;
+        let segs = conv.by_seg.len();
+        let units = conv.seg_units(start);
+        let mut f: Vec<Feature> = vec![("b".into(), 1.0)];
+        let turn = self.seg_texts[start].word_list().len();
+        f.push((format!("j:turn:{}", length_bin(turn)), 1.0));
+        let question = units.iter().position(|u| u.sentence.question);
+        match question {
+            Some(q) => {
+                let qt = &units[q].sentence.text;
+                f.push((format!("j:q:{}", length_bin(words(qt).len())), 1.0));
+                if q > 0 {
+                    f.push(("j:said_first".into(), 1.0));
+                }
+                let lw = words(qt);
+                if lw
+                    .first()
+                    .is_some_and(|w| lang.compiled.question_words.has_word(w))
+                {
+                    f.push(("j:wh".into(), 1.0));
+                }
+                if lang.compiled.requests.prefix_len(&lw).is_some() {
+                    f.push(("j:request".into(), 1.0));
+                }
+            }
+            None => f.push(("j:statement".into(), 1.0)),
+        }
+        if let Some(first) = units.first() {
+            let raw = words(&first.raw);
+            if raw
+                .first()
+                .is_some_and(|w| lang.compiled.leading_conjunctions.has_word(w))
+            {
+                f.push(("j:and".into(), 1.0));
+            }
+            // The worker repeats the answer before going on ("Thirteen. And how …").
+            let own = content_words(&first.sentence.text);
+            if !first.sentence.question
+                && !own.is_empty()
+                && start > 0
+                && own.iter().all(|w| self.seg_words[start - 1].contains(w))
+            {
+                f.push(("j:echo".into(), 1.0));
+            }
+        }
+        let t = &self.seg_texts[start];
+        for (name, p) in &lang.compiled.classes {
+            if p.any(t) {
+                f.push((format!("j:c:{name}"), 1.0));
+            }
+        }
+        let before: HashSet<&String> = prev.clone().flat_map(|s| &self.seg_words[s]).collect();
+        let overlap = self.seg_words[start]
+            .iter()
+            .filter(|w| before.contains(w))
+            .count();
+        f.push(("j:overlap".into(), (overlap as f32).min(3.0)));
+        if overlap == 0 {
+            f.push(("j:overlap0".into(), 1.0));
+        }
+        let n = prev.len();
+        f.push((format!("j:prev:{}", n.min(4)), 1.0));
+        if let Some(last) = prev.clone().next_back() {
+            if self.seg_texts[last].word_list().len() <= 3 {
+                f.push(("j:prev_short".into(), 1.0));
+            }
+        }
+        for s in prev.clone() {
+            for name in ["small_talk", "courtesy"] {
+                if lang.class(name).any(&self.seg_texts[s]) {
+                    f.push((format!("j:prev:c:{name}"), 1.0));
+                }
+            }
+        }
+        // The section the cues point to on each side.
+        let top = |range: Range<usize>| {
+            let k = self.template.sections.len();
+            let mut sum = vec![0.0f32; k];
+            for s in range {
+                for (a, b) in sum.iter_mut().zip(&self.seg_cues[s]) {
+                    *a += b;
+                }
+            }
+            (0..k)
+                .filter(|&i| sum[i] > 0.0)
+                .max_by(|&a, &b| sum[a].total_cmp(&sum[b]))
+        };
+        let next = start..(start + 2).min(segs);
+        match (top(prev), top(next)) {
+            (Some(a), Some(b)) if a == b => f.push(("j:cue_same".into(), 1.0)),
+            (Some(_), Some(_)) => f.push(("j:cue_diff".into(), 1.0)),
+            _ => f.push(("j:cue_none".into(), 1.0)),
+        }
+        f.push((format!("j:pos:{}", position(start, segs)), 1.0));
+        f
     }
 
     /// Whether unit `u` has a cue of any section.

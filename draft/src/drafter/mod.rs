@@ -26,6 +26,7 @@ pub mod sections;
 pub mod sentences;
 pub mod speakers;
 pub mod text;
+pub mod topics;
 pub mod units;
 
 use crate::language::{Language, LanguageData, Languages};
@@ -179,6 +180,17 @@ impl Drafter {
         template: &Template,
         ctx: &DraftContext,
     ) -> DraftDocument {
+        self.draft_traced(transcript, template, ctx).0
+    }
+
+    /// Drafts a note and tells how: what every stage decided (for explaining a draft
+    /// against gold facts).
+    pub fn draft_traced(
+        &self,
+        transcript: &Transcript,
+        template: &Template,
+        ctx: &DraftContext,
+    ) -> (DraftDocument, Trace) {
         let lang = self.language(transcript, template);
         let conv = self.conversation(transcript, template, ctx);
         let people = People::new(ctx, lang);
@@ -189,8 +201,24 @@ impl Drafter {
             .iter()
             .map(|f| self.model.encode(&f.features))
             .collect();
-        let p: Vec<f32> = xs.iter().map(|x| self.model.relevance(x)).collect();
-        let eligible: Vec<bool> = (0..n).map(|u| relevance::eligible(&fctx, u)).collect();
+        let mut eligible: Vec<bool> = (0..n).map(|u| relevance::eligible(&fctx, u)).collect();
+        for u in 0..n {
+            if eligible[u] && relevance::repeats(&conv, &eligible, u) {
+                eligible[u] = false;
+            }
+        }
+        let worker: Vec<bool> = conv
+            .roles
+            .iter()
+            .map(|r| *r == speakers::Role::Worker)
+            .collect();
+        let asks: Vec<bool> = (0..conv.by_seg.len())
+            .map(|s| conv.seg_units(s).iter().any(|u| u.sentence.question))
+            .collect();
+        let exchange = topics::exchanges(&worker, &asks);
+        let unit_exchange: Vec<usize> = conv.units.iter().map(|u| exchange[u.seg]).collect();
+        let own: Vec<f32> = xs.iter().map(|x| self.model.relevance(x)).collect();
+        let p = relevance::in_context(&own, &eligible, &unit_exchange);
         let unit_words: Vec<usize> = conv
             .units
             .iter()
@@ -201,7 +229,14 @@ impl Drafter {
             .iter()
             .map(|s| text::word_count(&s.text))
             .sum();
-        let mut keep = relevance::select(&eligible, &p, &unit_words, total_words, relevance::FLOOR);
+        let mut keep = relevance::select(
+            &eligible,
+            &own,
+            &p,
+            &unit_words,
+            total_words,
+            relevance::FLOOR,
+        );
         let keys = sections::keys(&fctx);
         let section: Vec<Vec<f32>> = (0..n)
             .map(|u| {
@@ -212,15 +247,11 @@ impl Drafter {
                 }
             })
             .collect();
-        let worker: Vec<bool> = conv
-            .roles
-            .iter()
-            .map(|r| *r == speakers::Role::Worker)
-            .collect();
-        let asks: Vec<bool> = (0..conv.by_seg.len())
-            .map(|s| conv.seg_units(s).iter().any(|u| u.sentence.question))
-            .collect();
-        let blocks = condense::blocks(&worker, &asks);
+        let starts = topics::starts(&exchange);
+        let blocks = topics::join(&exchange, |b| {
+            let f = fctx.boundary(starts[b - 1]..starts[b], starts[b]);
+            self.model.joins(&self.model.encode(&f))
+        });
         let vocabulary = || transcript.segments.iter().map(|s| s.text.as_str());
         let views: Vec<bool> = template
             .sections
@@ -248,7 +279,10 @@ impl Drafter {
             }
             let mut excess = written - budget;
             let mut order = kept;
-            order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+            order.sort_by(|&a, &b| {
+                relevance::value(p[a], unit_words[a])
+                    .total_cmp(&relevance::value(p[b], unit_words[b]))
+            });
             for u in order.into_iter().take(n.max(1)) {
                 keep[u] = false;
                 excess = excess.saturating_sub(unit_words[u]);
@@ -258,6 +292,14 @@ impl Drafter {
             }
         };
         let mut doc = DraftDocument::new(template, header(ctx));
+        let mut trace = Trace {
+            eligible,
+            relevance: p,
+            kept: keep,
+            topics: blocks,
+            items: Vec::new(),
+            conv: Conversation::default(),
+        };
         for (k, text, cited, units) in items {
             let text = numbers::normalize(&text, lang);
             let citations = cited
@@ -275,9 +317,15 @@ impl Drafter {
                 low_confidence(&transcript.segments[conv.units[u].seg], &conv.units[u].raw)
             });
             // Sections come from the template, so this cannot fail.
-            let _ = doc.push_drafted(&template.sections[k].id, text, citations, low);
+            if doc
+                .push_drafted(&template.sections[k].id, text, citations, low)
+                .is_ok()
+            {
+                trace.items.push(units);
+            }
         }
-        doc
+        trace.conv = conv;
+        (doc, trace)
     }
 
     /// Stages 5–6 for the kept units: items as (section, text, cited segments, units).
@@ -433,6 +481,23 @@ impl Drafter {
         cited.dedup();
         (phrasing.item(&parts, view), cited)
     }
+}
+
+/// What the stages decided for one draft.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    /// The units (cleaned sentences) and who said them.
+    pub conv: Conversation,
+    /// Whether each unit may be kept at all.
+    pub eligible: Vec<bool>,
+    /// The relevance model's probability for each unit.
+    pub relevance: Vec<f32>,
+    /// Whether each unit is in the note.
+    pub kept: Vec<bool>,
+    /// The topic of each segment.
+    pub topics: Vec<usize>,
+    /// The units of each item of the document, in the document's order.
+    pub items: Vec<Vec<usize>>,
 }
 
 /// Drafts a note for `transcript` in `template` with the built-in drafter.

@@ -71,6 +71,23 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
     let next_word = |i: usize| (i + 1..toks.len()).find(|&k| word_at(k));
     let prev_word = |i: usize| (0..i).rev().find(|&k| word_at(k));
     let first_word = (0..toks.len()).find(|&k| word_at(k));
+    // Whether a word of `list` is the subject earlier in the clause of token `i` (then an
+    // object pronoun for the same person is reflexive in Swedish and Danish: "du har
+    // skrivit in dig" → "hen har skrivit in sig").
+    let has_self = g.self_word.as_deref().is_some_and(|w| !w.is_empty());
+    let subject_before = |i: usize, list: &[String]| {
+        has_self
+            && (0..i)
+                .rev()
+                .take_while(|&k| {
+                    if word_at(k) {
+                        !g.clause_openers.contains(&lower[k])
+                    } else {
+                        !toks[k].1.contains([',', '.', ';', ':', '?', '!'])
+                    }
+                })
+                .any(|k| word_at(k) && list.contains(&lower[k]))
+    };
     let mut named_speaker = false;
     let mut named_addressee = !shift.name_addressee;
     // Replacements by token index; agreement edits for the following verb.
@@ -110,7 +127,8 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                 .is_some_and(|k| Some(lower[k].as_str()) == g.self_word.as_deref())
                 || before.first().is_some_and(|p| is_in(&g.reflexive_verbs, p))
                 || (before.first().is_some_and(|p| is_in(&g.first_subject, p))
-                    && before.get(1).is_some_and(|p| is_in(&g.reflexive_verbs, p)));
+                    && before.get(1).is_some_and(|p| is_in(&g.reflexive_verbs, p)))
+                || subject_before(i, &g.first_subject);
             Some(if reflexive {
                 shift.speaker.pronouns[3].clone()
             } else if shift.name_speaker && !named_speaker {
@@ -131,9 +149,20 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
             // "min" → "sin" only where the speaker is the clause's subject ("jag ringer min
             // dotter" → "hon ringer sin dotter"); else the possessive ("min lillebror sover här"
             // → "hennes lillebror sover här").
-            let own_subject = lower.iter().any(|w| is_in(&g.first_subject, w));
+            // A speaker not yet named is named here ("My name is …" → "The worker's name
+            // is …"), as with "me".
+            let own_subject = if has_self {
+                subject_before(i, &g.first_subject)
+            } else {
+                lower.iter().any(|w| is_in(&g.first_subject, w))
+            };
             Some(if p == "{possessive}" || !own_subject {
-                shift.speaker.pronouns[2].clone()
+                if shift.name_speaker && !named_speaker {
+                    named_speaker = true;
+                    shift.speaker.genitive(english)
+                } else {
+                    shift.speaker.pronouns[2].clone()
+                }
             } else {
                 p.clone()
             })
@@ -145,7 +174,8 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                     && is_in(&g.second_object, l)
                     && (next_word(i)
                         .is_some_and(|k| Some(lower[k].as_str()) == g.self_word.as_deref())
-                        || prev_word(i).is_some_and(|k| is_in(&g.reflexive_verbs, &lower[k])));
+                        || prev_word(i).is_some_and(|k| is_in(&g.reflexive_verbs, &lower[k]))
+                        || subject_before(i, &g.second_subject));
                 // English "you" is subject and object: at the start of a clause, after an
                 // auxiliary or before a verb it is the subject.
                 let as_subject = is_in(&g.second_subject, base)
@@ -273,6 +303,19 @@ fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
             _ => break,
         }
     }
+    // "what's" is "what is": the question word and its verb.
+    let is = lang
+        .grammar
+        .contractions
+        .get("'s")
+        .cloned()
+        .unwrap_or_default();
+    if let Some(base) = ws.first().and_then(|w| w.strip_suffix("'s")) {
+        if !is.is_empty() && c.question_words.has_word(&base.to_lowercase()) {
+            let base = base.to_string();
+            ws.splice(0..1, [base, is]);
+        }
+    }
     ws
 }
 
@@ -314,8 +357,11 @@ fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Questi
         ws.drain(..k);
     }
     let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    // English also asks about "anyone", "that", "there" ("Has anyone spoken to …?"); in
+    // Swedish and Danish "det"/"der" after the verb is most often not what is asked about.
     let is_subject = |w: &str| {
-        g.second_subject.iter().any(|x| x == w)
+        (english && g.subjects.iter().any(|x| x == w))
+            || g.second_subject.iter().any(|x| x == w)
             || g.first_subject.iter().any(|x| x == w)
             || g.pronouns
                 .values()
@@ -357,8 +403,9 @@ fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Questi
             clause: plain(&parts),
         });
     }
-    // Verb first, subject second.
-    if is_subject(&lw[1]) && (!english || g.auxiliaries.contains(&lw[0])) {
+    // Verb first, subject second (a pronoun or a name: "Använder Robin alkohol?").
+    let named = ws[1].chars().next().is_some_and(char::is_uppercase);
+    if (is_subject(&lw[1]) || named) && (!english || g.auxiliaries.contains(&lw[0])) {
         return Some(Question::YesNo {
             verb: lw[0].clone(),
             rest: plain(&ws[1..]),
@@ -383,6 +430,8 @@ pub struct Phrasing<'a> {
     mentioned: RefCell<HashSet<Role>>,
     /// People already named in the item being phrased (later sentences use pronouns).
     named: RefCell<HashSet<Role>>,
+    /// People whose words already have a frame ("Harold says that") in the item.
+    framed: RefCell<HashSet<Role>>,
     /// Words the transcript also has in lower case: a capital on them only starts a
     /// sentence (names and acronyms never appear in lower case).
     common: HashSet<String>,
@@ -402,6 +451,7 @@ impl<'a> Phrasing<'a> {
             people,
             mentioned: RefCell::new(HashSet::new()),
             named: RefCell::new(HashSet::new()),
+            framed: RefCell::new(HashSet::new()),
             common: HashSet::new(),
         }
     }
@@ -462,14 +512,17 @@ impl<'a> Phrasing<'a> {
         let worker = role == Role::Worker;
         let addressee = self.people.addressee.voice();
         let named = |r: Role| self.named.borrow().contains(&r);
+        // When the worker and the person they talk with share a pronoun ("they", "hen"),
+        // a pronoun could mean either: both are named in every sentence of the worker's.
+        let clash = worker && self.people.of(role).pronouns[0] == self.addressee().pronouns[0];
         let out = third_person(
             text,
             self.lang,
             &Shift {
                 speaker: self.people.of(role),
                 addressee: worker.then(|| self.addressee()),
-                name_speaker: worker && !named(Role::Worker),
-                name_addressee: name_addressee && !named(addressee),
+                name_speaker: worker && (clash || !named(Role::Worker)),
+                name_addressee: name_addressee && (clash || !named(addressee)),
                 plural: !worker,
             },
         );
@@ -533,6 +586,7 @@ impl<'a> Phrasing<'a> {
     /// Journal text for one item.
     pub fn item(&self, parts: &[Part], view: bool) -> String {
         self.named.borrow_mut().clear();
+        self.framed.borrow_mut().clear();
         let mut out: Vec<String> = Vec::new();
         let mut k = 0;
         while k < parts.len() {
@@ -591,6 +645,18 @@ impl<'a> Phrasing<'a> {
         };
         let that = if already { "" } else { that };
         let that = join(that);
+        // After the question a role label ("The client") is inside the sentence.
+        let r = &self.lang.report;
+        let inside = if asked.is_some()
+            && [&r.citizen, &r.relative, &r.worker, &r.other]
+                .iter()
+                .any(|l| label.starts_with(l.as_str()))
+        {
+            decapitalise(label)
+        } else {
+            label.to_string()
+        };
+        let label = inside.as_str();
         match asked {
             None => format!("{label} {verb}{that} {content}"),
             Some((asked, clause)) if self.lang.grammar.verb_second.unwrap_or(false) => {
@@ -699,6 +765,57 @@ impl<'a> Phrasing<'a> {
         ))
     }
 
+    /// The one name a question asks about ("Can I ask about Joan?") when the answer opens
+    /// with a third-person pronoun for it ("She died …"); names of the people in the
+    /// meeting and words the transcript also writes in lower case are not such names.
+    fn named_in(&self, question: &str, answer: &str) -> Option<String> {
+        let g = &self.lang.grammar;
+        let first = words(answer).into_iter().next()?;
+        let third = g
+            .pronouns
+            .iter()
+            .filter(|(k, _)| k.as_str() != "neutral")
+            .any(|(_, p)| p.first() == Some(&first));
+        if !third {
+            return None;
+        }
+        let people: Vec<String> = [Role::Worker, Role::Citizen, Role::Relative, Role::Other]
+            .iter()
+            .filter_map(|r| self.people.of(*r).name.clone())
+            .collect();
+        let names: Vec<String> = question
+            .split_whitespace()
+            .skip(1)
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+            .filter(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().count() > 1
+                    && !self.common.contains(&w.to_lowercase())
+                    && !g.first_subject.contains(&w.to_lowercase())
+                    && !people.contains(w)
+            })
+            .collect();
+        match names.as_slice() {
+            [name] => Some(name.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether a sentence opens with a bare answer before a comma ("About four hundred
+    /// pounds, and I get paid on Friday"): its first clause has no subject.
+    fn opens_bare(&self, sentence: &str) -> bool {
+        let Some((head, _)) = sentence.split_once(',') else {
+            return false;
+        };
+        let head = words(head);
+        !head.is_empty()
+            && head.len() <= BARE_HEAD
+            && !head.iter().any(|w| {
+                self.lang.grammar.subjects.contains(w)
+                    || self.lang.grammar.first_subject.contains(w)
+            })
+    }
+
     /// A run of sentences by one person other than the worker.
     fn answer_run(&self, run: &[Part], view: bool) -> Vec<String> {
         let r = &self.lang.report;
@@ -707,7 +824,11 @@ impl<'a> Phrasing<'a> {
         // Leading fragments answer the question together ("Water tablets. Two in the morning.").
         let lead = run
             .iter()
-            .take_while(|p| p.sentence.fragment || p.sentence.text.is_empty())
+            .take_while(|p| {
+                p.sentence.fragment
+                    || p.sentence.text.is_empty()
+                    || self.opens_bare(&p.sentence.text)
+            })
             .count();
         let rest: Vec<&Part> = run[lead..]
             .iter()
@@ -767,17 +888,22 @@ impl<'a> Phrasing<'a> {
                 }
             }
             _ => {
-                // The question goes in when the answer is a fragment or does not say what
-                // was asked about.
+                // The question goes in only when the answer leans on it: a fragment, or a
+                // short clause ("Det er tre år siden"), that does not say what was asked.
+                let leans = !fragments.is_empty()
+                    || rest
+                        .first()
+                        .is_some_and(|p| words(&p.sentence.text).len() <= SHORT_ANSWER);
                 let asked = question
-                    .filter(|q| !fragments.is_empty() || !covers(&said, &q.text))
+                    .filter(|q| leans && !covers(&said, &q.text))
                     .and_then(|q| self.question_clause(q));
                 let asked = asked.as_ref().map(|(a, c)| (a.as_str(), c.as_str()));
-                let label = self.label(role);
                 if !fragments.is_empty() {
                     let answer = fragments.join(", ");
                     out.push(match asked {
                         Some(_) => {
+                            let label = self.label(role);
+                            self.framed.borrow_mut().insert(role.voice());
                             format!("{}.", self.frame(asked, &label, &r.answers, ":", &answer))
                         }
                         None => format!("{}.", capitalise(&answer)),
@@ -794,18 +920,29 @@ impl<'a> Phrasing<'a> {
                     }
                 }
                 if let Some(first) = rest.first().filter(|p| !p.sentence.question) {
-                    let label = if out.is_empty() {
-                        label
-                    } else {
-                        self.people.of(role).short()
+                    // "Can I ask about Joan?" – "She died …": the name, not the pronoun.
+                    let named = question.and_then(|q| self.named_in(&q.text, &first.sentence.text));
+                    let content = match named {
+                        Some(name) => {
+                            let c = clause(first);
+                            let rest = c.split_once(' ').map(|(_, r)| r).unwrap_or("");
+                            format!("{name} {rest}")
+                        }
+                        None => self.lower_first(&clause(first)),
                     };
-                    out.push(self.frame(
-                        asked,
-                        &label,
-                        verb,
-                        &r.that,
-                        &self.lower_first(&clause(first)),
-                    ));
+                    // One frame per person and item: later sentences stand on their own.
+                    let framed = self.framed.borrow().contains(&role.voice());
+                    if asked.is_none() && framed {
+                        out.push(capitalise(&content));
+                    } else {
+                        self.framed.borrow_mut().insert(role.voice());
+                        let label = if out.is_empty() {
+                            self.label(role)
+                        } else {
+                            self.people.of(role).short()
+                        };
+                        out.push(self.frame(asked, &label, verb, &r.that, &content));
+                    }
                     rest_from = 1;
                 }
             }
@@ -820,6 +957,12 @@ impl<'a> Phrasing<'a> {
         out
     }
 }
+
+/// A bare answer opening a sentence is at most this many words.
+const BARE_HEAD: usize = 4;
+
+/// An answer this short (in words) leans on the question it answers.
+const SHORT_ANSWER: usize = 5;
 
 /// Whether `answer` repeats every longer word of `question` (then the question adds nothing).
 fn covers(answer: &str, question: &str) -> bool {
@@ -926,6 +1069,24 @@ mod tests {
             shift("Jag ringer min dotter.", Role::Citizen),
             "Hen ringer sin dotter."
         );
+        assert_eq!(
+            shift(
+                "Jag har ett konto åt Mira, där min mamma sätter in lite.",
+                Role::Citizen
+            ),
+            "Hen har ett konto åt Mira, där hens mamma sätter in lite."
+        );
+        assert_eq!(
+            shift(
+                "Helst vill jag utbilda mig till undersköterska.",
+                Role::Citizen
+            ),
+            "Helst vill hen utbilda sig till undersköterska."
+        );
+        assert_eq!(
+            shift("Du har skrivit in dig, och jag ringer dig.", Role::Worker),
+            "Nadia har skrivit in sig, och Lotta ringer hen."
+        );
         let en = all.get(Language::En);
         let p = people(
             en,
@@ -950,6 +1111,10 @@ mod tests {
         assert_eq!(
             shift("I have to stop twice.", Role::Citizen),
             "He has to stop twice."
+        );
+        assert_eq!(
+            shift("My manager looks at it and I ring you.", Role::Worker),
+            "Priya's manager looks at it and they ring Harold."
         );
     }
 
@@ -981,6 +1146,40 @@ mod tests {
             ),
             "Asked what he is eating at the moment, Harold answers: toast."
         );
+        assert_eq!(
+            say(
+                Language::En,
+                &lines,
+                &[
+                    (Role::Worker, "So what's the concern?"),
+                    (Role::Citizen, "Money, mostly.")
+                ]
+            ),
+            "Asked what the concern is, Harold answers: money, mostly."
+        );
+        assert_eq!(
+            say(
+                Language::En,
+                &lines,
+                &[
+                    (Role::Worker, "Has anyone spoken to Susan?"),
+                    (Role::Citizen, "Her neighbour did.")
+                ]
+            ),
+            "Asked whether anyone has spoken to Susan, Harold answers: her neighbour did."
+        );
+        assert_eq!(
+            say(
+                Language::En,
+                &[],
+                &[
+                    (Role::Worker, "How much do you owe the landlord?"),
+                    (Role::Citizen, "About four hundred pounds, and I get paid on Friday.")
+                ]
+            ),
+            "Asked how much they owe the landlord, the client answers: about four hundred pounds, and they get paid on Friday.",
+            "a bare answer before the comma leans on the question"
+        );
         let sv = [
             "Lotta E – socialsekreterare (worker)",
             "Nadia P – sökande (citizen)",
@@ -995,6 +1194,17 @@ mod tests {
                 ]
             ),
             "Nadia har inte fallit någon gång."
+        );
+        assert_eq!(
+            say(
+                Language::Sv,
+                &sv,
+                &[
+                    (Role::Worker, "Använder Robin alkohol eller droger?"),
+                    (Role::Citizen, "På helgerna.")
+                ]
+            ),
+            "På frågan om Robin använder alkohol eller droger svarar Nadia: på helgerna."
         );
         let da = [
             "Mette O – sygeplejerske (worker)",

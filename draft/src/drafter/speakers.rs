@@ -254,6 +254,13 @@ mod tests {
         ];
         let r = roles(&segs, &c, |i| if i == 0 { 0.9 } else { 0.1 });
         assert_eq!(r, [Role::Worker, Role::Relative]);
+        // A label from speaker attribution wins over the estimate; the estimate only fills
+        // in segments without one.
+        let mut segs = segs;
+        segs[0].speaker = Some("citizen".into());
+        segs[1].speaker = Some("worker".into());
+        let r = roles(&segs, &c, |i| if i == 0 { 0.9 } else { 0.1 });
+        assert_eq!(r, [Role::Citizen, Role::Worker]);
         assert_eq!(Role::from_label("interpreter").voice(), Role::Citizen);
         assert_eq!(Role::from_label("school nurse"), Role::Other);
     }

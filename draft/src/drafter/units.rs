@@ -22,7 +22,7 @@ pub struct Unit {
 }
 
 /// A transcript split into units.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Conversation {
     pub units: Vec<Unit>,
     /// The units of each segment.
