@@ -74,7 +74,7 @@ pub struct DueDelivery {
 }
 
 /// The file of a `sqlite:` URL (`sqlite://PATH?…` or `sqlite:PATH`), unless in memory.
-fn sqlite_path(url: &str) -> Option<&std::path::Path> {
+pub fn sqlite_path(url: &str) -> Option<&std::path::Path> {
     let rest = url
         .strip_prefix("sqlite://")
         .or(url.strip_prefix("sqlite:"))?;

@@ -4,10 +4,12 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod bench_connections;
 pub mod client;
 pub mod config;
+pub mod config_check;
 pub mod db;
 pub mod metrics;
 pub mod outbox;

@@ -19,14 +19,29 @@ struct Cli {
     /// Configuration file (TOML).
     #[arg(long, global = true, env = "SAMTAL_ENDPOINT_CONFIG")]
     config: Option<PathBuf>,
+    /// Log lines on standard error: `text` for people, `json` (one object a line, with
+    /// request ids) for a log collector.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Run the service.
     Serve,
+    /// The configuration file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// Municipal CA.
     Ca {
         #[command(subcommand)]
@@ -51,6 +66,21 @@ enum Command {
     Session {
         #[command(subcommand)]
         command: SessionCommand,
+    },
+    /// Copy the database (SQLite, online and consistent) and the CA, certificates and keys
+    /// into a new directory. For PostgreSQL only the keys: back the database up with pg_dump.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Put a backup back (the endpoint stopped): keys into the data directory, the SQLite
+    /// database into place.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database and keys that differ from the backup's.
+        #[arg(long)]
+        force: bool,
     },
     /// Upload synthetic notes to the running endpoint with many concurrent mTLS clients.
     Bench {
@@ -77,6 +107,17 @@ enum Command {
         /// Length of the flood in seconds.
         #[arg(long, default_value_t = 30)]
         seconds: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Check the configuration file and name every problem with its line.
+    Check {
+        /// Descriptor limit the service runs under (the unit's LimitNOFILE); defaults to
+        /// this process's hard limit.
+        #[arg(long)]
+        nofile: Option<u64>,
     },
 }
 
@@ -170,25 +211,58 @@ fn main() -> anyhow::Result<()> {
     // Whatever the endpoint creates is its own unless a mode says otherwise.
     // SAFETY: umask only changes this process's file creation mask.
     unsafe { libc::umask(0o077) };
-    tracing_subscriber::fmt()
-        .json()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    init_logging(cli.log_format);
     let config_path = cli
         .config
         .context("--config FILE (or SAMTAL_ENDPOINT_CONFIG) is required")?;
+    if let Command::Config {
+        command: ConfigCommand::Check { nofile },
+    } = cli.command
+    {
+        return config_check(&config_path, nofile);
+    }
     let config = Config::load(&config_path)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(run(cli.command, config))
 }
 
+/// Logs go to standard error; `RUST_LOG` filters them (default `info`, sqlx only warnings).
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
+}
+
+fn config_check(path: &std::path::Path, nofile: Option<u64>) -> anyhow::Result<()> {
+    let nofile = nofile.unwrap_or_else(serve::descriptor_limit);
+    let problems = samtal_endpoint::config_check::check(path, nofile);
+    if problems.is_empty() {
+        println!("{}: ok", path.display());
+        return Ok(());
+    }
+    for problem in &problems {
+        match problem.line {
+            0 => eprintln!("{}: {}", path.display(), problem.message),
+            line => eprintln!("{}:{line}: {}", path.display(), problem.message),
+        }
+    }
+    anyhow::bail!("{} problem(s) in {}", problems.len(), path.display())
+}
+
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve::serve(config).await,
+        Command::Config { .. } => unreachable!("checked before the configuration is loaded"),
         Command::Ca {
             command: CaCommand::Init { server_names },
         } => {
@@ -284,6 +358,30 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             }
         },
+        Command::Backup { out } => {
+            let manifest = samtal_endpoint::backup::backup(&config, &out).await?;
+            println!(
+                "backed up {} notes ({} database) and {} files into {}",
+                manifest.notes,
+                manifest.database,
+                manifest.files.len(),
+                out.display()
+            );
+            if manifest.database != "sqlite" {
+                println!("the PostgreSQL database itself is not in it: back it up with pg_dump");
+            }
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            let manifest = samtal_endpoint::backup::restore(&config, &from, force).await?;
+            println!(
+                "restored {} notes and {} files from {}",
+                manifest.notes,
+                manifest.files.len(),
+                from.display()
+            );
+            Ok(())
+        }
         Command::BenchConnections {
             idle_enroll,
             slow_header,

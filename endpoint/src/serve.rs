@@ -122,9 +122,22 @@ fn listener_limits(limits: &Limits) -> (ConnLimits, ConnLimits) {
     )
 }
 
+/// The hard descriptor limit of this process (what `serve` raises its soft limit to).
+pub fn descriptor_limit() -> u64 {
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes the local struct only.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) } != 0 {
+        return u64::MAX;
+    }
+    rl.rlim_max as u64
+}
+
 /// Descriptors kept free of both listeners' budgets: database pool, sinks, logs, accept
 /// of connections that are closed at once over budget.
-const DESCRIPTOR_RESERVE: libc::rlim_t = 64;
+pub const DESCRIPTOR_RESERVE: libc::rlim_t = 64;
 
 /// Raise the soft descriptor limit to the hard one, and refuse budgets it cannot hold (past
 /// it accept fails with `Too many open files`, for phones too).
