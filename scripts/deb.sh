@@ -2,7 +2,8 @@
 # Builds the Debian package of samtal-endpoint from an already built binary:
 #   scripts/deb.sh BINARY OUT_DIR   -> OUT_DIR/samtal-endpoint_VERSION_ARCH.deb (path printed)
 # `make deb` passes the release binary; the package test passes the debug binary it was
-# built with, so both get exactly this layout.
+# built with, so both get exactly this layout. DEB_COMPRESSION (default xz) is passed to
+# dpkg-deb -Z; the test uses none to spare the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$1
@@ -38,5 +39,5 @@ Description: Samtal municipal endpoint
 CONTROL
 mkdir -p "$out"
 deb="$out/samtal-endpoint_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+dpkg-deb --root-owner-group "-Z${DEB_COMPRESSION:-xz}" --build "$root" "$deb" >/dev/null
 echo "$deb"
