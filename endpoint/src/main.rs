@@ -67,6 +67,9 @@ enum Command {
         #[command(subcommand)]
         command: SessionCommand,
     },
+    /// What expires when: CA, server certificate, device and service certificates, and the
+    /// receipt keys.
+    Status,
     /// Copy the database (SQLite, online and consistent) and the CA, certificates and keys
     /// into a new directory. For PostgreSQL only the keys: back the database up with pg_dump.
     Backup {
@@ -129,6 +132,15 @@ enum CaCommand {
         #[arg(long = "server-name", default_values_t = ["localhost".to_string(), "127.0.0.1".to_string()])]
         server_names: Vec<String>,
     },
+    /// A new server key and certificate (825 days) from the CA; restart the service after.
+    RotateServerCert {
+        /// Host names or IP addresses; default: those of the current certificate.
+        #[arg(long = "server-name")]
+        server_names: Vec<String>,
+    },
+    /// A new receipt-signing key; receipts signed by the old one stay verifiable (phones
+    /// fetch the retired public key). Restart the service after.
+    RotateReceiptKey,
 }
 
 #[derive(Subcommand)]
@@ -263,12 +275,50 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve::serve(config).await,
         Command::Config { .. } => unreachable!("checked before the configuration is loaded"),
-        Command::Ca {
-            command: CaCommand::Init { server_names },
-        } => {
-            let fingerprint = admin::ca_init(&config, &server_names)?;
-            println!("CA created in {}", config.data_dir.display());
-            println!("CA fingerprint: {fingerprint}");
+        Command::Ca { command } => match command {
+            CaCommand::Init { server_names } => {
+                let fingerprint = admin::ca_init(&config, &server_names)?;
+                println!("CA created in {}", config.data_dir.display());
+                println!("CA fingerprint: {fingerprint}");
+                Ok(())
+            }
+            CaCommand::RotateServerCert { server_names } => {
+                let (names, not_after) = admin::rotate_server_cert(&config, &server_names)?;
+                println!(
+                    "new server certificate for {} until {}; restart the service to use it",
+                    names.join(", "),
+                    rfc3339((not_after.unix_timestamp_nanos() / 1_000_000) as i64)
+                );
+                Ok(())
+            }
+            CaCommand::RotateReceiptKey => {
+                let (old, new) = admin::rotate_receipt_key(&config)?;
+                println!("receipt key {new} replaces {old} (kept for verifying its receipts); restart the service to use it");
+                Ok(())
+            }
+        },
+        Command::Status => {
+            let now = samtal_endpoint::db::now_ms();
+            println!("kind\tsubject\texpires\tdays left");
+            for e in admin::status(&config).await? {
+                let subject = if e.subject.is_empty() {
+                    "-"
+                } else {
+                    &e.subject
+                };
+                println!(
+                    "{}\t{subject}\t{}\t{:.0}",
+                    e.kind,
+                    rfc3339(e.not_after_ms),
+                    e.days_left(now).floor()
+                );
+            }
+            let keys = samtal_endpoint::pki::Pki::load(&config.data_dir)?.receipt_public_keys()?;
+            println!(
+                "receipt key {} (no expiry; rotate with `ca rotate-receipt-key`), {} retired",
+                keys[0].0,
+                keys.len() - 1
+            );
             Ok(())
         }
         Command::Device { command } => match command {

@@ -28,6 +28,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         db: db.clone(),
         pki: pki.clone(),
         signer,
+        receipt_keys: Arc::new(pki.receipt_public_keys()?),
         metrics: metrics.clone(),
         outbox: notify.clone(),
         sinks: Arc::new(config.sink_names()),
@@ -38,6 +39,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             Some(settings) => Some(Arc::new(crate::auth::BankIdService::new(settings.clone())?)),
             None => None,
         },
+        worker_ids: Arc::new(crate::worker_id::WorkerIds::load_or_create(
+            &config.data_dir,
+        )?),
         enroll_throttle: Arc::new(FailureThrottle::new(
             config.limits.enroll_failures_per_address,
             Duration::from_secs(config.limits.enroll_failure_window_secs),

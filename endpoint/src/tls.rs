@@ -173,6 +173,18 @@ pub async fn serve(
                     match identify(leaf.as_deref(), db).await {
                         Ok(Ok(peer)) => {
                             metrics.connection(true);
+                            if peer.role == Role::Device {
+                                match db.retire_predecessor(&peer.serial).await {
+                                    Ok(true) => tracing::info!(
+                                        device = %peer.subject,
+                                        "renewed certificate in use; the previous one is revoked"
+                                    ),
+                                    Ok(false) => {}
+                                    Err(error) => {
+                                        tracing::error!(error = %format!("{error:#}"), "revoking a replaced certificate failed")
+                                    }
+                                }
+                            }
                             let (db, refused) = (db.clone(), *refused);
                             ok.clone().layer(axum::middleware::from_fn(
                                 move |req: axum::extract::Request, next: axum::middleware::Next| {

@@ -13,6 +13,7 @@ use crate::canonical::to_canonical_string;
 
 /// A signed receipt for one note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub note_id: String,
     pub content_hash: String,
@@ -32,6 +33,11 @@ pub struct Receipt {
     /// phone can tell that `author` is the worker signed in on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+    /// Stable pseudonym of the author, the same in every sign-in (a keyed hash of the
+    /// personal number): the phone purges a note only on a receipt naming the worker who
+    /// was signed in when it sent the note, whichever sign-in delivered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_id: Option<String>,
     /// Identifies the receipt key (hex prefix of the SHA-256 of the public key).
     pub key_id: String,
     /// Hex Ed25519 signature over the canonical receipt without this field.
@@ -99,6 +105,11 @@ impl ReceiptSigner {
         let key = Ed25519KeyPair::from_pkcs8(pkcs8).map_err(|_| ReceiptError::BadKey)?;
         let key_id = key_id(key.public_key().as_ref());
         Ok(Self { key, key_id })
+    }
+
+    /// The id receipts signed with this key carry.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
     }
 
     /// Hex of the raw 32-byte public key, as handed to enrolled devices.
@@ -190,6 +201,7 @@ mod tests {
             author: None,
             citizen_signature: None,
             session_id: None,
+            worker_id: None,
             key_id: String::new(),
             signature: String::new(),
         }

@@ -33,8 +33,9 @@ pub async fn metrics(
 ) -> Result<impl IntoResponse, ApiError> {
     require(&peer, &[Role::Monitor, Role::CaseSystem])?;
     let pending = state.db.pending_deliveries().await?;
+    let expiries = crate::expiry::all(&state.pki, &state.db).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(pending),
+        state.metrics.render(pending) + &crate::expiry::render(&expiries),
     ))
 }

@@ -4,6 +4,7 @@ mod enroll;
 pub use enroll::code_hash;
 mod export;
 mod health;
+mod lifecycle;
 mod notes;
 
 use std::sync::Arc;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub db: Db,
     pub pki: Arc<Pki>,
     pub signer: Arc<ReceiptSigner>,
+    /// (key id, hex public key) of the current and the retired receipt keys.
+    pub receipt_keys: Arc<Vec<(String, String)>>,
     pub metrics: Arc<Metrics>,
     /// Wakes the delivery worker when a note was stored.
     pub outbox: Arc<Notify>,
@@ -36,6 +39,8 @@ pub struct AppState {
     pub public_url: Arc<String>,
     /// BankID sign-in and signing; `None` when no `[bankid]` section is configured.
     pub bankid: Option<Arc<crate::auth::BankIdService>>,
+    /// Stable worker ids (keyed pseudonyms of personal numbers) for sign-in and receipts.
+    pub worker_ids: Arc<crate::worker_id::WorkerIds>,
     /// Failed enrollment codes per address.
     pub enroll_throttle: Arc<crate::throttle::FailureThrottle>,
 }
@@ -46,6 +51,8 @@ pub fn mtls_router(state: AppState) -> Router {
         .route("/v1/notes/{id}", put(notes::put_note))
         .route("/v1/notes/{id}/receipt", get(notes::get_receipt))
         .route("/v1/export", get(export::export))
+        .route("/v1/device/renew", post(lifecycle::renew))
+        .route("/v1/receipt-keys", get(lifecycle::receipt_keys))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
         .merge(crate::auth::router())

@@ -127,6 +127,7 @@ async fn store(
         author: authorship.author,
         citizen_signature: authorship.citizen_signature,
         session_id: authorship.session_id,
+        worker_id: authorship.worker_id,
         key_id: String::new(),
         signature: String::new(),
     });

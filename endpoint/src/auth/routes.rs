@@ -158,6 +158,9 @@ pub struct CollectBody {
 pub struct SessionGrant {
     pub token: String,
     pub expires_at_ms: i64,
+    /// The worker's stable id (not the personal number), the same in every sign-in; receipts
+    /// of notes this worker delivers name it.
+    pub worker_id: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -340,6 +343,7 @@ async fn grant_session(
     Ok(SessionGrant {
         token,
         expires_at_ms,
+        worker_id: state.worker_ids.of(pn),
     })
 }
 
@@ -509,6 +513,8 @@ pub struct Authorship {
     pub citizen_signature: Option<String>,
     /// [`samtal_protocol::session_id`] of the worker session.
     pub session_id: Option<String>,
+    /// The worker's stable id ([`crate::worker_id`]).
+    pub worker_id: Option<String>,
 }
 
 /// For `PUT /v1/notes/{id}`: with BankID configured a valid worker session is required and
@@ -534,6 +540,7 @@ pub async fn author_for_note(
     .await?;
     Ok(Authorship {
         session_id: Some(session.token_hash[..sessions::SESSION_ID_LEN].to_string()),
+        worker_id: Some(state.worker_ids.of(&session.personal_number)),
         author: Some(session.personal_number),
         citizen_signature,
     })
