@@ -37,6 +37,8 @@ enum LogFormat {
 enum Command {
     /// Run the service.
     Serve,
+    /// Print the OpenAPI 3.1 description of the HTTP API (also served at /openapi.json).
+    Openapi,
     /// The configuration file.
     Config {
         #[command(subcommand)]
@@ -224,6 +226,13 @@ fn main() -> anyhow::Result<()> {
     // SAFETY: umask only changes this process's file creation mask.
     unsafe { libc::umask(0o077) };
     init_logging(cli.log_format);
+    if let Command::Openapi = cli.command {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&samtal_endpoint::api::openapi::document())?
+        );
+        return Ok(());
+    }
     let config_path = cli
         .config
         .context("--config FILE (or SAMTAL_ENDPOINT_CONFIG) is required")?;
@@ -274,7 +283,9 @@ fn config_check(path: &std::path::Path, nofile: Option<u64>) -> anyhow::Result<(
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve::serve(config).await,
-        Command::Config { .. } => unreachable!("checked before the configuration is loaded"),
+        Command::Config { .. } | Command::Openapi => {
+            unreachable!("handled before the configuration is loaded")
+        }
         Command::Ca { command } => match command {
             CaCommand::Init { server_names } => {
                 let fingerprint = admin::ca_init(&config, &server_names)?;

@@ -6,6 +6,7 @@ mod export;
 mod health;
 mod lifecycle;
 mod notes;
+pub mod openapi;
 
 use std::sync::Arc;
 
@@ -55,6 +56,7 @@ pub fn mtls_router(state: AppState) -> Router {
         .route("/v1/receipt-keys", get(lifecycle::receipt_keys))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
+        .route("/openapi.json", get(openapi::openapi_json))
         .merge(crate::auth::router())
         .fallback(not_found)
         .with_state(state)
@@ -84,9 +86,15 @@ pub fn refused_router(refusal: Refusal) -> Router {
             "this client certificate was not issued by this endpoint",
         ),
     };
-    Router::new().fallback(move || {
+    Router::new().fallback(move |body: axum::body::Body| {
         let error = error.clone();
         async move {
+            // Read what the client sends (bounded), so it gets this answer, not a reset.
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                http_body_util::BodyExt::collect(http_body_util::Limited::new(body, 1 << 20)),
+            )
+            .await;
             let mut response = error.into_response();
             response.headers_mut().insert(
                 axum::http::header::CONNECTION,
