@@ -42,6 +42,8 @@ fn schemathesis(schema: &Path, url: &str, ca: &Path, extra: &[&str]) {
         // requests lets these override the CA given to it.
         .env_remove("REQUESTS_CA_BUNDLE")
         .env_remove("CURL_CA_BUNDLE")
+        // Its cache (.schemathesis/) goes to the throw-away directory.
+        .current_dir(schema.parent().unwrap())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
