@@ -44,7 +44,7 @@ pub fn wav(data: &[u8]) {
         .tempfile_in(dir)
         .expect("temporary file");
     file.write_all(data).expect("write");
-    let _ = samtal_core::audio::WavFileSource::read_all(file.path());
+    let _ = samtal_audio::WavFileSource::read_all(file.path());
 }
 
 /// The journal-template parser (TOML data a municipality adds).

@@ -4,8 +4,8 @@
   swift-check.py [--generated SWIFT] [--adapter DIR] SRC_DIR ...
 
 - syntax: every .swift file parses with tree-sitter-swift, errors reported as file:line:col;
-- bindings: the generated UniFFI Swift (default ios/Generated/Sources/SamtalFFI/SamtalFFI.swift)
-  declares every binding function, method, enum case and type the Swift code names: calls
+- bindings: the generated UniFFI Swift (default ios/Generated/Sources/SamtalFFI/SamtalFFI.swift,
+  with the other crates' files beside it, which make the same Swift module) declares every binding function, method, enum case and type the Swift code names: calls
   on variables declared with a binding type, `Type.member` on binding types, labelled free
   calls, implicit `.members` and type names in the files that import SamtalFFI; and only
   the adapter layer (default ios/Sources/SamtalKit/Core) imports SamtalFFI;
@@ -294,7 +294,9 @@ def main(argv):
     if not files:
         print("swift-check: no Swift files found", file=sys.stderr)
         return 1
-    bindings = Api().add(opts.generated)
+    bindings = Api()
+    for generated in sorted(opts.generated.parent.glob("*.swift")):
+        bindings.add(generated)
     if not bindings.functions or "Samtal" not in bindings.types:
         print(f"swift-check: {opts.generated} declares no Samtal API; is it the UniFFI output?", file=sys.stderr)
         return 1

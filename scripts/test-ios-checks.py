@@ -65,7 +65,7 @@ class IosChecks(unittest.TestCase):
 
     def test_a_renamed_binding_type_or_case_fails(self):
         self.edit("Sources/SamtalKit/Core/Core.swift", "SamtalFFI.NoteDraft", "SamtalFFI.Note")
-        self.edit("Sources/SamtalKit/Core/Core.swift", "return .swedish", "return .svenska")
+        self.edit("Sources/SamtalKit/Core/Core.swift", "return .sv\n", "return .svenska\n")
         self.edit("Sources/SamtalKit/Core/KeychainVault.swift", "SamtalError.Platform(", "SamtalError.PlatformFailure(")
         out = self.swift_check().stdout
         self.assertIn("type `Note` is not in the generated bindings", out)

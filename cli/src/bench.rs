@@ -3,9 +3,10 @@
 mod speakers;
 
 use crate::engine::ModelArgs;
+use crate::transcribe::Spoken;
 use clap::Subcommand;
-use samtal_core::audio::WavFileSource;
-use samtal_core::transcribe::{Language, TranscribeOptions};
+use samtal_asr::TranscribeOptions;
+use samtal_audio::WavFileSource;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -17,8 +18,8 @@ pub enum BenchCommand {
         #[arg(long)]
         file: Option<PathBuf>,
         /// Spoken language of the file.
-        #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_language)]
-        lang: Language,
+        #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_spoken)]
+        lang: Spoken,
         /// Transcriptions of the file with the model loaded once; the fastest and the
         /// median are printed (this machine's speed drifts from run to run).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
@@ -54,7 +55,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         } => {
             let file = file.unwrap_or_else(default_clip);
             let samples = WavFileSource::read_all(&file)?;
-            let audio_secs = samples.len() as f64 / 16_000.0;
+            let audio_secs = samtal_audio::seconds(samples.len());
             let load = Instant::now();
             let transcriber = model.load()?;
             let load_secs = load.elapsed().as_secs_f64();
@@ -62,7 +63,8 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             let mut segments = 0;
             for _ in 0..runs {
                 let t = Instant::now();
-                let transcript = transcriber.transcribe(&samples, &TranscribeOptions::new(lang))?;
+                let transcript =
+                    transcriber.transcribe(&samples, &TranscribeOptions::new(lang.0))?;
                 walls.push(t.elapsed().as_secs_f64());
                 segments = transcript.segments.len();
             }

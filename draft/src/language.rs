@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// A language the drafter knows.
+/// A spoken language Samtal has templates, language data and recognition settings for, named
+/// by its ISO 639-1 code. "Detect it" is `Option::None` wherever a language is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Sv,
@@ -38,6 +40,18 @@ impl Language {
 
     fn index(self) -> usize {
         self as usize
+    }
+}
+
+/// A code other than `sv`, `da` or `en`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {0:?}: use sv, da or en")]
+pub struct UnknownLanguage(pub String);
+
+impl std::str::FromStr for Language {
+    type Err = UnknownLanguage;
+    fn from_str(code: &str) -> Result<Self, Self::Err> {
+        Language::from_code(code).ok_or_else(|| UnknownLanguage(code.to_string()))
     }
 }
 
@@ -794,6 +808,9 @@ mod tests {
         }
         assert_eq!(Language::from_code("da"), Some(Language::Da));
         assert_eq!(Language::from_code("de"), None);
+        assert_eq!("sv".parse::<Language>(), Ok(Language::Sv));
+        assert!("auto".parse::<Language>().is_err());
+        assert_eq!(Language::Da.to_string(), "da");
     }
 
     #[test]

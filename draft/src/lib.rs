@@ -13,4 +13,7 @@ pub mod template;
 pub mod transcript;
 
 pub use drafter::{draft, DraftContext, Drafter, Participant, LOW_CONFIDENCE};
-pub use language::Language;
+pub use language::{Language, UnknownLanguage};
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

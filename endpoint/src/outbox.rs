@@ -7,7 +7,8 @@
 //! the directory sink is idempotent (one file per note id, atomically replaced) and the
 //! webhook carries the note id as `Idempotency-Key`.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -54,6 +55,14 @@ impl Sink {
             .with_context(|| format!("preparing sink directory {}", config.path.display()))?;
         if let Some(gid) = gid {
             owner_only::set_group(&config.path, gid)?;
+        }
+        let swept = sweep_abandoned(&config.path)
+            .with_context(|| format!("cleaning sink directory {}", config.path.display()))?;
+        if swept > 0 {
+            tracing::info!(
+                files = swept,
+                "removed temporary files a stopped writer left"
+            );
         }
         Ok(Sink::Directory(DropDir {
             path: config.path.clone(),
@@ -124,7 +133,8 @@ pub struct DropDir {
 
 /// Write `<dir>/<note_id>.json` via a temporary file, fsync and rename, so a reader never
 /// sees a partial file and a crash leaves either the old state or the whole file. The
-/// temporary name is unique, so two endpoint instances never write into each other's file.
+/// temporary name is unique, so two endpoint instances never write into each other's file,
+/// and it is locked while written, so [`sweep_abandoned`] can tell a killed writer's file.
 async fn write_atomically(dir: DropDir, note_id: &str, payload: &str) -> anyhow::Result<()> {
     let note_id = note_id.to_owned();
     let payload = payload.to_owned();
@@ -132,15 +142,44 @@ async fn write_atomically(dir: DropDir, note_id: &str, payload: &str) -> anyhow:
         let unique = uuid::Uuid::new_v4().simple();
         let tmp = dir.path.join(format!(".{note_id}.{unique}.tmp"));
         let target = dir.path.join(format!("{note_id}.json"));
-        owner_only::write_with_mode(&tmp, payload.as_bytes(), dir.file_mode)?;
+        let mut file = owner_only::create_locked(&tmp, dir.file_mode)?;
+        file.write_all(payload.as_bytes())?;
+        file.sync_all()?;
         if let Some(gid) = dir.gid {
             owner_only::set_group(&tmp, gid)?;
         }
         std::fs::rename(&tmp, &target)?;
+        drop(file);
         std::fs::File::open(&dir.path)?.sync_all()?;
         Ok(())
     })
     .await?
+}
+
+/// Removes the temporary files (`.<note>.<unique>.tmp`) that a killed writer left in the drop
+/// directory: each holds a whole note, and the note is delivered again from the database
+/// anyway. A file whose lock can be taken has no writer; files being written by another
+/// instance sharing the directory are locked and stay. Returns how many were removed.
+pub fn sweep_abandoned(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let temporary = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp"));
+        if !temporary {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        if file.try_lock().is_ok() {
+            std::fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Exponential backoff from 1 s, capped at 5 min, with ±25 % jitter.
@@ -230,7 +269,27 @@ async fn deliver_due(
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::{backoff_ms, sweep_abandoned};
+    use crate::owner_only;
+
+    #[test]
+    fn only_temporary_files_without_a_writer_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(path("n1.json"), "{}").unwrap();
+        std::fs::write(path(".n2.dead.tmp"), "{}").unwrap();
+        let writing = owner_only::create_locked(&path(".n3.live.tmp"), 0o600).unwrap();
+        assert_eq!(sweep_abandoned(dir.path()).unwrap(), 1);
+        assert!(path("n1.json").exists(), "delivered notes stay");
+        assert!(
+            !path(".n2.dead.tmp").exists(),
+            "a killed writer's file goes"
+        );
+        assert!(path(".n3.live.tmp").exists(), "a file being written stays");
+        drop(writing);
+        assert_eq!(sweep_abandoned(dir.path()).unwrap(), 1);
+        assert!(!path(".n3.live.tmp").exists());
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

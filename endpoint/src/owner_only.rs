@@ -43,6 +43,21 @@ pub fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<(
     Ok(())
 }
 
+/// Create `path` with `mode` and hold an exclusive lock on it until the returned file is
+/// dropped: a lock that can be taken on such a file means its writer is gone (the kernel
+/// drops a killed process's locks), see `outbox::sweep_abandoned`.
+pub fn create_locked(path: &Path, mode: u32) -> anyhow::Result<std::fs::File> {
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.lock()?;
+    file.set_permissions(Permissions::from_mode(mode))?;
+    Ok(file)
+}
+
 /// Write a file only the endpoint's user can read.
 pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     write_with_mode(path, bytes, FILE_MODE)

@@ -4,7 +4,7 @@
 //! speech time given the right role and the right side of worker / not worker, and the
 //! time attribution takes per audio minute.
 use anyhow::Context;
-use samtal_core::audio::WavFileSource;
+use samtal_audio::WavFileSource;
 use samtal_speaker::{Analyzer, Attribution, Config, Participants, Role, VoiceProfile};
 use serde::Deserialize;
 use std::collections::HashMap;

@@ -64,13 +64,13 @@ public final class Core: @unchecked Sendable {
 
     /// Records the citizen's decision; a refusal ends the session at once.
     public func beginSession(consent: Bool, informed: InformedHow, language: String, worker: String) throws -> String {
-        let how: SamtalFFI.Informed
+        let how: SamtalFFI.InformedBy
         switch informed {
         case .verbal: how = .verbal
         case .written: how = .written
         case .interpreter: how = .interpreter
         }
-        let decision: SamtalFFI.Consent = consent ? .given : .refused
+        let decision: SamtalFFI.ConsentDecision = consent ? .given : .refused
         return try guarded {
             try samtal.beginSession(consent: decision, informed: how, language: language, worker: worker)
         }
@@ -125,7 +125,7 @@ public final class Core: @unchecked Sendable {
     /// Enrolls the phone with the one-time code; returns the device id.
     public func enroll(url: String, code: String) async throws -> String {
         try await guardedAsync {
-            let enrollment: SamtalFFI.Enrollment = try await samtal.enroll(endpointUrl: url, code: code)
+            let enrollment: SamtalFFI.DeviceIdentity = try await samtal.enroll(endpointUrl: url, code: code)
             return enrollment.deviceId
         }
     }
@@ -155,7 +155,7 @@ public final class Core: @unchecked Sendable {
 
     public func syncNow() async throws -> SyncSummary {
         try await guardedAsync {
-            let result: SamtalFFI.SyncResult = try await samtal.syncNow()
+            let result: SamtalFFI.SyncReport = try await samtal.syncNow()
             return SyncSummary(
                 delivered: Int(result.delivered), rejected: Int(result.rejected), retryLater: Int(result.retryLater)
             )
@@ -166,9 +166,9 @@ public final class Core: @unchecked Sendable {
 
     public func receipts() throws -> [Receipt] {
         try guarded {
-            try samtal.receipts().map { (r: SamtalFFI.DeliveryReceipt) in
+            try samtal.receipts().map { (r: SamtalFFI.Receipt) in
                 Receipt(
-                    noteId: r.noteId, receivedAtMs: r.receivedAtMs, contentHash: r.contentHash,
+                    noteId: r.noteId, receivedAtMs: r.receivedAt, contentHash: r.contentHash,
                     citizenSignature: r.citizenSignature
                 )
             }
@@ -262,7 +262,7 @@ private final class OutboxFeed: SamtalFFI.OutboxListener, @unchecked Sendable {
         self.deliver = deliver
     }
 
-    func onStatus(item: SamtalFFI.OutboxItem) {
+    func onStatus(item: SamtalFFI.OutboxEntry) {
         deliver(app(item))
     }
 }
@@ -274,7 +274,7 @@ private final class SignInFeed: SamtalFFI.SignInListener, @unchecked Sendable {
         self.listener = listener
     }
 
-    func onProgress(progress: SamtalFFI.SignInProgress) {
+    func onProgress(progress: SamtalFFI.LoginProgress) {
         listener.onProgress(app(progress))
     }
 
@@ -294,7 +294,7 @@ private final class CitizenSignFeed: SamtalFFI.CitizenSignListener, @unchecked S
         self.listener = listener
     }
 
-    func onProgress(progress: SamtalFFI.SignInProgress) {
+    func onProgress(progress: SamtalFFI.LoginProgress) {
         listener.onProgress(app(progress))
     }
 
@@ -385,23 +385,24 @@ private func app(_ e: SamtalFFI.SamtalError) -> CoreError {
     }
 }
 
-private func spoken(_ language: String) -> SamtalFFI.SpokenLanguage {
+/// The spoken language by its code; anything else lets recognition detect it.
+private func spoken(_ language: String) -> SamtalFFI.Language? {
     switch language {
-    case "sv": return .swedish
-    case "da": return .danish
-    case "en": return .english
-    default: return .detect
+    case "sv": return .sv
+    case "da": return .da
+    case "en": return .en
+    default: return nil
     }
 }
 
-private func app(_ s: SamtalFFI.SessionSummary) -> SessionInfo {
+private func app(_ s: SamtalFFI.SessionInfo) -> SessionInfo {
     SessionInfo(
-        id: s.id, phase: app(s.phase), createdAtMs: s.createdAtMs, capturedSeconds: s.capturedSeconds,
+        id: s.id, phase: app(s.state), createdAtMs: s.createdAt, capturedSeconds: s.capturedSeconds,
         segments: s.segments, hasDraft: s.hasDraft
     )
 }
 
-private func app(_ p: SamtalFFI.Phase) -> SessionPhase {
+private func app(_ p: SamtalFFI.SessionState) -> SessionPhase {
     switch p {
     case .created: return .created
     case .consented: return .consented
@@ -427,11 +428,11 @@ private func app(_ s: SamtalFFI.TranscriptSegment) -> Segment {
     )
 }
 
-private func app(_ p: SamtalFFI.SignInProgress) -> BankIdProgress {
+private func app(_ p: SamtalFFI.LoginProgress) -> BankIdProgress {
     BankIdProgress(status: p.status, hintCode: p.hintCode, rfa: p.rfa, message: p.message, qrData: p.qrData)
 }
 
-private func app(_ item: SamtalFFI.OutboxItem) -> OutboxEntry {
+private func app(_ item: SamtalFFI.OutboxEntry) -> OutboxEntry {
     let status: Delivery
     switch item.status {
     case .queued: status = .queued
@@ -470,7 +471,7 @@ private func app(_ d: SamtalFFI.NoteDraft) -> Draft {
     )
 }
 
-private func ffi(_ change: Change) -> SamtalFFI.ReviewEdit {
+private func ffi(_ change: Change) -> SamtalFFI.ReviewChange {
     switch change {
     case let .markReviewed(items): return .markReviewed(items: items)
     case .markAllReviewed: return .markAllReviewed

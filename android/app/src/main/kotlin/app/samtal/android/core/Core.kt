@@ -5,25 +5,24 @@ import app.samtal.ffi.CitizenSignHandle
 import app.samtal.ffi.CitizenSignListener
 import app.samtal.ffi.CitizenSignResult
 import app.samtal.ffi.Config
-import app.samtal.ffi.Consent
-import app.samtal.ffi.DeliveryStatus
 import app.samtal.ffi.FlagReason
-import app.samtal.ffi.Informed
 import app.samtal.ffi.ListenerHandle
 import app.samtal.ffi.NoteDraft
-import app.samtal.ffi.OutboxItem
 import app.samtal.ffi.OutboxListener
-import app.samtal.ffi.ReviewEdit
 import app.samtal.ffi.Samtal
 import app.samtal.ffi.SamtalException
 import app.samtal.ffi.SignInHandle
 import app.samtal.ffi.SignInListener
-import app.samtal.ffi.SignInProgress
 import app.samtal.ffi.SignInResult
-import app.samtal.ffi.SpokenLanguage
 import app.samtal.ffi.TranscriptListener
 import app.samtal.ffi.TranscriptSegment
 import app.samtal.ffi.verifiedModelPath
+import app.samtal.core.ReviewChange
+import app.samtal.draft.Language
+import app.samtal.store.ConsentDecision
+import app.samtal.store.InformedBy
+import app.samtal.store.OutboxStatus
+import app.samtal.sync.LoginProgress
 
 /** Where the core keeps its data and which model it runs. */
 data class CoreSettings(
@@ -76,11 +75,11 @@ class Core private constructor(private val samtal: Samtal, private val settings:
     /** Records the citizen's decision; a refusal ends the session at once. */
     fun beginSession(consent: Boolean, informed: InformedHow, language: String, worker: String): String = guard {
         val how = when (informed) {
-            InformedHow.VERBAL -> Informed.VERBAL
-            InformedHow.WRITTEN -> Informed.WRITTEN
-            InformedHow.INTERPRETER -> Informed.INTERPRETER
+            InformedHow.VERBAL -> InformedBy.VERBAL
+            InformedHow.WRITTEN -> InformedBy.WRITTEN
+            InformedHow.INTERPRETER -> InformedBy.INTERPRETER
         }
-        samtal.beginSession(if (consent) Consent.GIVEN else Consent.REFUSED, how, language, worker)
+        samtal.beginSession(if (consent) ConsentDecision.GIVEN else ConsentDecision.REFUSED, how, language, worker)
     }
 
     suspend fun startRecording(id: String, language: String): ActiveRecording =
@@ -119,7 +118,7 @@ class Core private constructor(private val samtal: Samtal, private val settings:
 
     fun signIn(sameDevice: Boolean, language: String, listener: BankIdListener): BankIdOrder = guard {
         val handle = samtal.signIn(sameDevice, language, object : SignInListener {
-            override fun onProgress(progress: SignInProgress) = listener.onProgress(progress.toApp())
+            override fun onProgress(progress: LoginProgress) = listener.onProgress(progress.toApp())
             override fun onFinished(result: SignInResult) = listener.onFinished(
                 when (result) {
                     is SignInResult.SignedIn -> BankIdOutcome.Done(result.expiresAtMs, null)
@@ -134,7 +133,7 @@ class Core private constructor(private val samtal: Samtal, private val settings:
     /** The citizen signs the approved note with their own BankID. */
     fun citizenSign(id: String, sameDevice: Boolean, language: String, listener: BankIdListener): BankIdOrder = guard {
         val handle = samtal.citizenSign(id, sameDevice, language, object : CitizenSignListener {
-            override fun onProgress(progress: SignInProgress) = listener.onProgress(progress.toApp())
+            override fun onProgress(progress: LoginProgress) = listener.onProgress(progress.toApp())
             override fun onFinished(result: CitizenSignResult) = listener.onFinished(
                 when (result) {
                     is CitizenSignResult.Signed -> BankIdOutcome.Done(null, result.signatureSha256)
@@ -157,7 +156,7 @@ class Core private constructor(private val samtal: Samtal, private val settings:
     fun outbox(): List<OutboxEntry> = guard { samtal.outbox().map { it.toApp() } }
 
     fun receipts(): List<Receipt> = guard {
-        samtal.receipts().map { Receipt(it.noteId, it.receivedAtMs, it.contentHash, it.citizenSignature) }
+        samtal.receipts().map { Receipt(it.noteId, it.receivedAt, it.contentHash, it.citizenSignature) }
     }
 
     /** Live transcript segments, on Samtal's threads. */
@@ -169,7 +168,7 @@ class Core private constructor(private val samtal: Samtal, private val settings:
     /** Delivery statuses after each sync, on Samtal's threads. */
     fun observeOutbox(onStatus: (OutboxEntry) -> Unit): Cancellable =
         handle(samtal.observeOutbox(object : OutboxListener {
-            override fun onStatus(item: OutboxItem) = onStatus(item.toApp())
+            override fun onStatus(item: app.samtal.store.OutboxEntry) = onStatus(item.toApp())
         }))
 
     fun modelStatus(): ModelStatus = modelStatus(settings)
@@ -266,28 +265,29 @@ private fun SamtalException.toApp(): CoreException {
     return CoreException(kind, (message ?: kind.name).removePrefix("reason="))
 }
 
-private fun spoken(language: String) = when (language) {
-    "sv" -> SpokenLanguage.SWEDISH
-    "da" -> SpokenLanguage.DANISH
-    "en" -> SpokenLanguage.ENGLISH
-    else -> SpokenLanguage.DETECT
+/** The spoken language by its code; anything else lets recognition detect it. */
+private fun spoken(language: String): Language? = when (language) {
+    "sv" -> Language.SV
+    "da" -> Language.DA
+    "en" -> Language.EN
+    else -> null
 }
 
-private fun app.samtal.ffi.SessionSummary.toApp() = SessionInfo(
-    id, Phase.valueOf(phase.name), createdAtMs, capturedSeconds, segments.toLong(), hasDraft,
+private fun app.samtal.store.SessionInfo.toApp() = SessionInfo(
+    id, Phase.valueOf(state.name), createdAt, capturedSeconds, segments.toLong(), hasDraft,
 )
 
 private fun TranscriptSegment.toApp() = Segment(id.toInt(), startSeconds, endSeconds, text, confidence, speaker)
 
-private fun SignInProgress.toApp() = BankIdProgress(status, hintCode, rfa, message, qrData)
+private fun LoginProgress.toApp() = BankIdProgress(status, hintCode, rfa, message, qrData)
 
-private fun OutboxItem.toApp() = OutboxEntry(
+private fun app.samtal.store.OutboxEntry.toApp() = OutboxEntry(
     noteId, sessionId,
     when (status) {
-        DeliveryStatus.QUEUED -> Delivery.QUEUED
-        DeliveryStatus.SENDING -> Delivery.SENDING
-        DeliveryStatus.DELIVERED -> Delivery.DELIVERED
-        DeliveryStatus.REJECTED -> Delivery.REJECTED
+        OutboxStatus.QUEUED -> Delivery.QUEUED
+        OutboxStatus.SENDING -> Delivery.SENDING
+        OutboxStatus.DELIVERED -> Delivery.DELIVERED
+        OutboxStatus.REJECTED -> Delivery.REJECTED
     },
     attempts.toInt(), reason,
 )
@@ -313,12 +313,12 @@ private fun NoteDraft.toApp() = Draft(
     citizenComment, unresolved.toInt(), approved,
 )
 
-private fun Change.toFfi(): ReviewEdit = when (this) {
-    is Change.MarkReviewed -> ReviewEdit.MarkReviewed(items.map { it.toUInt() })
-    Change.MarkAllReviewed -> ReviewEdit.MarkAllReviewed
-    is Change.Edit -> ReviewEdit.Edit(item.toUInt(), text)
-    is Change.Add -> ReviewEdit.Add(section, text)
-    is Change.Delete -> ReviewEdit.Delete(item.toUInt())
-    is Change.Move -> ReviewEdit.Move(item.toUInt(), section)
-    is Change.CitizenComment -> ReviewEdit.CitizenComment(text)
+private fun Change.toFfi(): ReviewChange = when (this) {
+    is Change.MarkReviewed -> ReviewChange.MarkReviewed(items.map { it.toUInt() })
+    Change.MarkAllReviewed -> ReviewChange.MarkAllReviewed
+    is Change.Edit -> ReviewChange.Edit(item.toUInt(), text)
+    is Change.Add -> ReviewChange.Add(section, text)
+    is Change.Delete -> ReviewChange.Delete(item.toUInt())
+    is Change.Move -> ReviewChange.Move(item.toUInt(), section)
+    is Change.CitizenComment -> ReviewChange.CitizenComment(text)
 }
