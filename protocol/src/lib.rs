@@ -14,4 +14,6 @@ pub use messages::{
     ExportPage, ReceiptKey, ReceiptKeys, RenewRequest, RenewResponse,
 };
 pub use note::{content_hash, validate_note, NoteEnvelope, NoteError, NOTE_SCHEMA_VERSION};
-pub use receipt::{session_id, Delivery, Receipt, ReceiptError, ReceiptSigner, ReceiptVerifier};
+pub use receipt::{
+    session_id, Delivery, Receipt, ReceiptError, ReceiptKeyring, ReceiptSigner, ReceiptVerifier,
+};

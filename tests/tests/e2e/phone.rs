@@ -273,7 +273,7 @@ impl Phone {
     }
 
     pub fn sync_client(&self) -> SyncClient {
-        SyncClient::new(self.store.clone(), self.vault.as_ref()).unwrap()
+        SyncClient::new(self.store.clone(), self.vault.clone()).unwrap()
     }
 
     pub fn entry(&self, note_id: &str) -> OutboxEntry {
