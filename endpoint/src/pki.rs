@@ -243,9 +243,22 @@ impl Pki {
         device_id: &str,
         validity: Duration,
     ) -> anyhow::Result<Issued> {
+        let now = OffsetDateTime::now_utc();
+        self.sign_device_csr_between(csr, device_id, now - Duration::minutes(5), now + validity)
+    }
+
+    /// [`sign_device_csr`](Self::sign_device_csr) for a given validity period (tests make
+    /// certificates that are far into their life).
+    pub fn sign_device_csr_between(
+        &self,
+        csr: CertificateSigningRequestParams,
+        device_id: &str,
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+    ) -> anyhow::Result<Issued> {
         let mut params = client_params(device_id, Role::Device);
-        params.not_before = OffsetDateTime::now_utc() - Duration::minutes(5);
-        params.not_after = OffsetDateTime::now_utc() + validity;
+        params.not_before = not_before;
+        params.not_after = not_after;
         params.serial_number = Some(random_serial());
         let cert = params.signed_by(&csr.public_key, &self.issuer()?)?;
         issued(cert.pem(), cert.der())

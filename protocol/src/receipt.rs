@@ -331,7 +331,8 @@ mod tests {
             device_id: "d1",
             worker_id: None,
         };
-        let mut ring = ReceiptKeyring::new(ReceiptVerifier::from_hex(&new.public_key_hex()).unwrap());
+        let mut ring =
+            ReceiptKeyring::new(ReceiptVerifier::from_hex(&new.public_key_hex()).unwrap());
         let before_rotation = old.sign(receipt());
         assert!(!ring.knows(old.key_id()));
         assert!(matches!(
@@ -341,7 +342,8 @@ mod tests {
         ring.add_hex(&old.public_key_hex()).unwrap();
         ring.add_hex(&old.public_key_hex()).unwrap();
         ring.verify_delivery(&before_rotation, &delivery).unwrap();
-        ring.verify_delivery(&new.sign(receipt()), &delivery).unwrap();
+        ring.verify_delivery(&new.sign(receipt()), &delivery)
+            .unwrap();
         let mut forged = new.sign(receipt());
         forged.key_id = old.key_id().to_string();
         assert!(matches!(

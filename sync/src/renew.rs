@@ -17,7 +17,8 @@ pub const RENEW_AFTER: f64 = 2.0 / 3.0;
 /// Whether the certificate in `cert_pem` is due for renewal at `now_ms`.
 pub fn due(cert_pem: &str, now_ms: i64) -> Result<bool, SyncError> {
     let unparsable = || SyncError::Crypto("the device certificate does not parse".into());
-    let (_, pem) = x509_parser::pem::parse_x509_pem(cert_pem.as_bytes()).map_err(|_| unparsable())?;
+    let (_, pem) =
+        x509_parser::pem::parse_x509_pem(cert_pem.as_bytes()).map_err(|_| unparsable())?;
     let cert = pem.parse_x509().map_err(|_| unparsable())?;
     let from = cert.validity().not_before.timestamp() * 1000;
     let until = cert.validity().not_after.timestamp() * 1000;
@@ -81,8 +82,10 @@ mod tests {
             .unwrap()
             .as_secs() as i64;
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.not_before = rcgen::date_time_ymd(1970, 1, 1) + std::time::Duration::from_secs((now - days_ago * 86_400) as u64);
-        params.not_after = rcgen::date_time_ymd(1970, 1, 1) + std::time::Duration::from_secs((now + days_left * 86_400) as u64);
+        params.not_before = rcgen::date_time_ymd(1970, 1, 1)
+            + std::time::Duration::from_secs((now - days_ago * 86_400) as u64);
+        params.not_after = rcgen::date_time_ymd(1970, 1, 1)
+            + std::time::Duration::from_secs((now + days_left * 86_400) as u64);
         let key = rcgen::KeyPair::generate().unwrap();
         params.self_signed(&key).unwrap().pem()
     }
