@@ -14,6 +14,7 @@ use axum::routing::post;
 use axum::Router;
 use common::{free_port, Backend, Identity, Setup};
 use samtal_endpoint::bench::synthetic_note;
+use samtal_endpoint::pki::Role;
 use serde_json::Value;
 
 /// Fictional content and a test personal number that must never reach a log line.
@@ -220,4 +221,72 @@ async fn backup_wipe_restore_loses_nothing_and_delivers_exactly_once() {
     assert_eq!(accepted, expected, "each note accepted exactly once");
     assert_eq!(setup.db().await.note_count().await.unwrap(), 6);
     assert_eq!(setup.db().await.pending_deliveries().await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_metrics_and_server_certificate_rotation() {
+    let setup = Setup::new(&Backend::Sqlite);
+    let server = setup.start();
+    let (phone, _) = setup.enroll_device().await;
+    let monitor = setup.service_identity(Role::Monitor, "prometheus").await;
+
+    let status = endpoint(&setup, &["status"]);
+    assert!(status.status.success());
+    let text = String::from_utf8_lossy(&status.stdout).into_owned();
+    let kinds: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .collect();
+    for kind in ["ca", "server", "device", "monitor"] {
+        assert!(kinds.contains(&kind), "{kind} missing from:\n{text}");
+    }
+    let device_line = text.lines().find(|l| l.starts_with("device\t")).unwrap();
+    assert!(device_line.contains(&phone.device_id));
+    assert!(
+        device_line.ends_with("\t364") || device_line.ends_with("\t365"),
+        "{device_line}"
+    );
+    assert!(text.contains("receipt key "));
+
+    let metrics = setup
+        .client(&monitor)
+        .get(format!("{}/metrics", setup.url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let days = |kind: &str| -> f64 {
+        let prefix = format!("samtal_certificate_expiry_days{{kind=\"{kind}\"}} ");
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in\n{metrics}"))
+            .parse()
+            .unwrap()
+    };
+    assert!((days("device") - 365.0).abs() < 1.0);
+    assert!((days("server") - 825.0).abs() < 1.0);
+    // The harness records service certificates as never expiring.
+    assert!(days("monitor") > 825.0);
+    assert!(metrics.contains("samtal_certificates_expired{kind=\"device\"} 0"));
+
+    // A new server certificate: the phones trust the CA, so they go on after a restart.
+    let before = std::fs::read_to_string(setup.config.data_dir.join("server.pem")).unwrap();
+    let out = endpoint(&setup, &["ca", "rotate-server-cert"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("localhost, 127.0.0.1"));
+    let after = std::fs::read_to_string(setup.config.data_dir.join("server.pem")).unwrap();
+    assert_ne!(before, after);
+    server.kill();
+    let server = setup.start();
+    let note = synthetic_note(&uuid::Uuid::new_v4().to_string(), 1);
+    assert_eq!(put(&setup, &phone, &note).await.status(), 201);
+    server.kill();
 }
