@@ -349,7 +349,7 @@ impl Checker<'_> {
         };
         let mtls = get("max_connections", defaults.max_connections);
         let enroll = get("max_enroll_connections", defaults.max_enroll_connections);
-        let needed = mtls + enroll + crate::serve::DESCRIPTOR_RESERVE as u64;
+        let needed = mtls + enroll + crate::serve::DESCRIPTOR_RESERVE;
         if needed > nofile {
             let span = limits
                 .key("max_connections")

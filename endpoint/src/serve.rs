@@ -136,7 +136,7 @@ pub fn descriptor_limit() -> u64 {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) } != 0 {
         return u64::MAX;
     }
-    rl.rlim_max as u64
+    rl.rlim_max
 }
 
 /// Descriptors kept free of both listeners' budgets: database pool, sinks, logs, accept

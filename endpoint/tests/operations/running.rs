@@ -1,6 +1,5 @@
-//! Running the endpoint: JSON logs with request ids and no content, backup → wipe → restore.
-
-mod common;
+//! Running the endpoint: JSON logs with request ids and no content, backup → wipe → restore,
+//! `status`, the expiry metrics and a server-certificate rotation.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use common::{free_port, Backend, Identity, Setup};
+use crate::common::{free_port, Backend, Identity, Setup};
 use samtal_endpoint::bench::synthetic_note;
 use samtal_endpoint::pki::Role;
 use serde_json::Value;

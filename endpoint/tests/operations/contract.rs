@@ -4,12 +4,10 @@
 //! certificate (enrollment listener); every answer must be documented (status, content type,
 //! headers, body schema), no 5xx, and requests that break the schema must be refused.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{Backend, Identity, Setup};
+use crate::common::{Backend, Identity, Setup};
 use samtal_endpoint::pki::Role;
 
 const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
