@@ -243,8 +243,29 @@ fn main() -> anyhow::Result<()> {
         return config_check(&config_path, nofile);
     }
     let config = Config::load(&config_path)?;
+    not_as_another_user(&config.data_dir)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(run(cli.command, config))
+}
+
+/// Refuse to work on a data directory that belongs to another user: files root would
+/// create there (keys, a backup's restore, the database) the service could not read.
+fn not_as_another_user(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(data_dir) else {
+        return Ok(());
+    };
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    anyhow::ensure!(
+        meta.uid() == me,
+        "{} belongs to user id {}, not to this user ({me}); run the command as that user \
+         (e.g. sudo -u samtal-endpoint samtal-endpoint …) so the files it writes stay the \
+         service's own",
+        data_dir.display(),
+        meta.uid()
+    );
+    Ok(())
 }
 
 /// Logs go to standard error; `RUST_LOG` filters them (default `info`, sqlx only warnings).

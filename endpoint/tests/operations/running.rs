@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::{free_port, Backend, Identity, Setup};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use crate::common::{free_port, Backend, Identity, Setup};
 use samtal_endpoint::bench::synthetic_note;
 use samtal_endpoint::pki::Role;
 use serde_json::Value;
@@ -288,4 +288,21 @@ async fn status_metrics_and_server_certificate_rotation() {
     let note = synthetic_note(&uuid::Uuid::new_v4().to_string(), 1);
     assert_eq!(put(&setup, &phone, &note).await.status(), 201);
     server.kill();
+}
+
+#[test]
+fn commands_refuse_a_data_directory_of_another_user() {
+    // As root (CI), hand the data directory to another user; otherwise there is no one to
+    // hand it to, and the check is the owner matching.
+    if unsafe { libc::geteuid() } != 0 {
+        return;
+    }
+    let setup = Setup::new(&Backend::Sqlite);
+    std::os::unix::fs::chown(&setup.config.data_dir, Some(1), None).unwrap();
+    let out = endpoint(&setup, &["status"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sudo -u samtal-endpoint"), "{stderr}");
+    std::os::unix::fs::chown(&setup.config.data_dir, Some(0), None).unwrap();
+    assert!(endpoint(&setup, &["status"]).status.success());
 }
