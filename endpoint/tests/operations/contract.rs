@@ -53,10 +53,9 @@ fn schemathesis(schema: &Path, url: &str, ca: &Path, extra: &[&str]) {
         String::from_utf8_lossy(&output.stderr),
         log_tail.join("\n")
     );
-    println!(
-        "{}",
-        stdout.lines().rev().take(4).collect::<Vec<_>>().join("\n")
-    );
+    for line in stdout.lines().filter(|l| l.contains(" generated, ")) {
+        println!("schemathesis ({:?}): {}", extra.first(), line.trim());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
