@@ -98,18 +98,24 @@ impl SyncClient {
     /// Renew the device certificate if two thirds of its validity have passed
     /// ([`crate::renew`]); later requests use the new one. True if it was renewed.
     pub fn renew_if_due(&self) -> Result<bool, SyncError> {
-        let (identity, http) = {
-            let link = self.link();
-            if !crate::renew::due(&link.identity.cert_pem, self.store.now_ms())? {
-                return Ok(false);
-            }
-            (link.identity.clone(), link.http.clone())
-        };
-        crate::renew::renew(&self.store, self.vault.as_ref(), &http, &identity)?;
+        if !crate::renew::due(&self.link().identity.cert_pem, self.store.now_ms())? {
+            return Ok(false);
+        }
+        // One renewal at a time in this process, against the identity as stored now: another
+        // client (the app's and a background one) may have renewed it meanwhile, and the
+        // endpoint revokes every successor but the last it issued.
+        static RENEWING: Mutex<()> = Mutex::new(());
+        let _one = RENEWING.lock().unwrap_or_else(|p| p.into_inner());
+        let (identity, http) = enroll::client(&self.store, self.vault.as_ref(), REQUEST_TIMEOUT)?
+            .ok_or(SyncError::NotEnrolled)?;
+        let renewed = crate::renew::due(&identity.cert_pem, self.store.now_ms())?;
+        if renewed {
+            crate::renew::renew(&self.store, self.vault.as_ref(), &http, &identity)?;
+        }
         let (identity, http) = enroll::client(&self.store, self.vault.as_ref(), REQUEST_TIMEOUT)?
             .ok_or(SyncError::NotEnrolled)?;
         *self.link.write().unwrap_or_else(|p| p.into_inner()) = Link { identity, http };
-        Ok(true)
+        Ok(renewed)
     }
 
     /// Upload every due note once, after renewing the device certificate if it is due.
