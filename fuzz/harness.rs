@@ -21,7 +21,7 @@ use samtal_protocol::{Delivery, Receipt, ReceiptSigner, ReceiptVerifier};
 pub type Target = fn(&[u8]);
 
 /// Every target by name, for replaying stored inputs.
-pub const TARGETS: [(&str, Target); 7] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("wav", wav),
     ("template", template),
     ("note", note),
@@ -29,6 +29,7 @@ pub const TARGETS: [(&str, Target); 7] = [
     ("bankid_json", bankid_json),
     ("csr", csr),
     ("ct2_header", ct2_header),
+    ("language_data", language_data),
 ];
 
 /// The WAV reader. It reads from a path, so each input goes through a file in /dev/shm.
@@ -143,4 +144,18 @@ pub fn ct2_header(data: &[u8]) {
             let _ = variable.scalar_int();
         }
     }
+}
+
+/// The drafter's language data as a municipality adds it (`<templates>/lang/sv.toml`): read,
+/// checked, merged into the built-in Swedish data and compiled, through a file in /dev/shm.
+pub fn language_data(data: &[u8]) {
+    let shm = std::path::Path::new("/dev/shm");
+    let base = if shm.is_dir() {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    };
+    let dir = tempfile::tempdir_in(base).expect("temporary directory");
+    std::fs::write(dir.path().join("sv.toml"), data).expect("write");
+    let _ = samtal_draft::language::Languages::with_dir(dir.path());
 }
