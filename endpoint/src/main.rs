@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use std::io::Write;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
@@ -35,8 +37,15 @@ enum LogFormat {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the service.
-    Serve,
+    #[command(flatten)]
+    Offline(Offline),
+    #[command(flatten)]
+    Online(Online),
+}
+
+/// Commands that do not load the configuration (`config check` reads it itself).
+#[derive(Subcommand)]
+enum Offline {
     /// Print the OpenAPI 3.1 description of the HTTP API (also served at /openapi.json).
     Openapi,
     /// The configuration file.
@@ -44,6 +53,13 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+}
+
+/// Commands that work with a loaded configuration.
+#[derive(Subcommand)]
+enum Online {
+    /// Run the service.
+    Serve,
     /// Municipal CA.
     Ca {
         #[command(subcommand)]
@@ -226,26 +242,28 @@ fn main() -> anyhow::Result<()> {
     // SAFETY: umask only changes this process's file creation mask.
     unsafe { libc::umask(0o077) };
     init_logging(cli.log_format);
-    if let Command::Openapi = cli.command {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&samtal_endpoint::api::openapi::document())?
-        );
-        return Ok(());
+    let config_path = || {
+        cli.config
+            .clone()
+            .context("--config FILE (or SAMTAL_ENDPOINT_CONFIG) is required")
+    };
+    match cli.command {
+        Command::Offline(Offline::Openapi) => {
+            let doc = serde_json::to_string_pretty(&samtal_endpoint::api::openapi::document())?;
+            // An error, not a panic, when the reader goes away (`| head`).
+            writeln!(std::io::stdout(), "{doc}")?;
+            Ok(())
+        }
+        Command::Offline(Offline::Config {
+            command: ConfigCommand::Check { nofile },
+        }) => config_check(&config_path()?, nofile),
+        Command::Online(command) => {
+            let config = Config::load(&config_path()?)?;
+            not_as_another_user(&config.data_dir)?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(run(command, config))
+        }
     }
-    let config_path = cli
-        .config
-        .context("--config FILE (or SAMTAL_ENDPOINT_CONFIG) is required")?;
-    if let Command::Config {
-        command: ConfigCommand::Check { nofile },
-    } = cli.command
-    {
-        return config_check(&config_path, nofile);
-    }
-    let config = Config::load(&config_path)?;
-    not_as_another_user(&config.data_dir)?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(run(cli.command, config))
 }
 
 /// Refuse to work on a data directory that belongs to another user: files root would
@@ -301,13 +319,10 @@ fn config_check(path: &std::path::Path, nofile: Option<u64>) -> anyhow::Result<(
     anyhow::bail!("{} problem(s) in {}", problems.len(), path.display())
 }
 
-async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+async fn run(command: Online, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve => serve::serve(config).await,
-        Command::Config { .. } | Command::Openapi => {
-            unreachable!("handled before the configuration is loaded")
-        }
-        Command::Ca { command } => match command {
+        Online::Serve => serve::serve(config).await,
+        Online::Ca { command } => match command {
             CaCommand::Init { server_names } => {
                 let fingerprint = admin::ca_init(&config, &server_names)?;
                 println!("CA created in {}", config.data_dir.display());
@@ -329,7 +344,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             }
         },
-        Command::Status => {
+        Online::Status => {
             let now = samtal_endpoint::db::now_ms();
             println!("kind\tsubject\texpires\tdays left");
             for e in admin::status(&config).await? {
@@ -353,7 +368,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Device { command } => match command {
+        Online::Device { command } => match command {
             DeviceCommand::Enroll {
                 name,
                 valid_minutes,
@@ -377,7 +392,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             }
         },
-        Command::Cert { command } => match command {
+        Online::Cert { command } => match command {
             CertCommand::Issue {
                 role,
                 name,
@@ -400,7 +415,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             }
         },
-        Command::Staff { command } => {
+        Online::Staff { command } => {
             let (pn, allowed) = match command {
                 StaffCommand::Allow { personal_number } => (personal_number, true),
                 StaffCommand::Deny { personal_number } => (personal_number, false),
@@ -409,7 +424,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("{}", if allowed { "allowed" } else { "denied" });
             Ok(())
         }
-        Command::Session { command } => match command {
+        Online::Session { command } => match command {
             SessionCommand::List { all } => {
                 let now = samtal_endpoint::db::now_ms();
                 for s in admin::session_list(&config, all).await? {
@@ -440,7 +455,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             }
         },
-        Command::Backup { out } => {
+        Online::Backup { out } => {
             let manifest = samtal_endpoint::backup::backup(&config, &out).await?;
             println!(
                 "backed up {} notes ({} database) and {} files into {}",
@@ -454,7 +469,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Restore { from, force } => {
+        Online::Restore { from, force } => {
             let manifest = samtal_endpoint::backup::restore(&config, &from, force).await?;
             println!(
                 "restored {} notes and {} files from {}",
@@ -464,7 +479,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::BenchConnections {
+        Online::BenchConnections {
             idle_enroll,
             slow_header,
             idle_h2,
@@ -480,7 +495,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             };
             bench_connections(&config, options).await
         }
-        Command::Bench {
+        Online::Bench {
             url,
             clients,
             notes,
