@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check fuzz
+.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check fuzz deb
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BIN := $(TARGET_DIR)/debug
 
@@ -66,6 +66,12 @@ ios-check: bindings
 # on a simulator. Elsewhere it runs the checks and says what it cannot build.
 ios: bindings
 	./scripts/ios.sh build
+
+# The Debian package of samtal-endpoint (release binary, systemd unit, default config) in
+# target/deb/. `make test` checks the same layout built from the debug binary.
+deb: deps
+	$(CARGO) build --release -p samtal-endpoint
+	./scripts/deb.sh "$(TARGET_DIR)/release/samtal-endpoint" "$(TARGET_DIR)/deb"
 
 # Speed and memory: numbers, not pass/fail.
 bench: models

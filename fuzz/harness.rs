@@ -89,7 +89,7 @@ pub fn receipt(data: &[u8]) {
         note_id: &receipt.note_id,
         content_hash: &receipt.content_hash,
         device_id: &receipt.device_id,
-        session_token: None,
+        worker_id: None,
     };
     let _ = verifier.verify_delivery(&receipt, &delivery);
     let signed = signer.sign(receipt.clone());

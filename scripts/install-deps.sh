@@ -3,6 +3,8 @@
 set -euo pipefail
 
 need=(build-essential cmake clang libclang-dev pkg-config libssl-dev perl postgresql)
+# The endpoint's package test: systemd-analyze verify on its unit.
+command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v python3 >/dev/null || need+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 # The Kotlin binding tests run on the JVM (Java 17+, Maven).

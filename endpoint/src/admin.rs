@@ -18,7 +18,41 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 pub fn ca_init(config: &Config, server_names: &[String]) -> anyhow::Result<String> {
     Pki::init(&config.data_dir, server_names)?;
+    // Created with the CA, so instances sharing a copy of the data directory share it.
+    crate::worker_id::WorkerIds::load_or_create(&config.data_dir)?;
     Pki::load(&config.data_dir)?.ca_fingerprint()
+}
+
+/// A new server certificate (the current names unless `server_names` is given). Takes
+/// effect when the service restarts.
+pub fn rotate_server_cert(
+    config: &Config,
+    server_names: &[String],
+) -> anyhow::Result<(Vec<String>, OffsetDateTime)> {
+    let pki = Pki::load(&config.data_dir)?;
+    let names = if server_names.is_empty() {
+        pki.server_names()?
+    } else {
+        server_names.to_vec()
+    };
+    let issued = pki.write_server_cert(&names)?;
+    tracing::info!("server certificate rotated");
+    Ok((names, issued.not_after))
+}
+
+/// A new receipt-signing key; the retired one's public half stays, for the phones and for
+/// verifying its receipts. Takes effect when the service restarts.
+pub fn rotate_receipt_key(config: &Config) -> anyhow::Result<(String, String)> {
+    let rotated = Pki::load(&config.data_dir)?.rotate_receipt_key()?;
+    tracing::info!("receipt key rotated");
+    Ok(rotated)
+}
+
+/// What expires when, soonest first.
+pub async fn status(config: &Config) -> anyhow::Result<Vec<crate::expiry::Expiry>> {
+    let pki = Pki::load(&config.data_dir)?;
+    let db = Db::connect(&config.database_url()).await?;
+    crate::expiry::all(&pki, &db).await
 }
 
 /// Register a device and issue its one-time enrollment code.

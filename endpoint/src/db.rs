@@ -74,7 +74,7 @@ pub struct DueDelivery {
 }
 
 /// The file of a `sqlite:` URL (`sqlite://PATH?…` or `sqlite:PATH`), unless in memory.
-fn sqlite_path(url: &str) -> Option<&std::path::Path> {
+pub fn sqlite_path(url: &str) -> Option<&std::path::Path> {
     let rest = url
         .strip_prefix("sqlite://")
         .or(url.strip_prefix("sqlite:"))?;
@@ -392,6 +392,72 @@ impl Db {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Record a renewed device certificate replacing `replaces`; a successor issued earlier
+    /// and never used is revoked, so a device has at most one certificate waiting.
+    pub async fn record_renewal(
+        &self,
+        serial: &str,
+        device_id: &str,
+        not_after_ms: i64,
+        replaces: &str,
+    ) -> anyhow::Result<()> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE certs SET revoked_ms = $1 WHERE replaces = $2 AND revoked_ms IS NULL")
+            .bind(now)
+            .bind(replaces)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO certs (serial, role, subject, issued_ms, not_after_ms, replaces) \
+             VALUES ($1, 'device', $2, $3, $4, $5)",
+        )
+        .bind(serial)
+        .bind(device_id)
+        .bind(now)
+        .bind(not_after_ms)
+        .bind(replaces)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The phone connected with a renewed certificate: revoke the one it replaces. True if
+    /// this connection made the switch.
+    pub async fn retire_predecessor(&self, serial: &str) -> anyhow::Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE certs SET revoked_ms = $1 WHERE revoked_ms IS NULL AND serial = \
+             (SELECT replaces FROM certs WHERE serial = $2)",
+        )
+        .bind(now_ms())
+        .bind(serial)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            > 0)
+    }
+
+    /// Unrevoked client certificates as (role, subject, serial, not_after_ms), soonest first.
+    pub async fn live_certs(&self) -> anyhow::Result<Vec<(String, String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT role, subject, serial, not_after_ms FROM certs WHERE revoked_ms IS NULL \
+             ORDER BY not_after_ms",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("role")?,
+                    r.try_get("subject")?,
+                    r.try_get("serial")?,
+                    r.try_get("not_after_ms")?,
+                ))
+            })
+            .collect()
     }
 
     /// Looked up for every connection: unknown serials and revoked certificates are refused.

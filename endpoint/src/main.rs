@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use std::io::Write;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
@@ -19,12 +21,43 @@ struct Cli {
     /// Configuration file (TOML).
     #[arg(long, global = true, env = "SAMTAL_ENDPOINT_CONFIG")]
     config: Option<PathBuf>,
+    /// Log lines on standard error: `text` for people, `json` (one object a line, with
+    /// request ids) for a log collector.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Offline(Offline),
+    #[command(flatten)]
+    Online(Online),
+}
+
+/// Commands that do not load the configuration (`config check` reads it itself).
+#[derive(Subcommand)]
+enum Offline {
+    /// Print the OpenAPI 3.1 description of the HTTP API (also served at /openapi.json).
+    Openapi,
+    /// The configuration file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+/// Commands that work with a loaded configuration.
+#[derive(Subcommand)]
+enum Online {
     /// Run the service.
     Serve,
     /// Municipal CA.
@@ -51,6 +84,24 @@ enum Command {
     Session {
         #[command(subcommand)]
         command: SessionCommand,
+    },
+    /// What expires when: CA, server certificate, device and service certificates, and the
+    /// receipt keys.
+    Status,
+    /// Copy the database (SQLite, online and consistent) and the CA, certificates and keys
+    /// into a new directory. For PostgreSQL only the keys: back the database up with pg_dump.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Put a backup back (the endpoint stopped): keys into the data directory, the SQLite
+    /// database into place.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database and keys that differ from the backup's.
+        #[arg(long)]
+        force: bool,
     },
     /// Upload synthetic notes to the running endpoint with many concurrent mTLS clients.
     Bench {
@@ -81,6 +132,17 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum ConfigCommand {
+    /// Check the configuration file and name every problem with its line.
+    Check {
+        /// Descriptor limit the service runs under (the unit's LimitNOFILE); defaults to
+        /// this process's hard limit.
+        #[arg(long)]
+        nofile: Option<u64>,
+    },
+}
+
+#[derive(Subcommand)]
 enum CaCommand {
     /// Create the CA, the server certificate and the receipt-signing key.
     Init {
@@ -88,6 +150,15 @@ enum CaCommand {
         #[arg(long = "server-name", default_values_t = ["localhost".to_string(), "127.0.0.1".to_string()])]
         server_names: Vec<String>,
     },
+    /// A new server key and certificate (825 days) from the CA; restart the service after.
+    RotateServerCert {
+        /// Host names or IP addresses; default: those of the current certificate.
+        #[arg(long = "server-name")]
+        server_names: Vec<String>,
+    },
+    /// A new receipt-signing key; receipts signed by the old one stay verifiable (phones
+    /// fetch the retired public key). Restart the service after.
+    RotateReceiptKey,
 }
 
 #[derive(Subcommand)]
@@ -170,34 +241,134 @@ fn main() -> anyhow::Result<()> {
     // Whatever the endpoint creates is its own unless a mode says otherwise.
     // SAFETY: umask only changes this process's file creation mask.
     unsafe { libc::umask(0o077) };
-    tracing_subscriber::fmt()
-        .json()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
-    let config_path = cli
-        .config
-        .context("--config FILE (or SAMTAL_ENDPOINT_CONFIG) is required")?;
-    let config = Config::load(&config_path)?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(run(cli.command, config))
-}
-
-async fn run(command: Command, config: Config) -> anyhow::Result<()> {
-    match command {
-        Command::Serve => serve::serve(config).await,
-        Command::Ca {
-            command: CaCommand::Init { server_names },
-        } => {
-            let fingerprint = admin::ca_init(&config, &server_names)?;
-            println!("CA created in {}", config.data_dir.display());
-            println!("CA fingerprint: {fingerprint}");
+    init_logging(cli.log_format);
+    let config_path = || {
+        cli.config
+            .clone()
+            .context("--config FILE (or SAMTAL_ENDPOINT_CONFIG) is required")
+    };
+    match cli.command {
+        Command::Offline(Offline::Openapi) => {
+            let doc = serde_json::to_string_pretty(&samtal_endpoint::api::openapi::document())?;
+            // An error, not a panic, when the reader goes away (`| head`).
+            writeln!(std::io::stdout(), "{doc}")?;
             Ok(())
         }
-        Command::Device { command } => match command {
+        Command::Offline(Offline::Config {
+            command: ConfigCommand::Check { nofile },
+        }) => config_check(&config_path()?, nofile),
+        Command::Online(command) => {
+            let config = Config::load(&config_path()?)?;
+            not_as_another_user(&config.data_dir)?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(run(command, config))
+        }
+    }
+}
+
+/// Refuse to work on a data directory that belongs to another user: files root would
+/// create there (keys, a backup's restore, the database) the service could not read.
+fn not_as_another_user(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(data_dir) else {
+        return Ok(());
+    };
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    anyhow::ensure!(
+        meta.uid() == me,
+        "{} belongs to user id {}, not to this user ({me}); run the command as that user \
+         (e.g. sudo -u samtal-endpoint samtal-endpoint …) so the files it writes stay the \
+         service's own",
+        data_dir.display(),
+        meta.uid()
+    );
+    Ok(())
+}
+
+/// Logs go to standard error; `RUST_LOG` filters them (default `info`, sqlx only warnings).
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
+}
+
+fn config_check(path: &std::path::Path, nofile: Option<u64>) -> anyhow::Result<()> {
+    let nofile = nofile.unwrap_or_else(serve::descriptor_limit);
+    let problems = samtal_endpoint::config_check::check(path, nofile);
+    if problems.is_empty() {
+        println!("{}: ok", path.display());
+        return Ok(());
+    }
+    for problem in &problems {
+        match problem.line {
+            0 => eprintln!("{}: {}", path.display(), problem.message),
+            line => eprintln!("{}:{line}: {}", path.display(), problem.message),
+        }
+    }
+    anyhow::bail!("{} problem(s) in {}", problems.len(), path.display())
+}
+
+async fn run(command: Online, config: Config) -> anyhow::Result<()> {
+    match command {
+        Online::Serve => serve::serve(config).await,
+        Online::Ca { command } => match command {
+            CaCommand::Init { server_names } => {
+                let fingerprint = admin::ca_init(&config, &server_names)?;
+                println!("CA created in {}", config.data_dir.display());
+                println!("CA fingerprint: {fingerprint}");
+                Ok(())
+            }
+            CaCommand::RotateServerCert { server_names } => {
+                let (names, not_after) = admin::rotate_server_cert(&config, &server_names)?;
+                println!(
+                    "new server certificate for {} until {}; restart the service to use it",
+                    names.join(", "),
+                    rfc3339((not_after.unix_timestamp_nanos() / 1_000_000) as i64)
+                );
+                Ok(())
+            }
+            CaCommand::RotateReceiptKey => {
+                let (old, new) = admin::rotate_receipt_key(&config)?;
+                println!("receipt key {new} replaces {old} (kept for verifying its receipts); restart the service to use it");
+                Ok(())
+            }
+        },
+        Online::Status => {
+            let now = samtal_endpoint::db::now_ms();
+            println!("kind\tsubject\texpires\tdays left");
+            for e in admin::status(&config).await? {
+                let subject = if e.subject.is_empty() {
+                    "-"
+                } else {
+                    &e.subject
+                };
+                println!(
+                    "{}\t{subject}\t{}\t{:.0}",
+                    e.kind,
+                    rfc3339(e.not_after_ms),
+                    e.days_left(now).floor()
+                );
+            }
+            let keys = samtal_endpoint::pki::Pki::load(&config.data_dir)?.receipt_public_keys()?;
+            println!(
+                "receipt key {} (no expiry; rotate with `ca rotate-receipt-key`), {} retired",
+                keys[0].0,
+                keys.len() - 1
+            );
+            Ok(())
+        }
+        Online::Device { command } => match command {
             DeviceCommand::Enroll {
                 name,
                 valid_minutes,
@@ -221,7 +392,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             }
         },
-        Command::Cert { command } => match command {
+        Online::Cert { command } => match command {
             CertCommand::Issue {
                 role,
                 name,
@@ -244,7 +415,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             }
         },
-        Command::Staff { command } => {
+        Online::Staff { command } => {
             let (pn, allowed) = match command {
                 StaffCommand::Allow { personal_number } => (personal_number, true),
                 StaffCommand::Deny { personal_number } => (personal_number, false),
@@ -253,7 +424,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("{}", if allowed { "allowed" } else { "denied" });
             Ok(())
         }
-        Command::Session { command } => match command {
+        Online::Session { command } => match command {
             SessionCommand::List { all } => {
                 let now = samtal_endpoint::db::now_ms();
                 for s in admin::session_list(&config, all).await? {
@@ -284,7 +455,31 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             }
         },
-        Command::BenchConnections {
+        Online::Backup { out } => {
+            let manifest = samtal_endpoint::backup::backup(&config, &out).await?;
+            println!(
+                "backed up {} notes ({} database) and {} files into {}",
+                manifest.notes,
+                manifest.database,
+                manifest.files.len(),
+                out.display()
+            );
+            if manifest.database != "sqlite" {
+                println!("the PostgreSQL database itself is not in it: back it up with pg_dump");
+            }
+            Ok(())
+        }
+        Online::Restore { from, force } => {
+            let manifest = samtal_endpoint::backup::restore(&config, &from, force).await?;
+            println!(
+                "restored {} notes and {} files from {}",
+                manifest.notes,
+                manifest.files.len(),
+                from.display()
+            );
+            Ok(())
+        }
+        Online::BenchConnections {
             idle_enroll,
             slow_header,
             idle_h2,
@@ -300,7 +495,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             };
             bench_connections(&config, options).await
         }
-        Command::Bench {
+        Online::Bench {
             url,
             clients,
             notes,

@@ -63,6 +63,12 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     write_with_mode(path, bytes, FILE_MODE)
 }
 
+/// Make an existing file owner-only.
+pub fn restrict_file(path: &Path) -> anyhow::Result<()> {
+    std::fs::set_permissions(path, Permissions::from_mode(FILE_MODE))
+        .with_context(|| format!("restricting {}", path.display()))
+}
+
 /// Before SQLite opens `db`: create it 0600 in a 0700 directory, and make an existing
 /// database and its WAL and shared-memory files 0600. SQLite gives the WAL and shared-memory
 /// files it creates the database file's mode.

@@ -12,6 +12,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, CertificateSigningRequestParams, DistinguishedName,
     DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
 };
+use rustls_pki_types::pem::PemObject;
 use time::{Duration, OffsetDateTime};
 
 use samtal_protocol::ReceiptSigner;
@@ -60,6 +61,9 @@ pub struct PkiFiles {
     pub server_cert: PathBuf,
     pub server_key: PathBuf,
     pub receipt_key: PathBuf,
+    /// Public keys (hex) of earlier receipt keys, `<key id>.pub`: receipts they signed stay
+    /// verifiable.
+    pub retired_receipt_keys: PathBuf,
 }
 
 impl PkiFiles {
@@ -70,6 +74,7 @@ impl PkiFiles {
             server_cert: dir.join("server.pem"),
             server_key: dir.join("server.key.pem"),
             receipt_key: dir.join("receipt.key"),
+            retired_receipt_keys: dir.join("receipt-keys"),
         }
     }
 }
@@ -105,6 +110,15 @@ impl Pki {
         crate::owner_only::write_private(&files.ca_cert, ca_cert.pem().as_bytes())?;
 
         let pki = Pki::load(dir)?;
+        pki.write_server_cert(server_names)?;
+        write_secret(&files.receipt_key, &ReceiptSigner::generate_pkcs8())?;
+        Ok(())
+    }
+
+    /// A new server key and certificate for `server_names` (replacing the files in place);
+    /// the phones trust the CA, not the certificate, so they need nothing new.
+    pub fn write_server_cert(&self, server_names: &[String]) -> anyhow::Result<Issued> {
+        let files = &self.files;
         let server_key = KeyPair::generate()?;
         let mut names = server_names.to_vec();
         if names.is_empty() {
@@ -121,11 +135,76 @@ impl Pki {
             .collect::<Result<_, rcgen::Error>>()?;
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        let server = pki.sign(params, &server_key, Duration::days(825))?;
-        write_secret(&files.server_key, server_key.serialize_pem().as_bytes())?;
-        crate::owner_only::write_private(&files.server_cert, server.cert_pem.as_bytes())?;
-        write_secret(&files.receipt_key, &ReceiptSigner::generate_pkcs8())?;
-        Ok(())
+        let server = self.sign(params, &server_key, Duration::days(SERVER_CERT_DAYS))?;
+        replace_secret(&files.server_key, server_key.serialize_pem().as_bytes())?;
+        replace_secret(&files.server_cert, server.cert_pem.as_bytes())?;
+        Ok(server)
+    }
+
+    /// The DNS names and IP addresses of the current server certificate.
+    pub fn server_names(&self) -> anyhow::Result<Vec<String>> {
+        let pem = std::fs::read_to_string(&self.files.server_cert)?;
+        let der = rustls_pki_types::CertificateDer::from_pem_slice(pem.as_bytes())
+            .context("parsing the server certificate")?;
+        let (_, cert) = x509_parser::parse_x509_certificate(&der)?;
+        let mut names = Vec::new();
+        if let Ok(Some(san)) = cert.subject_alternative_name() {
+            for name in &san.value.general_names {
+                match name {
+                    x509_parser::extensions::GeneralName::DNSName(n) => names.push(n.to_string()),
+                    x509_parser::extensions::GeneralName::IPAddress(ip) => match ip.len() {
+                        4 => names.push(IpAddr::from(<[u8; 4]>::try_from(*ip)?).to_string()),
+                        16 => names.push(IpAddr::from(<[u8; 16]>::try_from(*ip)?).to_string()),
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    /// Retire the receipt key (its public half stays, so its receipts stay verifiable) and
+    /// sign from now on with a new one. Returns (retired key id, new key id).
+    pub fn rotate_receipt_key(&self) -> anyhow::Result<(String, String)> {
+        let old = self.receipt_signer()?;
+        crate::owner_only::private_dir(&self.files.retired_receipt_keys)?;
+        crate::owner_only::write_private(
+            &self
+                .files
+                .retired_receipt_keys
+                .join(format!("{}.pub", old.key_id())),
+            old.public_key_hex().as_bytes(),
+        )?;
+        let new = ReceiptSigner::generate_pkcs8();
+        replace_secret(&self.files.receipt_key, &new)?;
+        let new = ReceiptSigner::from_pkcs8(&new)?;
+        Ok((old.key_id().to_string(), new.key_id().to_string()))
+    }
+
+    /// Every receipt key's public half as (key id, hex): the current one first, then the
+    /// retired ones.
+    pub fn receipt_public_keys(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let current = self.receipt_signer()?;
+        let mut keys = vec![(current.key_id().to_string(), current.public_key_hex())];
+        if let Ok(entries) = std::fs::read_dir(&self.files.retired_receipt_keys) {
+            let mut retired = Vec::new();
+            for entry in entries {
+                let path = entry?.path();
+                let Some(id) = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.strip_suffix(".pub"))
+                else {
+                    continue;
+                };
+                let hex_key = std::fs::read_to_string(&path)?.trim().to_string();
+                retired.push((id.to_string(), hex_key));
+            }
+            retired.sort();
+            keys.extend(retired);
+        }
+        Ok(keys)
     }
 
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
@@ -164,9 +243,22 @@ impl Pki {
         device_id: &str,
         validity: Duration,
     ) -> anyhow::Result<Issued> {
+        let now = OffsetDateTime::now_utc();
+        self.sign_device_csr_between(csr, device_id, now - Duration::minutes(5), now + validity)
+    }
+
+    /// [`sign_device_csr`](Self::sign_device_csr) for a given validity period (tests make
+    /// certificates that are far into their life).
+    pub fn sign_device_csr_between(
+        &self,
+        csr: CertificateSigningRequestParams,
+        device_id: &str,
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+    ) -> anyhow::Result<Issued> {
         let mut params = client_params(device_id, Role::Device);
-        params.not_before = OffsetDateTime::now_utc() - Duration::minutes(5);
-        params.not_after = OffsetDateTime::now_utc() + validity;
+        params.not_before = not_before;
+        params.not_after = not_after;
         params.serial_number = Some(random_serial());
         let cert = params.signed_by(&csr.public_key, &self.issuer()?)?;
         issued(cert.pem(), cert.der())
@@ -258,6 +350,24 @@ fn random_serial() -> SerialNumber {
     bytes[0] &= 0x7f;
     bytes[0] |= 0x01;
     SerialNumber::from_slice(&bytes)
+}
+
+/// Validity of the server certificate (825 days, what browsers and most TLS clients accept).
+const SERVER_CERT_DAYS: i64 = 825;
+
+/// Expiry of a certificate in PEM.
+pub fn not_after(pem: &str) -> anyhow::Result<OffsetDateTime> {
+    let der = rustls_pki_types::CertificateDer::from_pem_slice(pem.as_bytes())
+        .context("parsing a certificate")?;
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).context("parsing a certificate")?;
+    Ok(cert.validity().not_after.to_datetime())
+}
+
+/// Replace a secret file atomically: written owner-only beside it, synced, renamed over it.
+fn replace_secret(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = path.with_extension("new");
+    crate::owner_only::write_private(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))
 }
 
 fn write_secret(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

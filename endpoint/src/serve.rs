@@ -28,6 +28,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         db: db.clone(),
         pki: pki.clone(),
         signer,
+        receipt_keys: Arc::new(pki.receipt_public_keys()?),
         metrics: metrics.clone(),
         outbox: notify.clone(),
         sinks: Arc::new(config.sink_names()),
@@ -38,6 +39,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             Some(settings) => Some(Arc::new(crate::auth::BankIdService::new(settings.clone())?)),
             None => None,
         },
+        worker_ids: Arc::new(crate::worker_id::WorkerIds::load_or_create(
+            &config.data_dir,
+        )?),
         enroll_throttle: Arc::new(FailureThrottle::new(
             config.limits.enroll_failures_per_address,
             Duration::from_secs(config.limits.enroll_failure_window_secs),
@@ -122,9 +126,22 @@ fn listener_limits(limits: &Limits) -> (ConnLimits, ConnLimits) {
     )
 }
 
+/// The hard descriptor limit of this process (what `serve` raises its soft limit to).
+pub fn descriptor_limit() -> u64 {
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes the local struct only.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) } != 0 {
+        return u64::MAX;
+    }
+    rl.rlim_max
+}
+
 /// Descriptors kept free of both listeners' budgets: database pool, sinks, logs, accept
 /// of connections that are closed at once over budget.
-const DESCRIPTOR_RESERVE: libc::rlim_t = 64;
+pub const DESCRIPTOR_RESERVE: libc::rlim_t = 64;
 
 /// Raise the soft descriptor limit to the hard one, and refuse budgets it cannot hold (past
 /// it accept fails with `Too many open files`, for phones too).

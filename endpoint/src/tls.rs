@@ -21,6 +21,7 @@ use rustls::{RootCertStore, ServerConfig};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
+use tracing::Instrument;
 
 use crate::db::Db;
 use crate::metrics::Metrics;
@@ -172,6 +173,18 @@ pub async fn serve(
                     match identify(leaf.as_deref(), db).await {
                         Ok(Ok(peer)) => {
                             metrics.connection(true);
+                            if peer.role == Role::Device {
+                                match db.retire_predecessor(&peer.serial).await {
+                                    Ok(true) => tracing::info!(
+                                        device = %peer.subject,
+                                        "renewed certificate in use; the previous one is revoked"
+                                    ),
+                                    Ok(false) => {}
+                                    Err(error) => {
+                                        tracing::error!(error = %format!("{error:#}"), "revoking a replaced certificate failed")
+                                    }
+                                }
+                            }
                             let (db, refused) = (db.clone(), *refused);
                             ok.clone().layer(axum::middleware::from_fn(
                                 move |req: axum::extract::Request, next: axum::middleware::Next| {
@@ -199,10 +212,17 @@ pub async fn serve(
                 hyper::service::service_fn(move |mut req: Request<Incoming>| {
                     req.extensions_mut().insert(RemoteAddr(remote));
                     let in_flight = activity.start();
-                    let response = router.clone().oneshot(req);
+                    let id = request_id();
+                    let span = tracing::info_span!("request", request_id = %id);
+                    let response = router.clone().oneshot(req).instrument(span);
                     async move {
-                        let response = response.await;
+                        let mut response = response.await;
                         drop(in_flight);
+                        if let (Ok(response), Ok(value)) =
+                            (&mut response, axum::http::HeaderValue::from_str(&id))
+                        {
+                            response.headers_mut().insert(REQUEST_ID, value);
+                        }
                         response
                     }
                 })
@@ -228,6 +248,17 @@ pub async fn serve(
             }
         });
     }
+}
+
+/// Header naming the request id that every log line about the request carries. Always
+/// the endpoint's own random id: a client's header could carry anything into the logs.
+const REQUEST_ID: &str = "x-request-id";
+
+fn request_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 /// Requests in progress on one connection and when the last one ended.

@@ -28,4 +28,99 @@ async fn postgres_backend_passes_the_endpoint_scenarios() {
     .await;
     scenarios::export_roles_and_metrics(&Setup::new(&backend("export").await)).await;
     scenarios::enrollment_codes_work_once(&Setup::new(&backend("enrollment").await)).await;
+    pg_dump_recipe_and_key_backup(&cluster).await;
+}
+
+/// The README's PostgreSQL recipe: `samtal-endpoint backup` for the keys, `pg_dump` for the
+/// database; both restored into a new database and an empty data directory, a phone's
+/// retry gets its original receipt and nothing is duplicated.
+async fn pg_dump_recipe_and_key_backup(cluster: &PgCluster) {
+    use samtal_endpoint::bench::synthetic_note;
+    use std::process::Command;
+    let source = cluster.database("backup_source").await;
+    let setup = Setup::new(&Backend::Postgres(source.clone()));
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_samtal-endpoint"))
+            .arg("--config")
+            .arg(&setup.config_path)
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let server = setup.start();
+    let (phone, _) = setup.enroll_device().await;
+    let mut receipts = Vec::new();
+    let notes: Vec<_> = (0..3)
+        .map(|i| synthetic_note(&uuid::Uuid::new_v4().to_string(), i))
+        .collect();
+    for note in &notes {
+        let response = setup
+            .client(&phone)
+            .put(format!(
+                "{}/v1/notes/{}",
+                setup.url(),
+                note["note_id"].as_str().unwrap()
+            ))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(note).unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        receipts.push(response.text().await.unwrap());
+    }
+    let keys = setup.dir.path().join("keys-backup");
+    let out = cli(&["backup", "--out", keys.to_str().unwrap()]);
+    assert!(out.contains("pg_dump"), "{out}");
+    let dump = setup.dir.path().join("samtal.dump");
+    let status = Command::new("pg_dump")
+        .args(["--format=custom", "--file"])
+        .arg(&dump)
+        .arg(&source)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    server.kill();
+
+    // A new database server's worth: an empty database and an empty data directory.
+    let target = cluster.database("backup_target").await;
+    let status = Command::new("pg_restore")
+        .args(["--clean", "--if-exists", "--no-owner", "--dbname"])
+        .arg(&target)
+        .arg(&dump)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::remove_dir_all(&setup.config.data_dir).unwrap();
+    let config = std::fs::read_to_string(&setup.config_path)
+        .unwrap()
+        .replace(&source, &target);
+    std::fs::write(&setup.config_path, config).unwrap();
+    cli(&["restore", "--from", keys.to_str().unwrap()]);
+
+    let _server = setup.start();
+    let last = &notes[2];
+    let again = setup
+        .client(&phone)
+        .put(format!(
+            "{}/v1/notes/{}",
+            setup.url(),
+            last["note_id"].as_str().unwrap()
+        ))
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(last).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.text().await.unwrap(), receipts[2]);
+    let restored = samtal_endpoint::db::Db::connect(&target).await.unwrap();
+    assert_eq!(restored.note_count().await.unwrap(), 3);
 }

@@ -11,7 +11,9 @@ pub mod receipt;
 pub use canonical::{parse_canonical, CanonicalError};
 pub use messages::{
     ca_fingerprint, EnrollRequest, EnrollResponse, EnrollmentCode, ErrorBody, ExportItem,
-    ExportPage,
+    ExportPage, ReceiptKey, ReceiptKeys, RenewRequest, RenewResponse,
 };
 pub use note::{content_hash, validate_note, NoteEnvelope, NoteError, NOTE_SCHEMA_VERSION};
-pub use receipt::{session_id, Delivery, Receipt, ReceiptError, ReceiptSigner, ReceiptVerifier};
+pub use receipt::{
+    session_id, Delivery, Receipt, ReceiptError, ReceiptKeyring, ReceiptSigner, ReceiptVerifier,
+};

@@ -6,6 +6,7 @@ use crate::receipt::Receipt;
 
 /// Error body of every 4xx/5xx answer: a stable code and a message safe to show and log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
@@ -13,6 +14,7 @@ pub struct ErrorBody {
 
 /// `POST /v1/enroll` on the enrollment listener.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollRequest {
     /// The secret part of the one-time enrollment code.
     pub code: String,
@@ -21,6 +23,7 @@ pub struct EnrollRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollResponse {
     /// Base URL of the mutual-TLS listener the phone syncs with from now on.
     pub endpoint_url: String,
@@ -31,16 +34,56 @@ pub struct EnrollResponse {
     pub receipt_public_key: String,
 }
 
+/// `POST /v1/device/renew` over mutual TLS with the current device certificate.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RenewRequest {
+    /// PKCS#10 request in PEM for a new key pair made on the phone.
+    pub csr_pem: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RenewResponse {
+    /// The new certificate (same device id). The old one is revoked when the phone first
+    /// connects with the new one.
+    pub certificate_pem: String,
+    /// Its expiry, milliseconds since the Unix epoch.
+    pub not_after_ms: i64,
+}
+
+/// One receipt-signing key's public half.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptKey {
+    /// As in a receipt's `key_id`.
+    pub key_id: String,
+    /// Hex Ed25519 public key.
+    pub public_key: String,
+}
+
+/// `GET /v1/receipt-keys`: the current key first, then retired ones, whose receipts stay
+/// valid.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptKeys {
+    pub keys: Vec<ReceiptKey>,
+}
+
 /// One delivered note in the pull API.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportItem {
     pub cursor: i64,
     pub receipt: Receipt,
+    /// The approved note exactly as the phone sent it (schema `ApprovedNote`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub note: serde_json::Value,
 }
 
 /// `GET /v1/export?after=CURSOR`: notes in commit order after the cursor.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportPage {
     pub items: Vec<ExportItem>,
     /// Pass as `after` to continue; equal to the request's cursor when nothing new.

@@ -13,6 +13,7 @@ use crate::canonical::to_canonical_string;
 
 /// A signed receipt for one note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub note_id: String,
     pub content_hash: String,
@@ -32,6 +33,11 @@ pub struct Receipt {
     /// phone can tell that `author` is the worker signed in on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+    /// Stable pseudonym of the author, the same in every sign-in (a keyed hash of the
+    /// personal number): the phone purges a note only on a receipt naming the worker who
+    /// was signed in when it sent the note, whichever sign-in delivered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_id: Option<String>,
     /// Identifies the receipt key (hex prefix of the SHA-256 of the public key).
     pub key_id: String,
     /// Hex Ed25519 signature over the canonical receipt without this field.
@@ -50,7 +56,7 @@ pub enum ReceiptError {
     Mismatch,
     #[error("receipt names another device")]
     OtherDevice,
-    #[error("receipt names another author or worker session")]
+    #[error("receipt names another worker")]
     OtherAuthor,
 }
 
@@ -65,8 +71,9 @@ pub struct Delivery<'a> {
     pub note_id: &'a str,
     pub content_hash: &'a str,
     pub device_id: &'a str,
-    /// The token of the worker session the note was sent with, if any.
-    pub session_token: Option<&'a str>,
+    /// The stable id of the worker signed in when the note was sent (given at sign-in),
+    /// `None` when it was sent without a worker session.
+    pub worker_id: Option<&'a str>,
 }
 
 impl Receipt {
@@ -99,6 +106,11 @@ impl ReceiptSigner {
         let key = Ed25519KeyPair::from_pkcs8(pkcs8).map_err(|_| ReceiptError::BadKey)?;
         let key_id = key_id(key.public_key().as_ref());
         Ok(Self { key, key_id })
+    }
+
+    /// The id receipts signed with this key carry.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
     }
 
     /// Hex of the raw 32-byte public key, as handed to enrolled devices.
@@ -153,8 +165,9 @@ impl ReceiptVerifier {
     }
 
     /// [`verify`](Self::verify), and that the receipt names this device and, as author, the
-    /// worker of the session the note was sent in (no author when it was sent without one):
-    /// only such a receipt lets the phone purge the note.
+    /// worker who was signed in when the note was sent, in whichever of their sign-ins it
+    /// was delivered (no author when it was sent without a session): only such a receipt
+    /// lets the phone purge the note.
     pub fn verify_delivery(
         &self,
         receipt: &Receipt,
@@ -164,11 +177,57 @@ impl ReceiptVerifier {
         if receipt.device_id != delivery.device_id {
             return Err(ReceiptError::OtherDevice);
         }
-        let expected = delivery.session_token.map(session_id);
-        if receipt.session_id != expected || receipt.author.is_some() != expected.is_some() {
+        if receipt.worker_id.as_deref() != delivery.worker_id
+            || receipt.author.is_some() != delivery.worker_id.is_some()
+        {
             return Err(ReceiptError::OtherAuthor);
         }
         Ok(())
+    }
+
+    /// The id of receipts this key signs.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+}
+
+/// The receipt keys a phone knows: the one from enrollment and any it fetched since, so a
+/// receipt signed before a key rotation still verifies after it.
+#[derive(Debug, Clone)]
+pub struct ReceiptKeyring {
+    keys: Vec<ReceiptVerifier>,
+}
+
+impl ReceiptKeyring {
+    pub fn new(first: ReceiptVerifier) -> Self {
+        Self { keys: vec![first] }
+    }
+
+    /// Add a key (hex Ed25519 public key); a known one is ignored.
+    pub fn add_hex(&mut self, public_key_hex: &str) -> Result<(), ReceiptError> {
+        let key = ReceiptVerifier::from_hex(public_key_hex)?;
+        if !self.knows(key.key_id()) {
+            self.keys.push(key);
+        }
+        Ok(())
+    }
+
+    pub fn knows(&self, key_id: &str) -> bool {
+        self.keys.iter().any(|k| k.key_id == key_id)
+    }
+
+    /// [`ReceiptVerifier::verify_delivery`] with the key the receipt names
+    /// ([`ReceiptError::WrongKey`] if unknown).
+    pub fn verify_delivery(
+        &self,
+        receipt: &Receipt,
+        delivery: &Delivery<'_>,
+    ) -> Result<(), ReceiptError> {
+        self.keys
+            .iter()
+            .find(|k| k.key_id == receipt.key_id)
+            .ok_or(ReceiptError::WrongKey)?
+            .verify_delivery(receipt, delivery)
     }
 }
 
@@ -190,6 +249,7 @@ mod tests {
             author: None,
             citizen_signature: None,
             session_id: None,
+            worker_id: None,
             key_id: String::new(),
             signature: String::new(),
         }
@@ -215,7 +275,7 @@ mod tests {
             note_id: "n1",
             content_hash: "h",
             device_id: "d1",
-            session_token: None,
+            worker_id: None,
         };
         verifier.verify_delivery(&signed, &delivery).unwrap();
         let other_device = Delivery {
@@ -227,25 +287,27 @@ mod tests {
             Err(ReceiptError::OtherDevice)
         ));
         let with_session = Delivery {
-            session_token: Some("token"),
+            worker_id: Some("w1"),
             ..delivery
         };
         assert!(matches!(
             verifier.verify_delivery(&signed, &with_session),
             Err(ReceiptError::OtherAuthor)
         ));
+        // Delivered in one sign-in, the receipt fetched in another: the same worker.
         let authored = signer.sign(Receipt {
             author: Some("191212121212".into()),
-            session_id: Some(session_id("token")),
+            session_id: Some(session_id("first sign-in")),
+            worker_id: Some("w1".into()),
             ..receipt()
         });
         verifier.verify_delivery(&authored, &with_session).unwrap();
-        let other_session = Delivery {
-            session_token: Some("another token"),
+        let other_worker = Delivery {
+            worker_id: Some("w2"),
             ..delivery
         };
         assert!(matches!(
-            verifier.verify_delivery(&authored, &other_session),
+            verifier.verify_delivery(&authored, &other_worker),
             Err(ReceiptError::OtherAuthor)
         ));
         assert!(matches!(
@@ -256,6 +318,37 @@ mod tests {
         assert!(matches!(
             verifier.verify(&other.sign(receipt()), "n1", "h"),
             Err(ReceiptError::WrongKey)
+        ));
+    }
+
+    #[test]
+    fn a_keyring_verifies_receipts_of_every_key_it_was_given() {
+        let old = ReceiptSigner::from_pkcs8(&ReceiptSigner::generate_pkcs8()).unwrap();
+        let new = ReceiptSigner::from_pkcs8(&ReceiptSigner::generate_pkcs8()).unwrap();
+        let delivery = Delivery {
+            note_id: "n1",
+            content_hash: "h",
+            device_id: "d1",
+            worker_id: None,
+        };
+        let mut ring =
+            ReceiptKeyring::new(ReceiptVerifier::from_hex(&new.public_key_hex()).unwrap());
+        let before_rotation = old.sign(receipt());
+        assert!(!ring.knows(old.key_id()));
+        assert!(matches!(
+            ring.verify_delivery(&before_rotation, &delivery),
+            Err(ReceiptError::WrongKey)
+        ));
+        ring.add_hex(&old.public_key_hex()).unwrap();
+        ring.add_hex(&old.public_key_hex()).unwrap();
+        ring.verify_delivery(&before_rotation, &delivery).unwrap();
+        ring.verify_delivery(&new.sign(receipt()), &delivery)
+            .unwrap();
+        let mut forged = new.sign(receipt());
+        forged.key_id = old.key_id().to_string();
+        assert!(matches!(
+            ring.verify_delivery(&forged, &delivery),
+            Err(ReceiptError::BadSignature)
         ));
     }
 }

@@ -1,13 +1,15 @@
 //! The sync client: mutual TLS to the municipal endpoint, only the municipal CA trusted.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::tls::REQUEST_TIMEOUT;
 use super::{enroll, Backoff, DeviceIdentity, SyncError};
-use samtal_protocol::{Delivery, ErrorBody, Receipt, ReceiptError, ReceiptVerifier};
+use samtal_protocol::{
+    Delivery, ErrorBody, Receipt, ReceiptError, ReceiptKeyring, ReceiptKeys, ReceiptVerifier,
+};
 use samtal_store::keyvault::KeyVault;
 use samtal_store::DueNote as Due;
 use samtal_store::{Action, Receipt as StoredReceipt, SessionId, SessionState, Store, StoreError};
@@ -25,32 +27,50 @@ pub struct SyncReport {
 /// Uploads queued notes for one enrolled device.
 pub struct SyncClient {
     store: Arc<Store>,
-    identity: DeviceIdentity,
-    http: reqwest::blocking::Client,
-    verifier: ReceiptVerifier,
+    /// The enrolled identity and a client presenting its certificate; replaced when the
+    /// certificate is renewed.
+    link: RwLock<Link>,
+    /// Seals the renewed device key.
+    vault: Arc<dyn KeyVault>,
+    /// Receipt keys: the one from enrollment, and earlier or later ones fetched from the
+    /// endpoint when a receipt names a key not known yet.
+    keys: Mutex<ReceiptKeyring>,
     backoff: Backoff,
     /// The worker's BankID session, sent as a bearer token (see [`crate::login`]).
-    session_token: std::sync::Mutex<Option<zeroize::Zeroizing<String>>>,
+    session: Mutex<Option<Worker>>,
     /// When set, the stored session is read again before every run, so a background sync
     /// picks up a new sign-in and stops using an expired session.
     session_vault: Option<Arc<dyn KeyVault>>,
 }
 
+struct Link {
+    identity: DeviceIdentity,
+    http: reqwest::blocking::Client,
+}
+
+/// The signed-in worker a note is sent for.
+#[derive(Clone)]
+struct Worker {
+    token: zeroize::Zeroizing<String>,
+    /// Stable id given at sign-in, which the receipt must name.
+    id: Option<String>,
+}
+
 impl SyncClient {
     /// Build a client from the enrolled identity in `store`.
-    pub fn new(store: Arc<Store>, vault: &dyn KeyVault) -> Result<Self, SyncError> {
-        let (identity, http) =
-            enroll::client(&store, vault, REQUEST_TIMEOUT)?.ok_or(SyncError::NotEnrolled)?;
+    pub fn new(store: Arc<Store>, vault: Arc<dyn KeyVault>) -> Result<Self, SyncError> {
+        let (identity, http) = enroll::client(&store, vault.as_ref(), REQUEST_TIMEOUT)?
+            .ok_or(SyncError::NotEnrolled)?;
         let verifier = ReceiptVerifier::from_hex(&identity.receipt_public_key)
             .map_err(|e| SyncError::Crypto(e.to_string()))?;
-        let session_token = stored_session(&store, vault)?;
+        let session = stored_session(&store, vault.as_ref())?;
         Ok(Self {
             store,
-            identity,
-            http,
-            verifier,
+            link: RwLock::new(Link { identity, http }),
+            vault,
+            keys: Mutex::new(ReceiptKeyring::new(verifier)),
             backoff: Backoff::default(),
-            session_token: std::sync::Mutex::new(session_token),
+            session: Mutex::new(session),
             session_vault: None,
         })
     }
@@ -66,16 +86,51 @@ impl SyncClient {
         self
     }
 
-    pub fn identity(&self) -> &DeviceIdentity {
-        &self.identity
+    /// The enrolled identity in use (its certificate changes when renewed).
+    pub fn identity(&self) -> DeviceIdentity {
+        self.link().identity.clone()
     }
 
-    /// Upload every due note once. Transient failures are rescheduled with backoff; a
-    /// refused device certificate stops the run with an error (nothing is lost).
+    fn link(&self) -> std::sync::RwLockReadGuard<'_, Link> {
+        self.link.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Renew the device certificate if two thirds of its validity have passed
+    /// ([`crate::renew`]); later requests use the new one. True if it was renewed.
+    pub fn renew_if_due(&self) -> Result<bool, SyncError> {
+        if !crate::renew::due(&self.link().identity.cert_pem, self.store.now_ms())? {
+            return Ok(false);
+        }
+        // One renewal at a time in this process, against the identity as stored now: another
+        // client (the app's and a background one) may have renewed it meanwhile, and the
+        // endpoint revokes every successor but the last it issued.
+        static RENEWING: Mutex<()> = Mutex::new(());
+        let _one = RENEWING.lock().unwrap_or_else(|p| p.into_inner());
+        let (identity, http) = enroll::client(&self.store, self.vault.as_ref(), REQUEST_TIMEOUT)?
+            .ok_or(SyncError::NotEnrolled)?;
+        let renewed = crate::renew::due(&identity.cert_pem, self.store.now_ms())?;
+        if renewed {
+            crate::renew::renew(&self.store, self.vault.as_ref(), &http, &identity)?;
+        }
+        let (identity, http) = enroll::client(&self.store, self.vault.as_ref(), REQUEST_TIMEOUT)?
+            .ok_or(SyncError::NotEnrolled)?;
+        *self.link.write().unwrap_or_else(|p| p.into_inner()) = Link { identity, http };
+        Ok(renewed)
+    }
+
+    /// Upload every due note once, after renewing the device certificate if it is due.
+    /// Transient failures are rescheduled with backoff; a refused device certificate stops
+    /// the run with an error (nothing is lost). A failed renewal is retried next run while
+    /// the current certificate keeps working.
     pub fn sync_now(&self) -> Result<SyncReport, SyncError> {
         if let Some(vault) = &self.session_vault {
-            *self.session_token.lock().unwrap_or_else(|p| p.into_inner()) =
+            *self.session.lock().unwrap_or_else(|p| p.into_inner()) =
                 stored_session(&self.store, vault.as_ref())?;
+        }
+        match self.renew_if_due() {
+            Ok(_) => {}
+            Err(e @ SyncError::DeviceRefused(_)) => return Err(e),
+            Err(e) => tracing::warn!(error = %e, "certificate renewal failed; retried next sync"),
         }
         let mut report = SyncReport::default();
         for note in self.store.outbox().due(self.store.now_ms())? {
@@ -90,19 +145,22 @@ impl SyncClient {
 
     fn upload(&self, note: &Due) -> Result<Outcome, SyncError> {
         self.store.outbox().mark_sending(&note.note_id)?;
-        let url = format!("{}/v1/notes/{}", self.identity.endpoint_url, note.note_id);
-        let sent = self
-            .http
+        let (http, identity) = {
+            let link = self.link();
+            (link.http.clone(), link.identity.clone())
+        };
+        let url = format!("{}/v1/notes/{}", identity.endpoint_url, note.note_id);
+        let sent = http
             .put(url)
             .header("content-type", "application/json")
             .body(note.body.to_vec());
-        let token = self
-            .session_token
+        let worker = self
+            .session
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        let sent = match &token {
-            Some(token) => sent.bearer_auth(token.as_str()),
+        let sent = match &worker {
+            Some(worker) => sent.bearer_auth(worker.token.as_str()),
             None => sent,
         }
         .send();
@@ -120,10 +178,10 @@ impl SyncClient {
                 let delivery = Delivery {
                     note_id: &note.note_id,
                     content_hash: &note.content_hash,
-                    device_id: &self.identity.device_id,
-                    session_token: token.as_ref().map(|t| t.as_str()),
+                    device_id: &identity.device_id,
+                    worker_id: worker.as_ref().and_then(|w| w.id.as_deref()),
                 };
-                match self.verifier.verify_delivery(&receipt, &delivery) {
+                match self.verify(&http, &identity, &receipt, &delivery) {
                     Ok(()) => {}
                     // Signed, but for a delivery by another device or worker: the note stays.
                     Err(e @ (ReceiptError::OtherDevice | ReceiptError::OtherAuthor)) => {
@@ -175,6 +233,31 @@ impl SyncClient {
             }
             _ => self.retry(note, &format!("endpoint answered {status}")),
         }
+    }
+
+    /// Verify with the known receipt keys; a receipt naming an unknown key (signed before or
+    /// after a rotation) has the keys fetched over the pinned mutual-TLS link, once.
+    fn verify(
+        &self,
+        http: &reqwest::blocking::Client,
+        identity: &DeviceIdentity,
+        receipt: &Receipt,
+        delivery: &Delivery<'_>,
+    ) -> Result<(), ReceiptError> {
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if !keys.knows(&receipt.key_id) {
+            match fetch_keys(http, identity) {
+                Ok(fetched) => {
+                    for key in fetched.keys {
+                        if let Err(e) = keys.add_hex(&key.public_key) {
+                            tracing::warn!(error = %e, "the endpoint sent an unusable receipt key");
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "fetching the receipt keys failed"),
+            }
+        }
+        keys.verify_delivery(receipt, delivery)
     }
 
     /// The verified receipt: mark the session synced, purge it keeping the receipt, and drop
@@ -260,16 +343,35 @@ impl SyncClient {
     }
 }
 
-/// The stored worker session's token if it is still valid (an expired one is not sent).
-fn stored_session(
-    store: &Store,
-    vault: &dyn KeyVault,
-) -> Result<Option<zeroize::Zeroizing<String>>, SyncError> {
+/// The stored worker session if it is still valid (an expired one is not sent).
+fn stored_session(store: &Store, vault: &dyn KeyVault) -> Result<Option<Worker>, SyncError> {
     Ok(
         crate::login::current_session(store.data_dir(), vault, store.now_ms())
             .map_err(|e| SyncError::Crypto(e.to_string()))?
-            .map(|s| zeroize::Zeroizing::new(s.token)),
+            .map(|s| Worker {
+                token: zeroize::Zeroizing::new(s.token),
+                id: s.worker_id,
+            }),
     )
+}
+
+/// `GET /v1/receipt-keys`: the endpoint's current and retired receipt keys.
+fn fetch_keys(
+    http: &reqwest::blocking::Client,
+    identity: &DeviceIdentity,
+) -> Result<ReceiptKeys, SyncError> {
+    let response = http
+        .get(format!("{}/v1/receipt-keys", identity.endpoint_url))
+        .send()?;
+    if !response.status().is_success() {
+        return Err(SyncError::Protocol(format!(
+            "receipt keys: endpoint answered {}",
+            response.status().as_u16()
+        )));
+    }
+    response
+        .json()
+        .map_err(|_| SyncError::Protocol("receipt keys are not the expected JSON".into()))
 }
 
 enum Outcome {

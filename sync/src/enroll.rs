@@ -95,7 +95,7 @@ pub fn enroll(
     Ok(identity)
 }
 
-fn save(
+pub(crate) fn save(
     store: &Store,
     vault: &dyn KeyVault,
     identity: &DeviceIdentity,

@@ -5,6 +5,8 @@
 //! - [`outbox`]: approved notes queued in the encrypted store with a per-note status.
 //! - [`client`]: `sync_now` uploads due notes (idempotent PUT by note id), verifies the
 //!   signed receipt, then purges the session keeping only the receipt.
+//! - [`renew`]: a new key pair and certificate over mutual TLS once two thirds of the
+//!   device certificate's validity have passed.
 //! - [`policy`]: exponential backoff with jitter for retries and background syncing.
 //! - [`login`]: the worker's BankID sign-in through the endpoint, and the citizen's
 //!   signature of an approved note.
@@ -18,6 +20,7 @@ pub mod enroll;
 pub mod login;
 pub mod outbox;
 pub mod policy;
+pub mod renew;
 mod tls;
 
 pub use client::{SyncClient, SyncReport};

@@ -424,7 +424,7 @@ impl App {
     /// notes are purged, keeping their receipts.
     pub fn sync_now(&self) -> Result<SyncReport> {
         self.queue_approved()?;
-        let client = SyncClient::new(self.store.clone(), self.vault.as_ref())?;
+        let client = SyncClient::new(self.store.clone(), self.vault.clone())?;
         let report = client.sync_now()?;
         for entry in outbox::list(&self.store)? {
             self.events.outbox.emit(&entry);

@@ -212,6 +212,7 @@ fn wipe_leaves_nothing_of_the_user_sign_in_included() {
     let signed_in = WorkerSession {
         token: "ab".repeat(32),
         expires_at_ms: i64::MAX,
+        worker_id: None,
     };
     token::save(dir.path(), vault.as_ref(), &signed_in).unwrap();
     assert!(app.current_login().unwrap().is_some());
@@ -245,6 +246,7 @@ fn a_store_whose_key_is_lost_is_wiped_all_the_same() {
         &WorkerSession {
             token: "cd".repeat(32),
             expires_at_ms: i64::MAX,
+            worker_id: None,
         },
     )
     .unwrap();

@@ -20,6 +20,16 @@ pub fn code_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.trim().as_bytes()))
 }
 
+/// Enrollment listener: a one-time code and a CSR buy a device certificate.
+#[utoipa::path(post, path = "/v1/enroll", tag = "devices",
+    request_body = samtal_protocol::EnrollRequest,
+    responses(
+        (status = 201, description = "Enrolled", body = samtal_protocol::EnrollResponse),
+        (status = 400, description = "Malformed request or CSR", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Unknown, used or expired code", body = samtal_protocol::ErrorBody),
+        (status = 413, description = "Request too large", body = samtal_protocol::ErrorBody),
+        (status = 429, description = "Too many wrong codes from this address (Retry-After)", body = samtal_protocol::ErrorBody),
+    ))]
 pub async fn enroll(
     State(state): State<AppState>,
     Extension(RemoteAddr(remote)): Extension<RemoteAddr>,
@@ -96,6 +106,9 @@ pub async fn enroll(
 }
 
 /// The CA certificate, for a phone to compare with the fingerprint in its enrollment code.
+/// Enrollment listener: the municipal CA certificate (PEM).
+#[utoipa::path(get, path = "/v1/ca", tag = "devices",
+    responses((status = 200, description = "The CA certificate", content_type = "application/x-pem-file", body = String)))]
 pub async fn ca(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/x-pem-file")],

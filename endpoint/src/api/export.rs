@@ -18,6 +18,18 @@ pub struct ExportQuery {
     limit: Option<i64>,
 }
 
+/// Notes in commit order after a cursor, each with its receipt.
+#[utoipa::path(get, path = "/v1/export", tag = "case-system",
+    security(("caseSystem" = [])),
+    params(
+        ("after" = Option<i64>, Query, minimum = 0, description = "Cursor: next_cursor of the previous page (0 or absent: from the start)"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "Page size (default 100)"),
+    ),
+    responses(
+        (status = 200, description = "A page of notes", body = samtal_protocol::ExportPage),
+        (status = 400, description = "Bad cursor or limit", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Not a case-system certificate", body = samtal_protocol::ErrorBody),
+    ))]
 pub async fn export(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,

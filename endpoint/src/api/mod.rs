@@ -4,7 +4,9 @@ mod enroll;
 pub use enroll::code_hash;
 mod export;
 mod health;
+mod lifecycle;
 mod notes;
+pub mod openapi;
 
 use std::sync::Arc;
 
@@ -26,6 +28,8 @@ pub struct AppState {
     pub db: Db,
     pub pki: Arc<Pki>,
     pub signer: Arc<ReceiptSigner>,
+    /// (key id, hex public key) of the current and the retired receipt keys.
+    pub receipt_keys: Arc<Vec<(String, String)>>,
     pub metrics: Arc<Metrics>,
     /// Wakes the delivery worker when a note was stored.
     pub outbox: Arc<Notify>,
@@ -36,6 +40,8 @@ pub struct AppState {
     pub public_url: Arc<String>,
     /// BankID sign-in and signing; `None` when no `[bankid]` section is configured.
     pub bankid: Option<Arc<crate::auth::BankIdService>>,
+    /// Stable worker ids (keyed pseudonyms of personal numbers) for sign-in and receipts.
+    pub worker_ids: Arc<crate::worker_id::WorkerIds>,
     /// Failed enrollment codes per address.
     pub enroll_throttle: Arc<crate::throttle::FailureThrottle>,
 }
@@ -46,8 +52,11 @@ pub fn mtls_router(state: AppState) -> Router {
         .route("/v1/notes/{id}", put(notes::put_note))
         .route("/v1/notes/{id}/receipt", get(notes::get_receipt))
         .route("/v1/export", get(export::export))
+        .route("/v1/device/renew", post(lifecycle::renew))
+        .route("/v1/receipt-keys", get(lifecycle::receipt_keys))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
+        .route("/openapi.json", get(openapi::openapi_json))
         .merge(crate::auth::router())
         .fallback(not_found)
         .with_state(state)
@@ -77,9 +86,15 @@ pub fn refused_router(refusal: Refusal) -> Router {
             "this client certificate was not issued by this endpoint",
         ),
     };
-    Router::new().fallback(move || {
+    Router::new().fallback(move |body: axum::body::Body| {
         let error = error.clone();
         async move {
+            // Read what the client sends (bounded), so it gets this answer, not a reset.
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                http_body_util::BodyExt::collect(http_body_util::Limited::new(body, 1 << 20)),
+            )
+            .await;
             let mut response = error.into_response();
             response.headers_mut().insert(
                 axum::http::header::CONNECTION,

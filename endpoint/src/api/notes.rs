@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::{Extension, Json};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -21,6 +21,24 @@ use samtal_protocol::{parse_canonical, validate_note, CanonicalError, Receipt};
 /// A slow client may not hold a request open indefinitely.
 const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Deliver an approved note (idempotent: the same note again gets its original receipt).
+#[utoipa::path(put, path = "/v1/notes/{id}", tag = "notes",
+    security(("device" = []), ("device" = [], "workerSession" = [])),
+    params(("id" = String, Path, format = Uuid, description = "The note's note_id")),
+    request_body(content = super::openapi::ApprovedNote, content_type = "application/json",
+        description = "Canonical JSON; the bytes are stored and delivered as sent"),
+    responses(
+        (status = 201, description = "Stored; the signed receipt", body = samtal_protocol::Receipt),
+        (status = 200, description = "Already stored with this content from this device; the original receipt", body = samtal_protocol::Receipt),
+        (status = 400, description = "Not canonical JSON, duplicate key, bad id or id mismatch", body = samtal_protocol::ErrorBody),
+        (status = 401, description = "No valid worker session (BankID configured)", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Not a device certificate, or revoked", body = samtal_protocol::ErrorBody),
+        (status = 408, description = "The body did not arrive in time", body = samtal_protocol::ErrorBody),
+        (status = 409, description = "Another note or device already used this id", body = samtal_protocol::ErrorBody),
+        (status = 413, description = "Larger than max_note_bytes", body = samtal_protocol::ErrorBody),
+        (status = 415, description = "Not Content-Type: application/json", body = samtal_protocol::ErrorBody),
+        (status = 422, description = "Not a valid approved note (field named, never its value)", body = samtal_protocol::ErrorBody),
+    ))]
 pub async fn put_note(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -57,6 +75,9 @@ async fn store(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    // Read first, whatever the answer: a connection closed on an unread body reaches the
+    // client as a reset, not as the answer.
+    let bytes = read_body(body, state.max_note_bytes).await?;
     require(peer, &[Role::Device])?;
     if !is_uuid(id) {
         return Err(ApiError::new(
@@ -76,7 +97,6 @@ async fn store(
             "send the note as Content-Type: application/json",
         ));
     }
-    let bytes = read_body(body, state.max_note_bytes).await?;
     // Only the canonical form is accepted, so the stored and delivered bytes are exactly the
     // bytes the content hash and the receipt cover.
     let note = parse_canonical(&bytes).map_err(|e| {
@@ -127,6 +147,7 @@ async fn store(
         author: authorship.author,
         citizen_signature: authorship.citizen_signature,
         session_id: authorship.session_id,
+        worker_id: authorship.worker_id,
         key_id: String::new(),
         signature: String::new(),
     });
@@ -154,7 +175,11 @@ async fn store(
     }
 }
 
-async fn read_body(body: Body, max: usize) -> Result<axum::body::Bytes, ApiError> {
+/// A body over the limit is still read, up to this much more, and dropped, so the client
+/// gets the 413 and not a reset connection; past it the connection is closed.
+const DRAIN_LIMIT: usize = 1 << 20;
+
+async fn read_body(mut body: Body, max: usize) -> Result<axum::body::Bytes, ApiError> {
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -162,23 +187,53 @@ async fn read_body(body: Body, max: usize) -> Result<axum::body::Bytes, ApiError
             format!("a note may be at most {max} bytes"),
         )
     };
-    let read = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, max).collect()).await;
-    match read {
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Ok(Err(_)) => Err(ApiError::new(
+    let incomplete = || {
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             "incomplete_body",
             "the request body could not be read completely",
-        )),
-        Err(_) => Err(ApiError::new(
+        )
+    };
+    let read = tokio::time::timeout(BODY_READ_TIMEOUT, async {
+        let mut kept = Vec::new();
+        let mut total = 0usize;
+        while let Some(frame) = body.frame().await {
+            let Ok(data) = frame.map_err(|_| incomplete())?.into_data() else {
+                continue;
+            };
+            total += data.len();
+            if total <= max {
+                kept.extend_from_slice(&data);
+            } else if total > max + DRAIN_LIMIT {
+                return Err(too_large());
+            }
+        }
+        if total > max {
+            Err(too_large())
+        } else {
+            Ok(axum::body::Bytes::from(kept))
+        }
+    })
+    .await;
+    read.unwrap_or_else(|_| {
+        Err(ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
             "body_timeout",
             "the request body was not received in time",
-        )),
-    }
+        ))
+    })
 }
 
+/// The receipt of a note this device delivered.
+#[utoipa::path(get, path = "/v1/notes/{id}/receipt", tag = "notes",
+    security(("device" = [])),
+    params(("id" = String, Path, format = Uuid, description = "The note's note_id")),
+    responses(
+        (status = 200, description = "The signed receipt", body = samtal_protocol::Receipt),
+        (status = 400, description = "The id is not a UUID", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Not a device certificate, or revoked", body = samtal_protocol::ErrorBody),
+        (status = 404, description = "This device delivered no note with this id", body = samtal_protocol::ErrorBody),
+    ))]
 pub async fn get_receipt(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,

@@ -3,7 +3,7 @@
 //! hands the phone status, user message and the current QR data. A completed sign-in of a
 //! worker on the staff allow-list yields a session bound to the device certificate.
 
-mod routes;
+pub mod routes;
 pub mod sessions;
 pub mod settings;
 

@@ -31,7 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/auth/bankid/cancel", post(cancel))
         .route("/v1/auth/logout", post(logout))
         .route("/v1/notes/{id}/signature/start", post(start_signature))
-        .route("/v1/notes/{id}/signature/collect", post(collect))
+        .route("/v1/notes/{id}/signature/collect", post(collect_signature))
 }
 
 fn service(state: &AppState) -> Result<&Arc<BankIdService>, ApiError> {
@@ -56,7 +56,7 @@ fn device_only(peer: &Peer) -> Result<(), ApiError> {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StartBody {
     /// True when the BankID app is on this phone (autostart) rather than scanned by QR.
@@ -64,7 +64,7 @@ pub struct StartBody {
     pub same_device: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StartResponse {
     pub order_ref: String,
@@ -90,7 +90,20 @@ fn parse_body<T: for<'de> Deserialize<'de> + Default>(body: &[u8]) -> Result<T, 
     })
 }
 
-async fn start_login(
+/// Start a worker's BankID sign-in on this device.
+#[utoipa::path(post, path = "/v1/auth/bankid/start", tag = "bankid",
+    security(("device" = [])),
+    request_body(content = StartBody, description = "May be empty"),
+    responses(
+        (status = 200, description = "Order started", body = StartResponse),
+        (status = 400, description = "Malformed body", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Not a device certificate, or revoked", body = samtal_protocol::ErrorBody),
+        (status = 404, description = "No [bankid] configured, or unknown order", body = samtal_protocol::ErrorBody),
+        (status = 409, description = "A BankID order is already in progress for this person", body = samtal_protocol::ErrorBody),
+        (status = 502, description = "The request to BankID failed", body = samtal_protocol::ErrorBody),
+        (status = 503, description = "BankID is temporarily unavailable", body = samtal_protocol::ErrorBody),
+    ))]
+pub async fn start_login(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     body: axum::body::Bytes,
@@ -144,7 +157,7 @@ fn track(
     response
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CollectBody {
     pub order_ref: String,
@@ -153,21 +166,24 @@ pub struct CollectBody {
     pub language: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionGrant {
     pub token: String,
     pub expires_at_ms: i64,
+    /// The worker's stable id (not the personal number), the same in every sign-in; receipts
+    /// of notes this worker delivers name it.
+    pub worker_id: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SignatureInfo {
     /// SHA-256 (hex) of the stored signature; the receipt of the note carries the same.
     pub signature_sha256: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectView {
     pub order_ref: String,
@@ -187,7 +203,21 @@ pub struct CollectView {
     pub signature: Option<SignatureInfo>,
 }
 
-async fn collect(
+/// Status of a sign-in order; when complete, the worker session.
+#[utoipa::path(post, path = "/v1/auth/bankid/collect", tag = "bankid",
+    security(("device" = [])),
+    request_body = CollectBody,
+    responses(
+        (status = 200, description = "Order status (and the session when complete)", body = CollectView),
+        (status = 401, description = "The worker session that started a signature ended", body = samtal_protocol::ErrorBody),
+        (status = 400, description = "Malformed body", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Not a device certificate, or revoked", body = samtal_protocol::ErrorBody),
+        (status = 404, description = "No [bankid] configured, or unknown order", body = samtal_protocol::ErrorBody),
+        (status = 409, description = "A BankID order is already in progress for this person", body = samtal_protocol::ErrorBody),
+        (status = 502, description = "The request to BankID failed", body = samtal_protocol::ErrorBody),
+        (status = 503, description = "BankID is temporarily unavailable", body = samtal_protocol::ErrorBody),
+    ))]
+pub async fn collect(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     body: axum::body::Bytes,
@@ -340,10 +370,24 @@ async fn grant_session(
     Ok(SessionGrant {
         token,
         expires_at_ms,
+        worker_id: state.worker_ids.of(pn),
     })
 }
 
-async fn cancel(
+/// Cancel an order started from this device.
+#[utoipa::path(post, path = "/v1/auth/bankid/cancel", tag = "bankid",
+    security(("device" = [])),
+    request_body = CollectBody,
+    responses(
+        (status = 204, description = "Cancelled (or already ended)"),
+        (status = 400, description = "Malformed body", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Not a device certificate, or revoked", body = samtal_protocol::ErrorBody),
+        (status = 404, description = "No [bankid] configured, or unknown order", body = samtal_protocol::ErrorBody),
+        (status = 409, description = "A BankID order is already in progress for this person", body = samtal_protocol::ErrorBody),
+        (status = 502, description = "The request to BankID failed", body = samtal_protocol::ErrorBody),
+        (status = 503, description = "BankID is temporarily unavailable", body = samtal_protocol::ErrorBody),
+    ))]
+pub async fn cancel(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     body: axum::body::Bytes,
@@ -369,7 +413,15 @@ async fn cancel(
 
 /// Sign-out of the session signed in on this device: a token presented over another
 /// certificate (another phone, a case system) revokes nothing.
-async fn logout(
+/// Sign out the worker session signed in on this device.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "bankid",
+    security(("device" = []), ("device" = [], "workerSession" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "The session belongs to another device", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Not a device certificate, or revoked", body = samtal_protocol::ErrorBody),
+    ))]
+pub async fn logout(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,
@@ -386,7 +438,30 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Status of a citizen's signature order; when complete, the digest of the signature.
+#[utoipa::path(post, path = "/v1/notes/{id}/signature/collect", tag = "bankid",
+    security(("device" = [])),
+    params(("id" = String, Path, description = "The note's note_id")),
+    request_body = CollectBody,
+    responses(
+        (status = 200, description = "Order status (and the signature digest when complete)", body = CollectView),
+        (status = 401, description = "The worker session that started the signature ended", body = samtal_protocol::ErrorBody),
+        (status = 400, description = "Malformed body", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Not a device certificate, or revoked", body = samtal_protocol::ErrorBody),
+        (status = 404, description = "No [bankid] configured, or unknown order", body = samtal_protocol::ErrorBody),
+        (status = 409, description = "Already signed or delivered", body = samtal_protocol::ErrorBody),
+        (status = 502, description = "The request to BankID failed", body = samtal_protocol::ErrorBody),
+        (status = 503, description = "BankID is temporarily unavailable", body = samtal_protocol::ErrorBody),
+    ))]
+pub async fn collect_signature(
+    state: State<AppState>,
+    peer: Extension<Peer>,
+    body: axum::body::Bytes,
+) -> Result<Json<CollectView>, ApiError> {
+    collect(state, peer, body).await
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignatureStartBody {
     /// The note version the citizen signs.
@@ -408,7 +483,22 @@ fn signature_text(summary: &str, content_hash: &str) -> String {
     )
 }
 
-async fn start_signature(
+/// Start the citizen's BankID signature of a note version.
+#[utoipa::path(post, path = "/v1/notes/{id}/signature/start", tag = "bankid",
+    security(("device" = [], "workerSession" = [])),
+    params(("id" = String, Path, format = Uuid, description = "The note's note_id")),
+    request_body = SignatureStartBody,
+    responses(
+        (status = 200, description = "Order started", body = StartResponse),
+        (status = 401, description = "No valid worker session", body = samtal_protocol::ErrorBody),
+        (status = 400, description = "Malformed body", body = samtal_protocol::ErrorBody),
+        (status = 403, description = "Not a device certificate, or revoked", body = samtal_protocol::ErrorBody),
+        (status = 404, description = "No [bankid] configured, or unknown order", body = samtal_protocol::ErrorBody),
+        (status = 409, description = "A BankID order is already in progress for this person", body = samtal_protocol::ErrorBody),
+        (status = 502, description = "The request to BankID failed", body = samtal_protocol::ErrorBody),
+        (status = 503, description = "BankID is temporarily unavailable", body = samtal_protocol::ErrorBody),
+    ))]
+pub async fn start_signature(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     Path(id): Path<String>,
@@ -509,6 +599,8 @@ pub struct Authorship {
     pub citizen_signature: Option<String>,
     /// [`samtal_protocol::session_id`] of the worker session.
     pub session_id: Option<String>,
+    /// The worker's stable id ([`crate::worker_id`]).
+    pub worker_id: Option<String>,
 }
 
 /// For `PUT /v1/notes/{id}`: with BankID configured a valid worker session is required and
@@ -534,6 +626,7 @@ pub async fn author_for_note(
     .await?;
     Ok(Authorship {
         session_id: Some(session.token_hash[..sessions::SESSION_ID_LEN].to_string()),
+        worker_id: Some(state.worker_ids.of(&session.personal_number)),
         author: Some(session.personal_number),
         citizen_signature,
     })

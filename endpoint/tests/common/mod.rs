@@ -113,12 +113,18 @@ impl Setup {
 
     /// Start `samtal-endpoint serve` and wait until it listens.
     pub fn start(&self) -> Server {
+        self.start_with(&[])
+    }
+
+    /// [`start`](Self::start) with extra global options, e.g. `--log-format json`.
+    pub fn start_with(&self, options: &[&str]) -> Server {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.log_path())
             .unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_samtal-endpoint"))
+            .args(options)
             .arg("serve")
             .arg("--config")
             .arg(&self.config_path)

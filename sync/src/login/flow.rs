@@ -67,6 +67,8 @@ struct SignatureBody {
 struct SessionBody {
     token: String,
     expires_at_ms: i64,
+    #[serde(default)]
+    worker_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -177,6 +179,7 @@ impl LoginClient {
             body.session.map(|s| WorkerSession {
                 token: s.token,
                 expires_at_ms: s.expires_at_ms,
+                worker_id: s.worker_id,
             })
         })
     }

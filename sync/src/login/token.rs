@@ -20,6 +20,10 @@ const FILE_NAME: &str = "worker-session.sealed";
 pub struct WorkerSession {
     pub token: String,
     pub expires_at_ms: i64,
+    /// The worker's stable id from the endpoint (not the personal number), the same in every
+    /// sign-in: a receipt must name it for the phone to purge a note sent in this session.
+    #[serde(default)]
+    pub worker_id: Option<String>,
 }
 
 impl std::fmt::Debug for WorkerSession {
@@ -114,6 +118,7 @@ mod tests {
         let s = WorkerSession {
             token: "ab".repeat(32),
             expires_at_ms: 1_000,
+            worker_id: Some("0123456789abcdef0123456789abcdef".into()),
         };
         save(dir.path(), &vault, &s).unwrap();
         let raw = std::fs::read(path(dir.path())).unwrap();

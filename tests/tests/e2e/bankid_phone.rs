@@ -17,7 +17,7 @@ use samtal_sync::login::{
     self, token, CitizenSignature, LoginClient, LoginError, LoginHandle, LoginObserver,
     LoginProgress, SignedOut, SigningHandle, SigningObserver, WorkerSession,
 };
-use samtal_sync::{OutboxStatus, SyncError};
+use samtal_sync::{Backoff, OutboxStatus, SyncClient, SyncError};
 
 const INTERVAL: Duration = Duration::from_millis(100);
 
@@ -537,4 +537,93 @@ fn wipe_does_not_wait_for_an_endpoint_that_never_answers() {
     env.assert_nothing_left();
     // The session was not revoked; it expires at the endpoint by itself.
     assert_eq!(env.revoked_sessions(), [false]);
+}
+
+/// A note whose receipt was lost (the connection died after the endpoint committed it),
+/// retried after the worker signed in again or after another worker signed in on the phone.
+fn delivered_but_receipt_lost(env: &Env) -> (samtal_store::SessionId, String, Arc<SyncClient>) {
+    let note = crate::phone::large_note(24 * 1024);
+    let (session, note_id) = env.phone.queue(&note);
+    env.endpoint
+        .proxy()
+        .set_mode(Mode::SwallowRepliesAfter(12 * 1024));
+    let client = Arc::new(
+        env.phone
+            .sync_client()
+            .with_session_from(env.phone.shared_vault())
+            .with_backoff(Backoff {
+                base: Duration::from_millis(100),
+                max: Duration::from_millis(200),
+            }),
+    );
+    let uploading = {
+        let client = client.clone();
+        std::thread::spawn(move || client.sync_now())
+    };
+    env.endpoint.delivered(&note_id);
+    env.endpoint.proxy().cut();
+    assert_eq!(uploading.join().unwrap().unwrap().retry_later, 1);
+    env.endpoint.proxy().set_mode(Mode::Forward);
+    (session, note_id, client)
+}
+
+#[test]
+fn a_note_retried_after_a_new_sign_in_of_the_same_worker_is_purged_once() {
+    let env = env_with(Options {
+        bankid: true,
+        proxy: true,
+    });
+    let first = env.sign_in(STAFF).unwrap();
+    let worker_id = first
+        .worker_id
+        .clone()
+        .expect("the sign-in names the worker");
+    assert_eq!(worker_id.len(), 32);
+    assert!(!worker_id.contains(&STAFF[2..]));
+    let (session, note_id, client) = delivered_but_receipt_lost(&env);
+
+    // A new sign-in of the same worker: another session token, the same worker id.
+    let second = env.sign_in(STAFF).unwrap();
+    assert_ne!(second.token, first.token);
+    assert_eq!(second.worker_id, first.worker_id);
+    std::thread::sleep(Duration::from_millis(250));
+    let report = client.sync_now().unwrap();
+    assert_eq!((report.delivered, report.rejected), (1, 0));
+    assert_eq!(env.phone.entry(&note_id).status, OutboxStatus::Delivered);
+    assert!(!env.phone.still_has_note(&session));
+    assert_eq!(env.endpoint.note_count(), 1);
+    let receipt = &env.endpoint.delivered(&note_id)["receipt"];
+    assert_eq!(receipt["worker_id"], worker_id.as_str());
+}
+
+#[test]
+fn a_receipt_naming_another_worker_keeps_the_note_as_rejected() {
+    let env = env_with(Options {
+        bankid: true,
+        proxy: true,
+    });
+    env.sign_in(STAFF).unwrap();
+    let (session, note_id, client) = delivered_but_receipt_lost(&env);
+
+    // Another worker signs in on the phone; the endpoint's answer is the first delivery's
+    // receipt, which names the first worker.
+    const COLLEAGUE: &str = "198112189876";
+    env.endpoint.allow_staff(COLLEAGUE);
+    let colleague = env.sign_in(COLLEAGUE).unwrap();
+    assert_ne!(colleague.worker_id, None);
+    std::thread::sleep(Duration::from_millis(250));
+    let report = client.sync_now().unwrap();
+    assert_eq!((report.delivered, report.rejected), (0, 1));
+    let entry = env.phone.entry(&note_id);
+    assert_eq!(entry.status, OutboxStatus::Rejected);
+    assert!(
+        entry
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.starts_with("receipt names another worker")),
+        "{:?}",
+        entry.reason
+    );
+    assert!(env.phone.still_has_note(&session));
+    assert_eq!(env.endpoint.note_count(), 1);
 }

@@ -69,6 +69,8 @@ pub struct Endpoint {
     pub runtime: tokio::runtime::Runtime,
     pub sim: Option<SimServer>,
     pub proxy: Option<Proxy>,
+    /// The runtime `serve` runs on.
+    server: std::sync::Mutex<Option<tokio::runtime::Runtime>>,
 }
 
 impl Endpoint {
@@ -118,6 +120,7 @@ impl Endpoint {
             runtime,
             sim,
             proxy,
+            server: std::sync::Mutex::new(None),
         };
         if options.bankid {
             endpoint.allow_staff(STAFF);
@@ -125,12 +128,23 @@ impl Endpoint {
         endpoint
     }
 
-    /// Serve in-process until the test ends.
+    /// Serve in-process, on a runtime of its own, until the test ends or [`restart`].
+    ///
+    /// [`restart`]: Self::restart
     pub fn serve(&self) {
-        self.runtime
-            .spawn(samtal_endpoint::serve::serve(self.config.clone()));
+        let server = tokio::runtime::Runtime::new().unwrap();
+        server.spawn(samtal_endpoint::serve::serve(self.config.clone()));
+        *self.server.lock().unwrap() = Some(server);
         wait_for(self.config.listen.port());
         wait_for(self.config.enroll_listen.unwrap().port());
+    }
+
+    /// Stop serving (every task and listener) and serve again, as after `systemctl restart`.
+    pub fn restart(&self) {
+        if let Some(server) = self.server.lock().unwrap().take() {
+            server.shutdown_timeout(Duration::from_secs(5));
+        }
+        self.serve();
     }
 
     pub fn enroll_url(&self) -> String {
@@ -214,6 +228,9 @@ impl Endpoint {
 
 impl Drop for Endpoint {
     fn drop(&mut self) {
+        if let Some(server) = self.server.lock().unwrap().take() {
+            server.shutdown_background();
+        }
         if let Some(sim) = self.sim.take() {
             self.runtime.block_on(sim.shutdown());
         }
@@ -273,7 +290,7 @@ impl Phone {
     }
 
     pub fn sync_client(&self) -> SyncClient {
-        SyncClient::new(self.store.clone(), self.vault.as_ref()).unwrap()
+        SyncClient::new(self.store.clone(), self.vault.clone()).unwrap()
     }
 
     pub fn entry(&self, note_id: &str) -> OutboxEntry {

@@ -38,7 +38,7 @@ fn approved_note_is_delivered_once_and_only_the_receipt_stays() {
         Err(SyncError::BadCode)
     ));
     assert!(matches!(
-        SyncClient::new(store.clone(), vault),
+        SyncClient::new(store.clone(), phone.vault.clone()),
         Err(SyncError::NotEnrolled)
     ));
     let identity = samtal_sync::enroll(store, vault, &enroll_url, &code.to_string()).unwrap();
