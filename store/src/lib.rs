@@ -13,6 +13,7 @@ mod migrations;
 mod outbox;
 pub mod retention;
 mod sessions;
+mod speakers;
 pub mod spool;
 mod state;
 
@@ -30,6 +31,7 @@ use crate::keyvault::{KeyVault, KeyVaultError};
 pub use identity::{DeviceIdentity, SealedIdentity};
 pub use outbox::{DueNote, Outbox, OutboxEntry, OutboxStatus};
 pub use sessions::{Consent, ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo};
+pub use speakers::{SegmentSpeaker, StoredVoiceProfile};
 pub use state::{Action, SessionState, TransitionError, UnknownState};
 
 #[cfg(feature = "uniffi")]

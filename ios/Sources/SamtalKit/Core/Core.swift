@@ -62,8 +62,12 @@ public final class Core: @unchecked Sendable {
 
     public func templateIds() -> [String] { samtal.templateIds() }
 
-    /// Records the citizen's decision; a refusal ends the session at once.
-    public func beginSession(consent: Bool, informed: InformedHow, language: String, worker: String) throws -> String {
+    /// Records the citizen's decision; a refusal ends the session at once. `present`: who
+    /// takes part besides the worker (`citizen`, `relative`, `interpreter`, `other`), which
+    /// names the voices speaker attribution finds.
+    public func beginSession(
+        consent: Bool, informed: InformedHow, language: String, worker: String, present: [String] = []
+    ) throws -> String {
         let how: SamtalFFI.InformedBy
         switch informed {
         case .verbal: how = .verbal
@@ -72,7 +76,8 @@ public final class Core: @unchecked Sendable {
         }
         let decision: SamtalFFI.ConsentDecision = consent ? .given : .refused
         return try guarded {
-            try samtal.beginSession(consent: decision, informed: how, language: language, worker: worker)
+            try samtal.beginSession(
+                consent: decision, informed: how, language: language, worker: worker, present: present)
         }
     }
 

@@ -72,14 +72,24 @@ class Core private constructor(private val samtal: Samtal, private val settings:
 
     fun templateIds(): List<String> = guard { samtal.templateIds() }
 
-    /** Records the citizen's decision; a refusal ends the session at once. */
-    fun beginSession(consent: Boolean, informed: InformedHow, language: String, worker: String): String = guard {
+    /**
+     * Records the citizen's decision; a refusal ends the session at once. [present]: who takes
+     * part besides the worker (`citizen`, `relative`, `interpreter`, `other`), which names the
+     * voices speaker attribution finds.
+     */
+    fun beginSession(
+        consent: Boolean,
+        informed: InformedHow,
+        language: String,
+        worker: String,
+        present: List<String> = emptyList(),
+    ): String = guard {
         val how = when (informed) {
             InformedHow.VERBAL -> InformedBy.VERBAL
             InformedHow.WRITTEN -> InformedBy.WRITTEN
             InformedHow.INTERPRETER -> InformedBy.INTERPRETER
         }
-        samtal.beginSession(if (consent) ConsentDecision.GIVEN else ConsentDecision.REFUSED, how, language, worker)
+        samtal.beginSession(if (consent) ConsentDecision.GIVEN else ConsentDecision.REFUSED, how, language, worker, present)
     }
 
     suspend fun startRecording(id: String, language: String): ActiveRecording =
