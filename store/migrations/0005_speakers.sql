@@ -16,3 +16,11 @@ ALTER TABLE segments ADD COLUMN speaker_unsure INTEGER NOT NULL DEFAULT 0;
 -- Who takes part besides the worker, as declared at consent (comma-separated roles such
 -- as 'citizen,relative'); empty when not declared.
 ALTER TABLE consents ADD COLUMN present TEXT NOT NULL DEFAULT '';
+
+-- What a draft was made with besides the transcript (date, contact kind, participants'
+-- names), so the draft can be made again after the worker corrects who spoke.
+CREATE TABLE draft_contexts (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    updated_at INTEGER NOT NULL,
+    body       BLOB NOT NULL -- JSON samtal_draft::DraftContext
+);

@@ -297,6 +297,23 @@ impl Store {
         self.load_blob("drafts", "draft", session)
     }
 
+    /// Saves what the session's draft was made with besides the transcript (the drafter's
+    /// context), so it can be drafted again the same way.
+    pub fn save_draft_context(
+        &self,
+        session: &SessionId,
+        context: &impl Serialize,
+    ) -> Result<(), StoreError> {
+        self.save_blob("draft_contexts", "draft_context", session, context)
+    }
+
+    pub fn load_draft_context<T: DeserializeOwned>(
+        &self,
+        session: &SessionId,
+    ) -> Result<Option<T>, StoreError> {
+        self.load_blob("draft_contexts", "draft_context", session)
+    }
+
     /// Saves the session's note (e.g. the approved note awaiting sync).
     pub fn save_note(&self, session: &SessionId, note: &impl Serialize) -> Result<(), StoreError> {
         self.save_blob("notes", "note", session, note)

@@ -568,7 +568,13 @@ impl Store {
 
 /// Deletes everything captured in a session but keeps the session and consent rows.
 fn delete_content(conn: &Connection, session: &SessionId) -> Result<(), StoreError> {
-    for table in ["spool_chunks", "segments", "drafts", "notes"] {
+    for table in [
+        "spool_chunks",
+        "segments",
+        "drafts",
+        "draft_contexts",
+        "notes",
+    ] {
         conn.execute(
             &format!("DELETE FROM {table} WHERE session_id = ?1"),
             [session.as_str()],

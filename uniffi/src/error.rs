@@ -177,6 +177,8 @@ fn flow_kind(e: &FlowError) -> Kind {
         FlowError::Review(e) => review_kind(e),
         FlowError::Store(e) => store_kind(e),
         FlowError::Sync(e) => sync_kind(e),
+        FlowError::Template(e) => template_kind(e),
+        FlowError::UnknownSpeaker | FlowError::NoSuchVoice(_) => Kind::InvalidInput,
     }
 }
 

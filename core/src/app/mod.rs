@@ -115,6 +115,7 @@ impl From<FlowError> for AppError {
             FlowError::Review(e) => AppError::Review(e),
             FlowError::Store(e) => AppError::Store(e),
             FlowError::Sync(e) => AppError::Sync(e),
+            FlowError::Template(e) => AppError::Template(e),
             e => AppError::Flow(e),
         }
     }
@@ -337,7 +338,7 @@ impl App {
 
     /// Applies one review change and returns the saved draft.
     pub fn review(&self, session: &SessionId, change: ReviewChange) -> Result<DraftDocument> {
-        let doc = review_flow::apply(&self.store, session, change)?;
+        let doc = review_flow::apply(&self.store, session, &self.templates, change)?;
         self.announce_current(session)?;
         Ok(doc)
     }

@@ -10,9 +10,12 @@ use std::sync::Arc;
 
 use samtal_asr::Language;
 use samtal_core::app::{App, AppConfig, AppError};
+use samtal_core::review_flow::{FlowError, ReviewChange};
+use samtal_draft::review::{CitizenParticipation, FlagKind};
+use samtal_draft::DraftContext;
 use samtal_speaker::{FeatureExtractor, SpeakerError};
 use samtal_store::keyvault::FileKeyVault;
-use samtal_store::{ConsentDecision, InformedBy, SessionState};
+use samtal_store::{ConsentDecision, InformedBy, SessionId, SessionState};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -220,4 +223,147 @@ fn a_participant_that_is_not_a_role_is_refused_before_a_session_starts() {
         assert!(matches!(err, AppError::UnknownParticipant), "{err}");
     }
     assert!(app.sessions().unwrap().is_empty());
+}
+
+/// Enrols the worker's voice and records the two-voice meeting with the citizen present.
+fn record_two_voices(app: &App) -> SessionId {
+    app.enroll_voice_wav(&fixture("en-two-voices.enrol.wav"))
+        .unwrap();
+    let id = app
+        .begin_session_with_present(
+            ConsentDecision::Given,
+            InformedBy::Verbal,
+            "en",
+            "worker-1",
+            &["citizen".to_string()],
+        )
+        .unwrap();
+    let recording = app.start_recording(&id, Some(Language::En)).unwrap();
+    recording
+        .capture_wav(&fixture("en-two-voices.wav"))
+        .unwrap();
+    recording.stop().unwrap();
+    id
+}
+
+#[test]
+fn unsure_speakers_are_flagged_and_a_relabelled_voice_is_drafted_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let app = app(dir.path(), keys.path());
+    let id = record_two_voices(&app);
+    let context = DraftContext {
+        contact_kind: Some("home visit".into()),
+        ..DraftContext::default()
+    };
+    let draft = app.draft(&id, "en-casenote", &context).unwrap();
+    assert!(!draft.items.is_empty());
+
+    // Every item citing a segment whose speaker is unsure carries an open flag.
+    let speakers = app.segment_speakers(&id).unwrap();
+    let unsure: Vec<u32> = speakers
+        .iter()
+        .filter(|s| s.unsure)
+        .map(|s| s.segment)
+        .collect();
+    for item in &draft.items {
+        if item.citations.iter().any(|c| unsure.contains(&c.segment)) {
+            assert!(
+                item.flags
+                    .iter()
+                    .any(|f| f.kind == FlagKind::LowConfidence && !f.resolved),
+                "item {} cites an unsure speaker but is not flagged",
+                item.id
+            );
+        }
+    }
+
+    // The worker says the second voice is a relative: every segment of it is relabelled
+    // (sure now) and the note is drafted again from the corrected transcript.
+    let voice = speakers.iter().find(|s| s.voice != 0).unwrap().voice;
+    let redrafted = app
+        .review(
+            &id,
+            ReviewChange::RelabelVoice {
+                voice,
+                speaker: "relative".into(),
+            },
+        )
+        .unwrap();
+    let transcript = app.transcript(&id).unwrap();
+    for s in app.segment_speakers(&id).unwrap() {
+        let label = transcript[s.segment as usize - 1].speaker.as_deref();
+        if s.voice == voice {
+            assert_eq!(label, Some("relative"));
+            assert!(!s.unsure && s.confidence == 1.0);
+        } else {
+            assert_ne!(label, Some("relative"));
+        }
+    }
+    assert!(!transcript
+        .iter()
+        .any(|s| s.speaker.as_deref() == Some("citizen")));
+    assert_eq!(
+        redrafted.header.contact_kind.as_deref(),
+        Some("home visit"),
+        "drafted again with the same context"
+    );
+    assert_eq!(app.document(&id).unwrap(), redrafted);
+
+    // One segment back to the worker; an unknown label or voice is refused.
+    let first = app
+        .review(
+            &id,
+            ReviewChange::RelabelSegments {
+                segments: vec![1],
+                speaker: "worker".into(),
+            },
+        )
+        .unwrap();
+    assert!(!first.items.is_empty());
+    assert_eq!(
+        app.transcript(&id).unwrap()[0].speaker.as_deref(),
+        Some("worker")
+    );
+    for bad in [
+        ReviewChange::RelabelSegments {
+            segments: vec![1],
+            speaker: "Bertil".into(),
+        },
+        ReviewChange::RelabelVoice {
+            voice: 99,
+            speaker: "citizen".into(),
+        },
+    ] {
+        let err = app.review(&id, bad).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                AppError::Flow(FlowError::UnknownSpeaker | FlowError::NoSuchVoice(_))
+            ),
+            "{err}"
+        );
+    }
+
+    // After approval the labels are part of what was approved and cannot change.
+    app.review(&id, ReviewChange::MarkAllReviewed).unwrap();
+    app.approve(&id, "worker-1", CitizenParticipation::ReviewedOnScreen)
+        .unwrap();
+    let err = app
+        .review(
+            &id,
+            ReviewChange::RelabelSegments {
+                segments: vec![1],
+                speaker: "citizen".into(),
+            },
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, AppError::Review(_) | AppError::Store(_)),
+        "{err}"
+    );
+    assert_eq!(
+        app.transcript(&id).unwrap()[0].speaker.as_deref(),
+        Some("worker")
+    );
 }
