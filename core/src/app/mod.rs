@@ -276,7 +276,7 @@ impl App {
             session.clone(),
             &factory,
             self.config.chunk_samples,
-            self.speaker_setup(session)?,
+            self.speaker_setup(session, language)?,
             self.events.clone(),
         )?;
         self.announce(session, SessionState::Recording);
@@ -298,7 +298,7 @@ impl App {
             session.clone(),
             &factory,
             self.config.chunk_samples,
-            self.speaker_setup(session)?,
+            self.speaker_setup(session, language)?,
             self.events.clone(),
         )
     }

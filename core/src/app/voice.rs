@@ -4,6 +4,7 @@
 //! speech from the others'. Re-enrolment replaces it; deletion and a wipe remove it.
 use std::path::Path;
 
+use samtal_asr::Language;
 use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
 use samtal_speaker::{Analyzer, Config, Participants, Role, VoiceProfile};
 use samtal_store::SessionId;
@@ -89,7 +90,11 @@ impl App {
     /// What a recording of `session` needs for speaker attribution: the enrolled profile
     /// and who was declared present at consent. `None` without a usable profile: the
     /// recording then goes on unattributed (the settings screen says to enrol).
-    pub(super) fn speaker_setup(&self, session: &SessionId) -> Result<Option<SpeakerSetup>> {
+    pub(super) fn speaker_setup(
+        &self,
+        session: &SessionId,
+        spoken: Option<Language>,
+    ) -> Result<Option<SpeakerSetup>> {
         let Some(stored) = self.store.voice_profile()? else {
             return Ok(None);
         };
@@ -97,12 +102,16 @@ impl App {
             tracing::warn!("the stored voice profile cannot be read; recording without speakers");
             return Ok(None);
         };
-        let present = self
-            .store
-            .session(session)?
-            .consent
-            .map(|c| c.present)
-            .unwrap_or_default();
+        let consent = self.store.session(session)?.consent;
+        let language = spoken.map_or_else(
+            || {
+                consent
+                    .as_ref()
+                    .map_or_else(String::new, |c| c.language.clone())
+            },
+            |l| l.code().to_string(),
+        );
+        let present = consent.map(|c| c.present).unwrap_or_default();
         let participants = if present.is_empty() {
             Participants::unknown()
         } else {
@@ -112,6 +121,7 @@ impl App {
             profile,
             participants,
             config: Config::default(),
+            language,
         }))
     }
 }

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 
 use samtal_audio::SAMPLE_RATE;
 use samtal_draft::transcript::Segment;
-use samtal_speaker::{label_segments, Analyzer, Config, Participants, VoiceProfile};
+use samtal_speaker::{
+    label_segments, rename_by_speech, Analyzer, Config, Participants, VoiceProfile,
+};
 use samtal_store::SegmentSpeaker;
 
 /// What attribution needs besides the audio: the worker's profile and who is present.
@@ -18,6 +20,8 @@ pub struct SpeakerSetup {
     pub profile: VoiceProfile,
     pub participants: Participants,
     pub config: Config,
+    /// ISO 639-1 code of the spoken language, for naming voices by what they say.
+    pub language: String,
 }
 
 /// The analysis of one recorder's audio.
@@ -60,6 +64,20 @@ impl SpeakerAnalysis {
             turn.start += self.origin;
             turn.end += self.origin;
         }
+        let spans: Vec<(f64, f64, &str)> = segments
+            .iter()
+            .flat_map(|s| {
+                if s.words.is_empty() {
+                    vec![(s.start, s.end, s.text.as_str())]
+                } else {
+                    s.words
+                        .iter()
+                        .map(|w| (w.start, w.end, w.text.as_str()))
+                        .collect()
+                }
+            })
+            .collect();
+        rename_by_speech(&mut attribution, &spans, &self.setup.language);
         let earlier: HashMap<u32, SegmentSpeaker> =
             earlier.iter().map(|s| (s.segment, *s)).collect();
         let (before, analysed): (Vec<Segment>, Vec<Segment>) = segments
