@@ -8,6 +8,7 @@ mod eval;
 mod hints;
 mod login;
 mod models;
+mod pipeline_eval;
 mod record;
 mod review;
 mod sessions;
