@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check fuzz deb
+.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check fuzz deb pipeline-eval
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BIN := $(TARGET_DIR)/debug
 
@@ -81,7 +81,14 @@ bench: models
 # Speaker attribution on espeak-ng renderings of the dev meetings (rendered into the cache
 # once by scripts/render-speakers.sh; the meetings from $SAMTAL_EVAL_DEV or ../shared/eval/dev).
 bench-speakers: deps
-	$(CARGO) run -q --release -p samtal -- bench speakers --dir "$$(./scripts/render-speakers.sh)"
+	$(CARGO) run -q --release -p samtal -- bench speakers --dir "$$(./scripts/render-speakers.sh)" --texts "$${SAMTAL_EVAL_DEV:-../shared/eval/dev}"
+
+# Audio → recognition → speaker attribution → draft → score on the renderings, next to the
+# score from the gold transcripts (English by default: Whisper base recognises espeak's Swedish
+# and Danish poorly; PIPELINE_LANG=sv,da,en for all).
+pipeline-eval: models
+	$(BIN)/samtal eval pipeline --renderings "$$(./scripts/render-speakers.sh)" \
+		--set "$${SAMTAL_EVAL_DEV:-../shared/eval/dev}" --lang "$${PIPELINE_LANG:-en}"
 
 # samtal against faster-whisper (CTranslate2) on the same weights, audio and machine.
 compare: models

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole pipeline end to end on this machine, on loopback, with synthetic data only:
-# consent → record → transcript → draft → review → approve → BankID sign-in → citizen
+# voice enrolment → consent → record → transcript with speakers → draft → review → approve → BankID sign-in → citizen
 # signature → sync → receipt → purge. Starts its own samtal-endpoint and bankid-sim on
 # 127.0.0.1 and a fresh phone data directory, and stops and removes them on exit.
 set -euo pipefail
@@ -76,9 +76,13 @@ wait_port "$ENROLL_PORT"
 step "Enroll the phone (one-time code, pinned municipal CA)"
 samtal enroll --endpoint "https://127.0.0.1:$ENROLL_PORT" --code "$CODE"
 
-step "Consent, record tests/fixtures/en-meeting-60s.wav as the microphone, transcript"
-samtal record --from-wav tests/fixtures/en-meeting-60s.wav --lang en --worker "$WORKER_ID" \
-    2> >(tee "$WORK/record.log" >&2)
+step "The worker enrols their voice (reading the enrolment text; only voice statistics are kept)"
+samtal voice enroll --from-wav tests/fixtures/en-two-voices.enrol.wav
+samtal voice status
+
+step "Consent (the citizen present), record tests/fixtures/en-two-voices.wav as the microphone, transcript with speakers"
+samtal record --from-wav tests/fixtures/en-two-voices.wav --lang en --worker "$WORKER_ID" \
+    --present citizen 2> >(tee "$WORK/record.log" >&2) | tee "$WORK/transcript.txt"
 SESSION=$(sed -n 's/^session \([0-9a-f]\{32\}\): stopped.*/\1/p' "$WORK/record.log" | head -n1)
 [ -n "$SESSION" ] || { echo "no session id from samtal record" >&2; exit 1; }
 samtal sessions
@@ -88,6 +92,16 @@ samtal review draft "$SESSION" --template en-casenote --contact-kind "home visit
 
 step "Review on screen: items, flags, citations and the citizen's view"
 samtal review show "$SESSION"
+
+# One line per segment, in id order; "(?)" marks a speaker attribution was unsure of. The
+# worker knows the short "Of course, how" was their own and corrects it: the note is drafted
+# again from the corrected speakers.
+UNSURE=$(grep -n '(?): Of course' "$WORK/transcript.txt" | cut -d: -f1 | head -n1 || true)
+if [ -n "$UNSURE" ]; then
+    step "The worker corrects a speaker marked unsure (segment $UNSURE was the worker); the note is drafted again"
+    samtal review relabel "$SESSION" --segments "$UNSURE" --as worker
+    samtal review show "$SESSION" --view text
+fi
 
 step "The worker checks every item against the transcript; the citizen adds a comment"
 samtal review mark-reviewed "$SESSION" --all

@@ -19,6 +19,9 @@ use std::time::Instant;
 pub enum EvalCommand {
     /// Draft every meeting of an evaluation set and score the drafts against the gold facts.
     Drafts(DraftsArgs),
+    /// The whole chain on espeak-ng renderings of the dev meetings: audio → recognition →
+    /// speaker attribution → draft → score, next to the score from the gold transcript.
+    Pipeline(crate::pipeline_eval::PipelineArgs),
     /// Train the drafter's weights (relevance, sections, speakers) on an evaluation set and
     /// write them (the shipped file is draft/model/drafter.tsv).
     TrainDrafter(TrainArgs),
@@ -61,6 +64,7 @@ pub fn run(cmd: &EvalCommand) -> anyhow::Result<()> {
     match cmd {
         EvalCommand::Drafts(args) => drafts(args),
         EvalCommand::TrainDrafter(args) => train(args),
+        EvalCommand::Pipeline(args) => crate::pipeline_eval::run(args),
     }
 }
 

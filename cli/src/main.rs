@@ -8,11 +8,13 @@ mod eval;
 mod hints;
 mod login;
 mod models;
+mod pipeline_eval;
 mod record;
 mod review;
 mod sessions;
 mod sync;
 mod transcribe;
+mod voice;
 
 use std::process::ExitCode;
 
@@ -47,7 +49,7 @@ enum Command {
     Sessions(sessions::SessionsArgs),
     /// Verify or show the local hash-chained audit trail.
     Audit(sessions::AuditArgs),
-    /// Remove all local data (database, audio spool, keys).
+    /// Remove all local data (database, audio spool, voice profile, keys).
     Wipe(sessions::WipeArgs),
     /// Draft a recorded session, review it with the citizen and approve it into the outbox.
     Review(review::ReviewArgs),
@@ -63,6 +65,9 @@ enum Command {
     Login(login::LoginArgs),
     /// Sign out: revoke the session at the endpoint and forget it here.
     Logout(login::LogoutArgs),
+    /// The worker's voice profile for speaker attribution: enroll, status, delete, text.
+    #[command(subcommand)]
+    Voice(voice::VoiceCommand),
     /// The citizen signs an approved note with their own BankID; prints progress and QR data.
     Sign(login::SignArgs),
 }
@@ -107,6 +112,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Login(args) => login::login(&args),
         Command::Logout(args) => login::logout(&args),
         Command::Sign(args) => login::sign(&args),
+        Command::Voice(cmd) => voice::run(cmd),
     }
 }
 

@@ -36,6 +36,10 @@ pub struct RecordArgs {
     /// How the citizen was informed before consenting: verbal, written or interpreter.
     #[arg(long, default_value = "verbal")]
     informed_by: String,
+    /// Who takes part besides the worker, comma-separated: citizen, relative, interpreter,
+    /// other (e.g. `citizen,relative`). Names the voices found; stored with the consent.
+    #[arg(long, value_delimiter = ',', value_name = "ROLES")]
+    present: Vec<String>,
     /// Staff id of the worker (never a personal number).
     #[arg(long, default_value = "desktop-worker")]
     worker: String,
@@ -70,6 +74,11 @@ pub fn record(args: RecordArgs) -> anyhow::Result<()> {
     })?;
     app.set_worker(&args.worker)?;
     app.load_model()?;
+    if !app.voice_status()?.enrolled {
+        eprintln!(
+            "no voice profile enrolled: speakers will not be attributed (`samtal voice enroll --from-wav FILE`)"
+        );
+    }
 
     let id = match &args.resume {
         Some(id) => {
@@ -80,11 +89,12 @@ pub fn record(args: RecordArgs) -> anyhow::Result<()> {
         None => {
             let source = source.context("--from-wav is needed for a new recording")?;
             let consent_language = language.map_or("sv", Language::code);
-            let id = app.begin_session(
+            let id = app.begin_session_with_present(
                 ConsentDecision::Given,
                 informed_by,
                 consent_language,
                 &args.worker,
+                &args.present,
             )?;
             eprintln!(
                 "session {id}: consent recorded ({}), recording",
@@ -163,8 +173,22 @@ fn feed(recording: &Recording, source: &mut dyn AudioSource, offset: f64) -> any
 fn print_result(app: &App, id: &SessionId) -> anyhow::Result<()> {
     let info = app.session(id)?;
     let segments = app.transcript(id)?;
+    let speakers = app.segment_speakers(id)?;
     for s in &segments {
-        println!("[{:7.2} – {:7.2}] {}", s.start, s.end, s.text);
+        let unsure = speakers
+            .iter()
+            .find(|sp| sp.segment == s.id)
+            .is_some_and(|sp| sp.unsure);
+        match &s.speaker {
+            Some(who) => println!(
+                "[{:7.2} – {:7.2}] {who}{}: {}",
+                s.start,
+                s.end,
+                if unsure { " (?)" } else { "" },
+                s.text
+            ),
+            None => println!("[{:7.2} – {:7.2}] {}", s.start, s.end, s.text),
+        }
     }
     eprintln!(
         "session {id}: {} — {:.1} s recorded, {} segments, {} audio chunks left",

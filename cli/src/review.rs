@@ -66,6 +66,21 @@ enum ReviewCmd {
     Delete { session: String, item: u32 },
     /// Record the citizen's own comment on the note, in their words.
     Comment { session: String, text: String },
+    /// Correct who spoke: segments (ids as `samtal review show` cites them) or a whole
+    /// voice get another speaker, and the note is drafted again from the corrected labels.
+    Relabel {
+        session: String,
+        /// Segment ids, comma-separated.
+        #[arg(long, value_delimiter = ',', required_unless_present = "voice")]
+        segments: Vec<u32>,
+        /// Every segment of this voice (0 is the worker's; `samtal transcribe --speakers
+        /// --json` and the review screen show each segment's voice).
+        #[arg(long, conflicts_with = "segments")]
+        voice: Option<u32>,
+        /// worker, citizen, relative, interpreter or other.
+        #[arg(long = "as", value_name = "SPEAKER")]
+        speaker: String,
+    },
     /// Approve the note and queue it for delivery. Only a person approves; every flag must
     /// be resolved first.
     Approve {
@@ -196,6 +211,24 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             app.review(&id, ReviewChange::CitizenComment { text })?;
             println!("session {id}: the citizen's comment is recorded");
         }
+        ReviewCmd::Relabel {
+            session,
+            segments,
+            voice,
+            speaker,
+        } => {
+            let id = parse(&session)?;
+            let change = match voice {
+                Some(voice) => ReviewChange::RelabelVoice { voice, speaker },
+                None => ReviewChange::RelabelSegments { segments, speaker },
+            };
+            let doc = app.review(&id, change)?;
+            println!(
+                "session {id}: speakers corrected; drafted again: {} items, {} to check before approval",
+                doc.items.len(),
+                doc.unresolved_count()
+            );
+        }
         ReviewCmd::Approve {
             session,
             by,
@@ -221,6 +254,7 @@ fn show(app: &App, id: &SessionId, doc: &DraftDocument) -> anyhow::Result<()> {
         language: doc.language.clone(),
         segments: app.transcript(id)?,
     };
+    let speakers = app.segment_speakers(id)?;
     let state = if doc.is_approved() {
         "approved"
     } else {
@@ -257,12 +291,21 @@ fn show(app: &App, id: &SessionId, doc: &DraftDocument) -> anyhow::Result<()> {
                 println!("      flags: {}", flags.join(", "));
             }
             for c in doc.cited_text(item.id, &transcript)? {
+                let voice = speakers.iter().find(|s| s.segment == c.segment);
+                let who = c
+                    .speaker
+                    .map(|s| match voice {
+                        Some(v) if v.unsure => format!("{s} (voice {}, unsure): ", v.voice),
+                        Some(v) => format!("{s} (voice {}): ", v.voice),
+                        None => format!("{s}: "),
+                    })
+                    .unwrap_or_default();
                 println!(
                     "      cites segment {} [{:.1}–{:.1} s] {}{}",
                     c.segment,
                     c.start,
                     c.end,
-                    c.speaker.map(|s| format!("{s}: ")).unwrap_or_default(),
+                    who,
                     c.text
                         .as_deref()
                         .unwrap_or("(transcript no longer available)")

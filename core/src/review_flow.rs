@@ -4,10 +4,11 @@
 use serde_json::Value;
 
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
-use samtal_draft::template::Template;
+use samtal_draft::review::{Flag, FlagKind};
+use samtal_draft::template::{Template, TemplateError, Templates};
 use samtal_draft::transcript::Transcript;
 use samtal_draft::{draft, DraftContext};
-use samtal_store::{Action, SessionId, SessionState, Store, StoreError};
+use samtal_store::{Action, SegmentSpeaker, SessionId, SessionState, Store, StoreError};
 use samtal_sync::{outbox, SyncError};
 
 /// Why a step of the review flow was refused. Never carries transcript or note text.
@@ -23,10 +24,17 @@ pub enum FlowError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Sync(#[from] SyncError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("unknown speaker: use worker, citizen, relative, interpreter or other")]
+    UnknownSpeaker,
+    #[error("session {0} has no segments of that voice")]
+    NoSuchVoice(String),
 }
 
 /// Drafts the session's stored transcript with `template` and saves the draft, replacing an
-/// earlier one (re-drafting is allowed until approval).
+/// earlier one (re-drafting is allowed until approval). Items citing a segment whose speaker
+/// attribution is unsure are flagged low-confidence: the worker checks who said it.
 pub fn draft_session(
     store: &Store,
     session: &SessionId,
@@ -40,7 +48,8 @@ pub fn draft_session(
     if transcript.segments.is_empty() {
         return Err(FlowError::NoTranscript(session.to_string()));
     }
-    let doc = draft(&transcript, template, ctx);
+    let mut doc = draft(&transcript, template, ctx);
+    flag_unsure_speakers(&mut doc, &store.segment_speakers(session)?);
     // Check the transition before saving, so a draft is never stored for a session that
     // may not have one (e.g. already approved).
     store
@@ -48,8 +57,67 @@ pub fn draft_session(
         .apply(Action::Draft)
         .map_err(StoreError::from)?;
     store.save_draft(session, &doc)?;
+    store.save_draft_context(session, ctx)?;
     store.transition(session, Action::Draft)?;
     Ok(doc)
+}
+
+/// Flags (low confidence, blocking approval until reviewed) every item that cites a
+/// segment whose speaker the attribution was unsure of.
+fn flag_unsure_speakers(doc: &mut DraftDocument, speakers: &[SegmentSpeaker]) {
+    let unsure: Vec<u32> = speakers
+        .iter()
+        .filter(|s| s.unsure)
+        .map(|s| s.segment)
+        .collect();
+    for item in &mut doc.items {
+        let cites_unsure = item.citations.iter().any(|c| unsure.contains(&c.segment));
+        if cites_unsure && !item.has_flag(FlagKind::LowConfidence) {
+            item.flags.push(Flag {
+                kind: FlagKind::LowConfidence,
+                resolved: false,
+            });
+        }
+    }
+}
+
+/// The worker corrects who spoke (before approval): the segments get the new speaker
+/// (confidence 1, no longer unsure) and the note is drafted again from the corrected
+/// transcript with the same template and context. Changes made to the earlier draft are
+/// replaced by the new draft.
+fn relabel_and_redraft(
+    store: &Store,
+    session: &SessionId,
+    templates: &Templates,
+    segments: &[u32],
+    speaker: &str,
+) -> Result<DraftDocument, FlowError> {
+    if samtal_speaker::Role::parse(speaker).is_none() {
+        return Err(FlowError::UnknownSpeaker);
+    }
+    let before = load(store, session)?;
+    let template = templates.get(&before.template)?;
+    let context: DraftContext = store.load_draft_context(session)?.unwrap_or_default();
+    store.relabel_segments(session, segments, speaker)?;
+    draft_session(store, session, template, &context)
+}
+
+/// The segments of one voice.
+fn segments_of_voice(
+    store: &Store,
+    session: &SessionId,
+    voice: u32,
+) -> Result<Vec<u32>, FlowError> {
+    let segments: Vec<u32> = store
+        .segment_speakers(session)?
+        .into_iter()
+        .filter(|s| s.voice == voice)
+        .map(|s| s.segment)
+        .collect();
+    if segments.is_empty() {
+        return Err(FlowError::NoSuchVoice(session.to_string()));
+    }
+    Ok(segments)
 }
 
 /// The session's current draft (or approved document).
@@ -107,6 +175,17 @@ pub enum ReviewChange {
     CitizenComment {
         text: String,
     },
+    /// Who said these transcript segments (`worker`, `citizen`, `relative`,
+    /// `interpreter`, `other`); the note is drafted again from the corrected labels.
+    RelabelSegments {
+        segments: Vec<u32>,
+        speaker: String,
+    },
+    /// As `RelabelSegments` for every segment of one voice (`TranscriptSegment.voice`).
+    RelabelVoice {
+        voice: u32,
+        speaker: String,
+    },
 }
 
 impl ReviewChange {
@@ -119,31 +198,49 @@ impl ReviewChange {
             ReviewChange::Delete { .. } => "item_deleted",
             ReviewChange::Move { .. } => "item_moved",
             ReviewChange::CitizenComment { .. } => "citizen_commented",
+            ReviewChange::RelabelSegments { .. } | ReviewChange::RelabelVoice { .. } => {
+                "speakers_relabelled"
+            }
         }
     }
 }
 
-/// Applies a [`ReviewChange`] to the stored draft; returns the saved draft.
+/// Applies a [`ReviewChange`] to the stored draft; returns the saved draft. A relabelling
+/// drafts again (with the draft's own template from `templates`).
 pub fn apply(
     store: &Store,
     session: &SessionId,
+    templates: &Templates,
     change: ReviewChange,
 ) -> Result<DraftDocument, FlowError> {
     let what = change.audit_kind();
-    update(store, session, what, |d| match change {
-        ReviewChange::MarkReviewed { items } => {
-            items.into_iter().try_for_each(|i| d.mark_reviewed(i))
+    match change {
+        ReviewChange::RelabelSegments { segments, speaker } => {
+            relabel_and_redraft(store, session, templates, &segments, &speaker)
         }
-        ReviewChange::MarkAllReviewed => {
+        ReviewChange::RelabelVoice { voice, speaker } => {
+            let segments = segments_of_voice(store, session, voice)?;
+            relabel_and_redraft(store, session, templates, &segments, &speaker)
+        }
+        ReviewChange::MarkReviewed { items } => update(store, session, what, |d| {
+            items.into_iter().try_for_each(|i| d.mark_reviewed(i))
+        }),
+        ReviewChange::MarkAllReviewed => update(store, session, what, |d| {
             let ids: Vec<u32> = d.items.iter().map(|i| i.id).collect();
             ids.into_iter().try_for_each(|i| d.mark_reviewed(i))
+        }),
+        ReviewChange::Edit { item, text } => update(store, session, what, |d| d.edit(item, &text)),
+        ReviewChange::Add { section, text } => {
+            update(store, session, what, |d| d.add(&section, &text).map(|_| ()))
         }
-        ReviewChange::Edit { item, text } => d.edit(item, &text),
-        ReviewChange::Add { section, text } => d.add(&section, &text).map(|_| ()),
-        ReviewChange::Delete { item } => d.delete(item),
-        ReviewChange::Move { item, section } => d.move_to(item, &section),
-        ReviewChange::CitizenComment { text } => d.set_citizen_comment(&text),
-    })
+        ReviewChange::Delete { item } => update(store, session, what, |d| d.delete(item)),
+        ReviewChange::Move { item, section } => {
+            update(store, session, what, |d| d.move_to(item, &section))
+        }
+        ReviewChange::CitizenComment { text } => {
+            update(store, session, what, |d| d.set_citizen_comment(&text))
+        }
+    }
 }
 
 /// The worker approves the note (every flag resolved, [`DraftDocument::approve`]'s rules),

@@ -6,18 +6,22 @@
 //! [`VoiceProfile`] the worker and the others by the people present ([`Participants`]),
 //! and gives every [`Turn`] a confidence. [`label_segments`] carries the turns onto
 //! recognised segments, splitting a segment where the voice changes between its words.
+//! Once the transcript exists, [`rename_by_speech`] corrects the citizen and relative names
+//! where the one named citizen talks about someone else and the relative about themself.
 //!
 //! Nothing here decides anything: labels are proposals the worker sees and can correct in
 //! review, and turns the analysis is unsure of are flagged.
 mod embedding;
 mod features;
 mod label;
+mod naming;
 mod pieces;
 mod pitch;
 mod profile;
 mod split;
 
 pub use features::{FeatureExtractor, Frame, FRAME_RATE, SAMPLE_RATE};
+pub use naming::rename_by_speech;
 pub use pieces::PieceConfig;
 pub use profile::{VoiceProfile, MIN_ENROLMENT_SECONDS};
 pub use split::{label_segments, LabelledSegment};

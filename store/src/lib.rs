@@ -13,6 +13,7 @@ mod migrations;
 mod outbox;
 pub mod retention;
 mod sessions;
+mod speakers;
 pub mod spool;
 mod state;
 
@@ -30,6 +31,7 @@ use crate::keyvault::{KeyVault, KeyVaultError};
 pub use identity::{DeviceIdentity, SealedIdentity};
 pub use outbox::{DueNote, Outbox, OutboxEntry, OutboxStatus};
 pub use sessions::{Consent, ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo};
+pub use speakers::{SegmentSpeaker, StoredVoiceProfile};
 pub use state::{Action, SessionState, TransitionError, UnknownState};
 
 #[cfg(feature = "uniffi")]
@@ -293,6 +295,23 @@ impl Store {
         session: &SessionId,
     ) -> Result<Option<T>, StoreError> {
         self.load_blob("drafts", "draft", session)
+    }
+
+    /// Saves what the session's draft was made with besides the transcript (the drafter's
+    /// context), so it can be drafted again the same way.
+    pub fn save_draft_context(
+        &self,
+        session: &SessionId,
+        context: &impl Serialize,
+    ) -> Result<(), StoreError> {
+        self.save_blob("draft_contexts", "draft_context", session, context)
+    }
+
+    pub fn load_draft_context<T: DeserializeOwned>(
+        &self,
+        session: &SessionId,
+    ) -> Result<Option<T>, StoreError> {
+        self.load_blob("draft_contexts", "draft_context", session)
     }
 
     /// Saves the session's note (e.g. the approved note awaiting sync).

@@ -12,6 +12,7 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../migrations/0002_audit.sql")),
     (3, include_str!("../migrations/0003_sync.sql")),
     (4, include_str!("../migrations/0004_receipt_signature.sql")),
+    (5, include_str!("../migrations/0005_speakers.sql")),
 ];
 
 /// Applies every migration newer than the database, each in its own transaction.

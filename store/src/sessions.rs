@@ -111,6 +111,10 @@ pub struct Consent {
     pub obtained_by: String,
     pub recorded_at: i64,
     pub withdrawn_at: Option<i64>,
+    /// Who takes part besides the worker, as declared at consent (role labels such as
+    /// `citizen`, `relative`, `interpreter`); empty when not declared.
+    #[serde(default)]
+    pub present: Vec<String>,
 }
 
 /// What `samtal sessions` shows: states, times and counts, never content.
@@ -202,6 +206,30 @@ impl Store {
         language: &str,
         obtained_by: &str,
     ) -> Result<SessionState, StoreError> {
+        self.record_consent_with_present(session, decision, informed_by, language, obtained_by, &[])
+    }
+
+    /// [`record_consent`](Self::record_consent) with who takes part besides the worker
+    /// (short role labels, at most 8).
+    pub fn record_consent_with_present(
+        &self,
+        session: &SessionId,
+        decision: ConsentDecision,
+        informed_by: InformedBy,
+        language: &str,
+        obtained_by: &str,
+        present: &[String],
+    ) -> Result<SessionState, StoreError> {
+        if present.len() > 8 {
+            return Err(StoreError::InvalidInput {
+                field: "present",
+                reason: "at most 8 roles",
+            });
+        }
+        for role in present {
+            check_token("present", role)?;
+        }
+        let present = present.join(",");
         if !(language.len() == 2 && language.bytes().all(|b| b.is_ascii_lowercase())) {
             return Err(StoreError::InvalidInput {
                 field: "consent language",
@@ -217,8 +245,8 @@ impl Store {
         self.write(|tx| {
             let next = self.step(tx, session, action, now, informed_by.as_str())?;
             tx.execute(
-                "INSERT INTO consents (session_id, decision, informed_by, language, obtained_by, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO consents (session_id, decision, informed_by, language, obtained_by, recorded_at, present)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 rusqlite::params![
                     session.as_str(),
                     match decision {
@@ -228,7 +256,8 @@ impl Store {
                     informed_by.as_str(),
                     language,
                     obtained_by,
-                    now
+                    now,
+                    present
                 ],
             )?;
             Ok(next)
@@ -392,7 +421,8 @@ impl Store {
                     (SELECT count(*) FROM segments g WHERE g.session_id = s.id),
                     (SELECT count(*) FROM spool_chunks k WHERE k.session_id = s.id),
                     EXISTS (SELECT 1 FROM drafts d WHERE d.session_id = s.id),
-                    EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id)
+                    EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id),
+                    c.present
              FROM sessions s LEFT JOIN consents c ON c.session_id = s.id
              ORDER BY s.created_at, s.id",
         )?;
@@ -411,6 +441,13 @@ impl Store {
                     obtained_by: r.get(9)?,
                     recorded_at: r.get(10)?,
                     withdrawn_at: r.get(11)?,
+                    present: r
+                        .get::<_, Option<String>>(16)?
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string)
+                        .collect(),
                 }),
                 _ => None,
             };
@@ -531,7 +568,13 @@ impl Store {
 
 /// Deletes everything captured in a session but keeps the session and consent rows.
 fn delete_content(conn: &Connection, session: &SessionId) -> Result<(), StoreError> {
-    for table in ["spool_chunks", "segments", "drafts", "notes"] {
+    for table in [
+        "spool_chunks",
+        "segments",
+        "drafts",
+        "draft_contexts",
+        "notes",
+    ] {
         conn.execute(
             &format!("DELETE FROM {table} WHERE session_id = ?1"),
             [session.as_str()],

@@ -9,6 +9,7 @@ use samtal_core::review_flow::FlowError;
 use samtal_draft::review::ReviewError;
 use samtal_draft::template::TemplateError;
 use samtal_models::ModelError;
+use samtal_speaker::SpeakerError;
 use samtal_store::keyvault::KeyVaultError;
 use samtal_store::StoreError;
 use samtal_sync::login::LoginError;
@@ -97,6 +98,9 @@ impl From<AppError> for SamtalError {
             AppError::Vault(e) => vault_kind(e),
             AppError::RecordingEnded => Kind::NotAllowed,
             AppError::NoModel => Kind::Model,
+            AppError::Speaker(SpeakerError::TooLittleSpeech { .. }) => Kind::Audio,
+            AppError::Speaker(SpeakerError::BadProfile) => Kind::Storage,
+            AppError::UnknownParticipant => Kind::InvalidInput,
         };
         kind.with(e.to_string())
     }
@@ -173,6 +177,8 @@ fn flow_kind(e: &FlowError) -> Kind {
         FlowError::Review(e) => review_kind(e),
         FlowError::Store(e) => store_kind(e),
         FlowError::Sync(e) => sync_kind(e),
+        FlowError::Template(e) => template_kind(e),
+        FlowError::UnknownSpeaker | FlowError::NoSuchVoice(_) => Kind::InvalidInput,
     }
 }
 

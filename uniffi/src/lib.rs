@@ -22,6 +22,16 @@ pub use types::*;
 
 uniffi::setup_scaffolding!();
 
+/// The text the worker reads aloud to enrol their voice (`sv`, `da` or `en`; about 30 s).
+#[uniffi::export]
+pub fn enrolment_text(language: String) -> Result<String, SamtalError> {
+    samtal_speaker::enrolment_text(&language)
+        .map(str::to_string)
+        .ok_or_else(|| SamtalError::InvalidInput {
+            reason: "no enrolment text in this language (use sv, da or en)".to_string(),
+        })
+}
+
 /// The path of an installed model after re-checking its checksum (`f16` or `q8_0`).
 #[uniffi::export]
 pub fn verified_model_path(

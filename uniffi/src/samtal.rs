@@ -3,7 +3,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use samtal_asr::{EngineConfig, Language};
-use samtal_core::app::{App, AppConfig};
+use samtal_audio::CaptureSource;
+use samtal_core::app::{App, AppConfig, VoiceStatus};
 use samtal_core::review_flow::ReviewChange;
 use samtal_draft::DraftContext;
 use samtal_store::retention::RetentionPolicy;
@@ -16,7 +17,7 @@ use crate::listeners::{
     self, CitizenSignHandle, CitizenSignListener, ListenerHandle, OutboxListener, SessionListener,
     SignInHandle, SignInListener, TranscriptListener,
 };
-use crate::platform::{KeyVault, VaultBridge};
+use crate::platform::{AudioBridge, AudioInput, KeyVault, VaultBridge};
 use crate::recording::Recording;
 use crate::runtime::blocking;
 use crate::types::*;
@@ -88,18 +89,53 @@ impl Samtal {
         Ok(self.0.session(&id(&session_id)?)?)
     }
 
-    /// Starts a session with the citizen's decision; returns its id.
+    /// Starts a session with the citizen's decision; returns its id. `present`: who takes
+    /// part besides the worker (`citizen`, `relative`, `interpreter`, `other`; empty when
+    /// not said), stored with the consent and used to name the voices.
     pub fn begin_session(
         &self,
         consent: ConsentDecision,
         informed: InformedBy,
         language: String,
         worker: String,
+        present: Vec<String>,
     ) -> Result<String, SamtalError> {
         Ok(self
             .0
-            .begin_session(consent, informed, &language, &worker)?
+            .begin_session_with_present(consent, informed, &language, &worker, &present)?
             .to_string())
+    }
+
+    /// Enrols (or re-enrols) the worker's voice from the shell's capture of them reading
+    /// [`enrolment_text`](crate::enrolment_text) for about 30 s. Only voice statistics
+    /// are kept, sealed in the store; never the audio.
+    pub async fn enroll_voice(
+        self: Arc<Self>,
+        input: Arc<dyn AudioInput>,
+    ) -> Result<VoiceStatus, SamtalError> {
+        blocking(move || {
+            Ok(self
+                .0
+                .enroll_voice(&mut CaptureSource::new(AudioBridge(input))?)?)
+        })
+        .await
+    }
+
+    /// Enrols the worker's voice from a WAV file (tests, desktop).
+    pub async fn enroll_voice_wav(
+        self: Arc<Self>,
+        path: String,
+    ) -> Result<VoiceStatus, SamtalError> {
+        blocking(move || Ok(self.0.enroll_voice_wav(path.as_ref())?)).await
+    }
+
+    pub fn voice_status(&self) -> Result<VoiceStatus, SamtalError> {
+        Ok(self.0.voice_status()?)
+    }
+
+    /// Deletes the voice profile; false if none was enrolled.
+    pub fn delete_voice(&self) -> Result<bool, SamtalError> {
+        Ok(self.0.delete_voice()?)
     }
 
     pub async fn start_recording(
@@ -128,8 +164,21 @@ impl Samtal {
     }
 
     pub fn transcript(&self, session_id: String) -> Result<Vec<TranscriptSegment>, SamtalError> {
-        let segments = self.0.transcript(&id(&session_id)?)?;
-        Ok(segments.into_iter().map(Into::into).collect())
+        let session = id(&session_id)?;
+        let speakers: std::collections::HashMap<u32, samtal_store::SegmentSpeaker> = self
+            .0
+            .segment_speakers(&session)?
+            .into_iter()
+            .map(|s| (s.segment, s))
+            .collect();
+        let segments = self.0.transcript(&session)?;
+        Ok(segments
+            .into_iter()
+            .map(|s| {
+                let speaker = speakers.get(&s.id);
+                TranscriptSegment::from(s).with_speaker(speaker)
+            })
+            .collect())
     }
 
     /// Drafts the transcript into a note with `template` (replacing an earlier draft).

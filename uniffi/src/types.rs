@@ -11,7 +11,15 @@ pub struct TranscriptSegment {
     pub end_seconds: f64,
     pub text: String,
     pub confidence: f32,
+    /// `worker`, `citizen`, `relative`, `interpreter` or `other`; none before stop (speakers
+    /// are attributed when the recording stops) or without an enrolled voice profile.
     pub speaker: Option<String>,
+    /// The voice within the session (0 is the worker's), to relabel a voice throughout.
+    pub voice: Option<u32>,
+    /// How sure attribution was of the speaker (0–1); 1 once the worker has set it.
+    pub speaker_confidence: Option<f32>,
+    /// The speaker label should be checked by the worker.
+    pub speaker_unsure: bool,
 }
 
 impl From<samtal_draft::transcript::Segment> for TranscriptSegment {
@@ -23,7 +31,22 @@ impl From<samtal_draft::transcript::Segment> for TranscriptSegment {
             text: s.text,
             confidence: s.confidence,
             speaker: s.speaker,
+            voice: None,
+            speaker_confidence: None,
+            speaker_unsure: false,
         }
+    }
+}
+
+impl TranscriptSegment {
+    /// The segment with who spoke it, as attribution (or the worker) set it.
+    pub(crate) fn with_speaker(mut self, speaker: Option<&samtal_store::SegmentSpeaker>) -> Self {
+        if let Some(s) = speaker {
+            self.voice = Some(s.voice);
+            self.speaker_confidence = Some(s.confidence);
+            self.speaker_unsure = s.unsure;
+        }
+        self
     }
 }
 

@@ -5,7 +5,9 @@
 //! time attribution takes per audio minute.
 use anyhow::Context;
 use samtal_audio::WavFileSource;
-use samtal_speaker::{Analyzer, Attribution, Config, Participants, Role, VoiceProfile};
+use samtal_speaker::{
+    rename_by_speech, Analyzer, Attribution, Config, Participants, Role, VoiceProfile,
+};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,11 @@ pub struct SpeakersArgs {
     /// Turns under this confidence are flagged.
     #[arg(long)]
     low_confidence: Option<f32>,
+    /// The dev meetings the renderings were made from (NAME.json with the text of each
+    /// turn): voices are then also named by what they say (`rename_by_speech`), with the
+    /// gold text standing in for recognition.
+    #[arg(long)]
+    texts: Option<PathBuf>,
     /// Writes each meeting's attribution (turns and voices) as NAME.attribution.json here.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -41,6 +48,7 @@ pub struct SpeakersArgs {
 #[derive(Deserialize)]
 struct Gold {
     id: String,
+    language: String,
     others: Vec<String>,
     turns: Vec<GoldTurn>,
 }
@@ -48,6 +56,8 @@ struct Gold {
 #[derive(Deserialize)]
 struct GoldTurn {
     role: String,
+    start: f64,
+    end: f64,
     speech: Vec<[f64; 2]>,
 }
 
@@ -182,6 +192,35 @@ fn best_naming(by_voice: &HashMap<(Role, u32), f64>) -> f64 {
     time(Role::Worker, 0) + search(&others, &mut Vec::new(), &roles, &time)
 }
 
+/// Each rendered turn's time with the text of the dev meeting's segment it was made from
+/// (the renderer makes one turn per segment, in order).
+fn turn_texts(dir: &Path, gold: &Gold) -> anyhow::Result<Vec<(f64, f64, String)>> {
+    #[derive(Deserialize)]
+    struct Meeting {
+        segments: Vec<Text>,
+    }
+    #[derive(Deserialize)]
+    struct Text {
+        text: String,
+    }
+    let path = dir.join(format!("{}.json", gold.id));
+    let meeting: Meeting = serde_json::from_str(
+        &std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
+    )
+    .with_context(|| format!("reading {}", path.display()))?;
+    anyhow::ensure!(
+        meeting.segments.len() == gold.turns.len(),
+        "{} does not match its rendering: render again",
+        path.display()
+    );
+    Ok(gold
+        .turns
+        .iter()
+        .zip(meeting.segments)
+        .map(|(turn, segment)| (turn.start, turn.end, segment.text))
+        .collect())
+}
+
 fn read_wav(path: &Path) -> anyhow::Result<Vec<f32>> {
     WavFileSource::read_all(path).with_context(|| format!("reading {}", path.display()))
 }
@@ -250,9 +289,19 @@ pub fn run(args: SpeakersArgs) -> anyhow::Result<()> {
             analyzer.push(chunk);
         }
         analyzer.finish();
-        let declared = analyzer.attribute(&profile, &participants, &config);
+        let mut declared = analyzer.attribute(&profile, &participants, &config);
         let seconds = started.elapsed().as_secs_f64();
-        let undeclared = analyzer.attribute(&profile, &Participants::unknown(), &config);
+        let mut undeclared = analyzer.attribute(&profile, &Participants::unknown(), &config);
+        if let Some(texts) = &args.texts {
+            let spans = turn_texts(texts, &gold)?;
+            let spans: Vec<(f64, f64, &str)> =
+                spans.iter().map(|(s, e, t)| (*s, *e, t.as_str())).collect();
+            for attribution in [&mut declared, &mut undeclared] {
+                if rename_by_speech(attribution, &spans, &gold.language) {
+                    println!("{}: citizen and relative renamed by what they say", gold.id);
+                }
+            }
+        }
 
         if let Some(out) = &args.out {
             std::fs::create_dir_all(out)?;

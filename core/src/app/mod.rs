@@ -5,6 +5,7 @@
 //! changes are announced to [`events`] listeners.
 pub mod events;
 mod recording;
+mod voice;
 mod wipe;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::sync::{Arc, Mutex};
 
 pub use events::{Listener, Listeners, Subscription};
 pub use recording::Recording;
+pub use voice::VoiceStatus;
 
 use crate::recorder::{RecordError, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
 use crate::review_flow::{self, FlowError, ReviewChange};
@@ -24,7 +26,8 @@ use samtal_store::audit::{AuditError, Event, Verified};
 use samtal_store::keyvault::{KeyVault, KeyVaultError};
 use samtal_store::retention::{self, RetentionPolicy};
 use samtal_store::{
-    ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo, SessionState, Store, StoreError,
+    ConsentDecision, InformedBy, Receipt, SegmentSpeaker, SessionId, SessionInfo, SessionState,
+    Store, StoreError,
 };
 use samtal_sync::login::{
     self, LoginClient, LoginError, LoginHandle, LoginObserver, SignedOut, SigningHandle,
@@ -86,6 +89,10 @@ pub enum AppError {
     Login(#[from] LoginError),
     #[error(transparent)]
     Vault(#[from] KeyVaultError),
+    #[error(transparent)]
+    Speaker(#[from] samtal_speaker::SpeakerError),
+    #[error("unknown participant: those present besides the worker are citizen, relative, interpreter or other")]
+    UnknownParticipant,
     #[error("this recording has already been stopped or withdrawn")]
     RecordingEnded,
     #[error("no speech model is installed, so nothing can be recorded")]
@@ -108,6 +115,7 @@ impl From<FlowError> for AppError {
             FlowError::Review(e) => AppError::Review(e),
             FlowError::Store(e) => AppError::Store(e),
             FlowError::Sync(e) => AppError::Sync(e),
+            FlowError::Template(e) => AppError::Template(e),
             e => AppError::Flow(e),
         }
     }
@@ -210,11 +218,38 @@ impl App {
         language: &str,
         worker: &str,
     ) -> Result<SessionId> {
+        self.begin_session_with_present(decision, informed_by, language, worker, &[])
+    }
+
+    /// [`begin_session`](Self::begin_session) with who takes part besides the worker
+    /// (`citizen`, `relative`, `interpreter`, `other`), stored with the consent; it tells
+    /// speaker attribution how many other voices to look for and what to call them.
+    pub fn begin_session_with_present(
+        &self,
+        decision: ConsentDecision,
+        informed_by: InformedBy,
+        language: &str,
+        worker: &str,
+        present: &[String],
+    ) -> Result<SessionId> {
+        for role in present {
+            if !matches!(
+                samtal_speaker::Role::parse(role),
+                Some(r) if r != samtal_speaker::Role::Worker
+            ) {
+                return Err(AppError::UnknownParticipant);
+            }
+        }
         self.store.set_user(worker)?;
         let id = self.store.create_session()?;
-        let state = self
-            .store
-            .record_consent(&id, decision, informed_by, language, worker)?;
+        let state = self.store.record_consent_with_present(
+            &id,
+            decision,
+            informed_by,
+            language,
+            worker,
+            present,
+        )?;
         self.announce(&id, state);
         Ok(id)
     }
@@ -241,6 +276,7 @@ impl App {
             session.clone(),
             &factory,
             self.config.chunk_samples,
+            self.speaker_setup(session, language)?,
             self.events.clone(),
         )?;
         self.announce(session, SessionState::Recording);
@@ -262,6 +298,7 @@ impl App {
             session.clone(),
             &factory,
             self.config.chunk_samples,
+            self.speaker_setup(session, language)?,
             self.events.clone(),
         )
     }
@@ -269,6 +306,12 @@ impl App {
     /// The session's stored transcript, segments in order.
     pub fn transcript(&self, session: &SessionId) -> Result<Vec<Segment>> {
         Ok(self.store.segments(session)?)
+    }
+
+    /// Who spoke each attributed segment (voice, confidence, whether to check it); the
+    /// role is the segment's own `speaker`. Empty when the recording was not attributed.
+    pub fn segment_speakers(&self, session: &SessionId) -> Result<Vec<SegmentSpeaker>> {
+        Ok(self.store.segment_speakers(session)?)
     }
 
     /// Drafts the transcript into a note with `template` (replacing an earlier draft).
@@ -295,7 +338,7 @@ impl App {
 
     /// Applies one review change and returns the saved draft.
     pub fn review(&self, session: &SessionId, change: ReviewChange) -> Result<DraftDocument> {
-        let doc = review_flow::apply(&self.store, session, change)?;
+        let doc = review_flow::apply(&self.store, session, &self.templates, change)?;
         self.announce_current(session)?;
         Ok(doc)
     }

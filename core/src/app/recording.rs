@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{AppError, AppEvents, Result, SegmentEvent, StateEvent};
-use crate::recorder::{Recorder, SegmentSink, StreamFactory, TranscriptionStream};
+use crate::recorder::{Recorder, SegmentSink, SpeakerSetup, StreamFactory, TranscriptionStream};
 use samtal_asr::TranscribeError;
 use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
 use samtal_store::{SessionId, SessionState, Store};
@@ -88,11 +88,18 @@ impl Recording {
         session: SessionId,
         factory: &dyn StreamFactory,
         chunk_samples: usize,
+        speakers: Option<SpeakerSetup>,
         events: Arc<AppEvents>,
     ) -> Result<Recording> {
         let released = Released::default();
         let announcing = Announcing::new(factory, &session, &events, &released);
-        let recorder = Recorder::start(store.clone(), session.clone(), &announcing, chunk_samples)?;
+        let recorder = Recorder::start_with_speakers(
+            store.clone(),
+            session.clone(),
+            &announcing,
+            chunk_samples,
+            speakers,
+        )?;
         Ok(Recording::new(store, session, recorder, events, released))
     }
 
@@ -101,12 +108,18 @@ impl Recording {
         session: SessionId,
         factory: &dyn StreamFactory,
         chunk_samples: usize,
+        speakers: Option<SpeakerSetup>,
         events: Arc<AppEvents>,
     ) -> Result<Recording> {
         let released = Released::default();
         let announcing = Announcing::new(factory, &session, &events, &released);
-        let recorder =
-            Recorder::recover(store.clone(), session.clone(), &announcing, chunk_samples)?;
+        let recorder = Recorder::recover_with_speakers(
+            store.clone(),
+            session.clone(),
+            &announcing,
+            chunk_samples,
+            speakers,
+        )?;
         Ok(Recording::new(store, session, recorder, events, released))
     }
 

@@ -2,7 +2,9 @@
 //! encrypted spool (durable), then pushed to the streaming transcriber; whatever the
 //! transcriber has finished with is shredded right away. Finalized segments go straight
 //! into the encrypted store. After a crash, [`Recorder::recover`] re-feeds what is left in
-//! the spool, so at most one unsealed chunk is lost.
+//! the spool, so at most one unsealed chunk is lost. With a [`SpeakerSetup`] the same audio
+//! feeds the speaker analyzer, and `stop` labels the stored segments with who spoke.
+mod speakers;
 mod whisper;
 
 use std::sync::{Arc, Mutex};
@@ -15,7 +17,10 @@ use samtal_draft::transcript::Segment;
 use samtal_store::spool;
 use samtal_store::{Action, SessionId, SessionState, Store, StoreError, TransitionError};
 
+pub use speakers::SpeakerSetup;
 pub use whisper::WhisperStreams;
+
+use speakers::SpeakerAnalysis;
 
 /// Why a recording step failed: the store (including refused lifecycle steps) or the
 /// recogniser. Neither carries audio or transcript content.
@@ -67,20 +72,33 @@ pub struct Recorder {
     /// Recording position (samples) at which the current stream's time 0 lies.
     stream_origin: u64,
     failure: Arc<Mutex<Option<StoreError>>>,
+    speakers: Option<SpeakerAnalysis>,
 }
 
 impl Recorder {
-    /// Starts recording a consented session (`Consented` → `Recording`).
+    /// Starts recording a consented session (`Consented` → `Recording`), without speaker
+    /// attribution.
     pub fn start(
         store: Arc<Store>,
         session: SessionId,
         factory: &dyn StreamFactory,
         chunk_samples: usize,
     ) -> Result<Recorder, RecordError> {
+        Recorder::start_with_speakers(store, session, factory, chunk_samples, None)
+    }
+
+    /// [`start`](Self::start), attributing speakers at stop when `speakers` is given.
+    pub fn start_with_speakers(
+        store: Arc<Store>,
+        session: SessionId,
+        factory: &dyn StreamFactory,
+        chunk_samples: usize,
+        speakers: Option<SpeakerSetup>,
+    ) -> Result<Recorder, RecordError> {
         check_chunk(chunk_samples)?;
         let state = store.session_state(&session)?;
         state.apply(Action::StartRecording)?;
-        let rec = Recorder::new(store, session, factory, chunk_samples, 0.0, 0)?;
+        let rec = Recorder::new(store, session, factory, chunk_samples, 0, speakers)?;
         rec.store.transition(&rec.session, Action::StartRecording)?;
         Ok(rec)
     }
@@ -94,6 +112,18 @@ impl Recorder {
         session: SessionId,
         factory: &dyn StreamFactory,
         chunk_samples: usize,
+    ) -> Result<Recorder, RecordError> {
+        Recorder::recover_with_speakers(store, session, factory, chunk_samples, None)
+    }
+
+    /// [`recover`](Self::recover), attributing speakers at stop when `speakers` is given
+    /// (over the audio still in the spool).
+    pub fn recover_with_speakers(
+        store: Arc<Store>,
+        session: SessionId,
+        factory: &dyn StreamFactory,
+        chunk_samples: usize,
+        speakers: Option<SpeakerSetup>,
     ) -> Result<Recorder, RecordError> {
         check_chunk(chunk_samples)?;
         let state = store.session_state(&session)?;
@@ -118,14 +148,13 @@ impl Recorder {
         let resume_at = (info.transcribed_until.max(last_end) * f64::from(SAMPLE_RATE)) as u64;
         let captured = (info.captured_seconds * f64::from(SAMPLE_RATE)).round() as u64;
         let resume_at = resume_at.min(captured);
-        let origin_s = resume_at as f64 / f64::from(SAMPLE_RATE);
         let mut rec = Recorder::new(
             store.clone(),
             session.clone(),
             factory,
             chunk_samples,
-            origin_s,
             resume_at,
+            speakers,
         )?;
         spool::shred_until(&store, &session, resume_at)?;
         for meta in &found.chunks {
@@ -144,9 +173,10 @@ impl Recorder {
         session: SessionId,
         factory: &dyn StreamFactory,
         chunk_samples: usize,
-        origin_s: f64,
         origin_sample: u64,
+        speakers: Option<SpeakerSetup>,
     ) -> Result<Recorder, RecordError> {
+        let origin_s = origin_sample as f64 / f64::from(SAMPLE_RATE);
         let failure = Arc::new(Mutex::new(None));
         let sink = segment_sink(store.clone(), session.clone(), origin_s, failure.clone());
         let stream = factory.start(sink)?;
@@ -158,6 +188,7 @@ impl Recorder {
             chunk_samples,
             stream_origin: origin_sample,
             failure,
+            speakers: speakers.map(|setup| SpeakerAnalysis::new(setup, origin_sample)),
         })
     }
 
@@ -203,8 +234,9 @@ impl Recorder {
         Ok(())
     }
 
-    /// Stops recording, finishes transcription, shreds all remaining audio and moves the
-    /// session to `Transcribed`. On a transcription error the audio stays in the spool
+    /// Stops recording, finishes transcription, labels the segments with their speakers
+    /// (dropping the speaker features), shreds all remaining audio and moves the session to
+    /// `Transcribed`. On a transcription error the audio stays in the spool
     /// (session `Stopped`) so [`Recorder::recover`] can try again.
     pub fn stop(mut self) -> Result<(), RecordError> {
         let state = self.store.session_state(&self.session)?;
@@ -227,6 +259,12 @@ impl Recorder {
             .take()
         {
             return Err(e.into());
+        }
+        if let Some(speakers) = self.speakers.take() {
+            let segments = self.store.segments(&self.session)?;
+            let earlier = self.store.segment_speakers(&self.session)?;
+            self.store
+                .replace_segments(&self.session, &speakers.label(segments, &earlier))?;
         }
         let captured = self.store.session(&self.session)?.captured_seconds;
         spool::shred_until(
@@ -256,6 +294,9 @@ impl Recorder {
     /// Pushes sealed audio to the transcriber and shreds what it has finished with.
     fn feed(&mut self, samples: &[f32]) -> Result<(), RecordError> {
         self.stream.push(samples)?;
+        if let Some(speakers) = &mut self.speakers {
+            speakers.push(samples);
+        }
         self.check_failure()?;
         let done = (self.stream.transcribed_until() * f64::from(SAMPLE_RATE)) as u64;
         spool::shred_until(&self.store, &self.session, self.stream_origin + done)?;

@@ -6,6 +6,7 @@ mod session_lifecycle;
 mod session_privacy;
 mod session_spool;
 mod session_whisper;
+mod speakers;
 // The store tests' own helper for opening a store with a manual clock.
 #[path = "../../../store/tests/store/common.rs"]
 mod store_common;

@@ -2,7 +2,7 @@ import SamtalKit
 import SwiftUI
 
 /// The citizen's decision, recorded before any audio: how they were told, the meeting's
-/// language and the note's template. A refusal ends the session; nothing is recorded.
+/// language, who takes part besides the worker and the note's template. A refusal ends the session; nothing is recorded.
 struct ConsentView: View {
     @StateObject var model: ConsentModel
 
@@ -36,6 +36,18 @@ struct ConsentView: View {
                 .pickerStyle(.inline)
                 .labelsHidden()
                 .accessibilityIdentifier("language")
+            }
+            Section(L("consent_present")) {
+                Picker(L("consent_present"), selection: $model.present) {
+                    Text(L("present_unsaid")).tag("")
+                    Text(L("present_citizen")).tag("citizen")
+                    Text(L("present_citizen_relative")).tag("citizen,relative")
+                    Text(L("present_relative")).tag("relative")
+                    Text(L("present_citizen_interpreter")).tag("citizen,interpreter")
+                }
+                .pickerStyle(.inline)
+                .labelsHidden()
+                .accessibilityIdentifier("present")
             }
             Section(L("consent_template")) {
                 Picker(L("consent_template"), selection: $model.template) {

@@ -3,8 +3,9 @@ import SwiftUI
 
 /// Worker and citizen go through the draft: items by section with their flags, each
 /// citation opening the transcript span it rests on; edit, delete, add, move, mark
-/// reviewed. Approval needs every flag resolved. (Relabelling a speaker belongs on the
-/// citation view once the core attributes speakers; segments carry no speaker yet.)
+/// reviewed. Approval needs every flag resolved. Where the transcript says who spoke, "Who
+/// said this?" corrects the speaker of the cited lines or of that whole voice, and the note
+/// is drafted again from the corrected labels.
 struct ReviewView: View {
     @StateObject var model: ReviewModel
     @EnvironmentObject var app: AppModel
@@ -12,6 +13,8 @@ struct ReviewView: View {
     @State var editing: TextSheet?
     @State var moving: Item?
     @State var deleting: Item?
+    @State var relabelling: Item?
+    @State var relabelScope: (item: Item, speaker: String)?
 
     var body: some View {
         Group {
@@ -37,6 +40,23 @@ struct ReviewView: View {
             ForEach(model.otherSections(than: item)) { section in
                 Button(section.label) { model.apply(.move(item: item.id, section: section.id)) }
             }
+            Button(L("cancel"), role: .cancel) {}
+        }
+        .confirmationDialog(L("review_who"), isPresented: Binding(get: { relabelling != nil }, set: { if !$0 { relabelling = nil } }), presenting: relabelling) { item in
+            ForEach(speakers, id: \.role) { speaker in
+                Button(speaker.name) {
+                    if model.voice(of: item) != nil {
+                        relabelScope = (item, speaker.role)
+                    } else {
+                        model.relabel(item, speaker: speaker.role, wholeVoice: false)
+                    }
+                }
+            }
+            Button(L("cancel"), role: .cancel) {}
+        }
+        .confirmationDialog(L("review_who_scope"), isPresented: Binding(get: { relabelScope != nil }, set: { if !$0 { relabelScope = nil } }), presenting: relabelScope) { choice in
+            Button(L("review_who_these")) { model.relabel(choice.item, speaker: choice.speaker, wholeVoice: false) }
+            Button(L("review_who_voice")) { model.relabel(choice.item, speaker: choice.speaker, wholeVoice: true) }
             Button(L("cancel"), role: .cancel) {}
         }
         .alert(L("review_delete_title"), isPresented: Binding(get: { deleting != nil }, set: { if !$0 { deleting = nil } }), presenting: deleting) { item in
@@ -91,6 +111,9 @@ struct ReviewView: View {
                     Button(L("review_source")) { source = SourceSheet(segments: model.source(of: item)) }
                         .accessibilityIdentifier("item_\(item.id)_source")
                 }
+                if model.hasSpeakers(item) {
+                    Button(L("review_who")) { relabelling = item }.accessibilityIdentifier("item_\(item.id)_who")
+                }
                 Button(L("review_edit")) {
                     editing = TextSheet(title: L("review_edit_title"), text: item.text) { .edit(item: item.id, text: $0) }
                 }
@@ -107,6 +130,14 @@ struct ReviewView: View {
             }
         }
         .padding(.vertical, 4)
+    }
+
+    /// The speakers a line can be given, with their names on screen.
+    private var speakers: [(role: String, name: String)] {
+        [
+            ("worker", L("speaker_worker")), ("citizen", L("speaker_citizen")), ("relative", L("speaker_relative")),
+            ("interpreter", L("speaker_interpreter")), ("other", L("speaker_other")),
+        ]
     }
 
     private func flagText(_ kind: FlagKind) -> String {
@@ -135,6 +166,9 @@ struct SourceView: View {
                 VStack(alignment: .leading, spacing: 4) {
                     Text("\(clock(segment.start))–\(clock(segment.end))").font(.footnote.monospacedDigit()).foregroundStyle(.secondary)
                     Text((segment.speaker.map { "\($0): " } ?? "") + segment.text)
+                    if segment.speakerUnsure {
+                        Text(L("review_speaker_unsure")).font(.footnote).foregroundStyle(.orange)
+                    }
                 }
             }
             .accessibilityIdentifier("source_text")

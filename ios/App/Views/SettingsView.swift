@@ -1,12 +1,13 @@
 import SamtalKit
 import SwiftUI
 
-/// Enrolment with the municipality's one-time code, the speech model's state, sign-out and
-/// wiping the phone.
+/// Enrolment with the municipality's one-time code, the speech model's state, the worker's
+/// voice, sign-out and wiping the phone.
 struct SettingsView: View {
     @StateObject var model: SettingsModel
     @EnvironmentObject var app: AppModel
     @State var confirmWipe = false
+    @State var confirmVoiceDelete = false
 
     var body: some View {
         Form {
@@ -46,6 +47,34 @@ struct SettingsView: View {
                     Text(reason).font(.footnote).foregroundStyle(.secondary)
                 }
             }
+            Section(L("voice_title")) {
+                if model.recordingVoice {
+                    Text(L("voice_recording")).accessibilityIdentifier("voice_recording")
+                    Text(model.enrolmentText(L("language_code"))).font(.title3).accessibilityIdentifier("voice_text")
+                    Button(L("voice_done")) { model.finishVoice() }
+                        .buttonStyle(.borderedProminent)
+                        .accessibilityIdentifier("voice_done")
+                } else {
+                    if let voice = model.voice {
+                        if voice.needsReenrolment {
+                            Text(L("voice_unreadable")).foregroundStyle(.red).accessibilityIdentifier("voice")
+                        } else if voice.enrolled {
+                            Text(L("voice_enrolled", enrolledDate(voice.enrolledAtMs))).accessibilityIdentifier("voice")
+                        } else {
+                            Text(L("voice_missing")).accessibilityIdentifier("voice")
+                        }
+                    }
+                    Text(L("voice_explain")).font(.footnote)
+                    if model.micRefused {
+                        Text(L("voice_mic_needed")).foregroundStyle(.red)
+                    }
+                    Button(L("voice_record")) { model.recordVoice() }.accessibilityIdentifier("voice_record")
+                    if model.voice?.enrolled == true {
+                        Button(L("voice_delete"), role: .destructive) { confirmVoiceDelete = true }
+                            .accessibilityIdentifier("voice_delete")
+                    }
+                }
+            }
             if model.deviceId != nil {
                 Section(L("sign_in_title")) {
                     Button(L("sign_out")) { model.signOut() }.accessibilityIdentifier("sign_out")
@@ -66,5 +95,16 @@ struct SettingsView: View {
         } message: {
             Text(L("wipe_confirm"))
         }
+        .alert(L("voice_title"), isPresented: $confirmVoiceDelete) {
+            Button(L("voice_delete"), role: .destructive) { model.deleteVoice() }
+            Button(L("cancel"), role: .cancel) {}
+        } message: {
+            Text(L("voice_delete_confirm"))
+        }
+    }
+
+    private func enrolledDate(_ ms: Int64?) -> String {
+        let date = Date(timeIntervalSince1970: Double(ms ?? 0) / 1000)
+        return date.formatted(date: .abbreviated, time: .omitted)
     }
 }

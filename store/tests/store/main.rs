@@ -2,3 +2,4 @@
 mod common;
 mod store_audit;
 mod store_open;
+mod store_speakers;

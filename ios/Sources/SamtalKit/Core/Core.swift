@@ -62,8 +62,12 @@ public final class Core: @unchecked Sendable {
 
     public func templateIds() -> [String] { samtal.templateIds() }
 
-    /// Records the citizen's decision; a refusal ends the session at once.
-    public func beginSession(consent: Bool, informed: InformedHow, language: String, worker: String) throws -> String {
+    /// Records the citizen's decision; a refusal ends the session at once. `present`: who
+    /// takes part besides the worker (`citizen`, `relative`, `interpreter`, `other`), which
+    /// names the voices speaker attribution finds.
+    public func beginSession(
+        consent: Bool, informed: InformedHow, language: String, worker: String, present: [String] = []
+    ) throws -> String {
         let how: SamtalFFI.InformedBy
         switch informed {
         case .verbal: how = .verbal
@@ -72,7 +76,8 @@ public final class Core: @unchecked Sendable {
         }
         let decision: SamtalFFI.ConsentDecision = consent ? .given : .refused
         return try guarded {
-            try samtal.beginSession(consent: decision, informed: how, language: language, worker: worker)
+            try samtal.beginSession(
+                consent: decision, informed: how, language: language, worker: worker, present: present)
         }
     }
 
@@ -119,6 +124,22 @@ public final class Core: @unchecked Sendable {
     }
 
     public func withdraw(_ id: String) throws { try guarded { try samtal.withdraw(sessionId: id) } }
+
+    /// Enrols (or re-enrols) the worker's voice from `input`: the worker reads
+    /// `enrolmentText` aloud for about 30 s. Only voice statistics are kept, sealed.
+    public func enrollVoice(_ input: PcmSource) async throws -> VoiceProfileStatus {
+        try await guardedAsync { app(try await samtal.enrollVoice(input: AudioInputBridge(input))) }
+    }
+
+    public func voiceStatus() throws -> VoiceProfileStatus { try guarded { app(try samtal.voiceStatus()) } }
+
+    /// Deletes the voice profile; false if none was enrolled.
+    public func deleteVoice() throws -> Bool { try guarded { try samtal.deleteVoice() } }
+
+    /// The text to read aloud when enrolling (`sv`, `da` or `en`).
+    public func enrolmentText(_ language: String) throws -> String {
+        try guarded { try SamtalFFI.enrolmentText(language: language) }
+    }
 
     public func discard(_ id: String) throws { try guarded { try samtal.discard(sessionId: id) } }
 
@@ -424,7 +445,7 @@ private func app(_ p: SamtalFFI.SessionState) -> SessionPhase {
 private func app(_ s: SamtalFFI.TranscriptSegment) -> Segment {
     Segment(
         id: s.id, start: s.startSeconds, end: s.endSeconds, text: s.text, confidence: s.confidence,
-        speaker: s.speaker
+        speaker: s.speaker, voice: s.voice, speakerConfidence: s.speakerConfidence, speakerUnsure: s.speakerUnsure
     )
 }
 
@@ -480,5 +501,14 @@ private func ffi(_ change: Change) -> SamtalFFI.ReviewChange {
     case let .delete(item): return .delete(item: item)
     case let .move(item, section): return .move(item: item, section: section)
     case let .citizenComment(text): return .citizenComment(text: text)
+    case let .relabelSegments(segments, speaker): return .relabelSegments(segments: segments, speaker: speaker)
+    case let .relabelVoice(voice, speaker): return .relabelVoice(voice: voice, speaker: speaker)
     }
+}
+
+private func app(_ v: SamtalFFI.VoiceStatus) -> VoiceProfileStatus {
+    VoiceProfileStatus(
+        enrolled: v.enrolled, enrolledAtMs: v.enrolledAt, speechSeconds: v.speechSeconds,
+        needsReenrolment: v.needsReenrolment
+    )
 }

@@ -36,7 +36,8 @@ public struct SessionInfo: Identifiable, Hashable, Sendable {
     public let hasDraft: Bool
 }
 
-/// A final piece of transcript; `speaker` is set once speaker attribution exists.
+/// A final piece of transcript; `speaker` is set when the recording stops (with an
+/// enrolled voice profile): `worker`, `citizen`, `relative`, `interpreter` or `other`.
 public struct Segment: Identifiable, Hashable, Sendable {
     public let id: UInt32
     public let start: Double
@@ -44,6 +45,20 @@ public struct Segment: Identifiable, Hashable, Sendable {
     public let text: String
     public let confidence: Float
     public let speaker: String?
+    /// The voice within the session (0 is the worker's), to relabel a voice throughout.
+    public var voice: UInt32? = nil
+    /// How sure attribution was of the speaker (0–1); 1 once the worker set it.
+    public var speakerConfidence: Float? = nil
+    /// The speaker should be checked by the worker.
+    public var speakerUnsure: Bool = false
+}
+
+/// The worker's voice profile, as the settings screen shows it.
+public struct VoiceProfileStatus: Hashable, Sendable {
+    public let enrolled: Bool
+    public let enrolledAtMs: Int64?
+    public let speechSeconds: Double?
+    public let needsReenrolment: Bool
 }
 
 public enum FlagKind: String, Sendable {
@@ -96,6 +111,10 @@ public enum Change: Hashable, Sendable {
     case delete(item: UInt32)
     case move(item: UInt32, section: String)
     case citizenComment(String)
+    /// Who said these segments; the note is drafted again from the corrected labels.
+    case relabelSegments([UInt32], speaker: String)
+    /// As `relabelSegments` for every segment of one voice.
+    case relabelVoice(UInt32, speaker: String)
 }
 
 public struct OutboxEntry: Identifiable, Hashable, Sendable {

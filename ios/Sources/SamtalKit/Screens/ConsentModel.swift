@@ -2,12 +2,15 @@ import Combine
 import Foundation
 
 /// The citizen's decision, recorded before any audio: how they were told, the meeting's
-/// language and the note's template. A refusal ends the session; nothing is recorded.
+/// language, who takes part besides the worker and the note's template. A refusal ends the session; nothing is recorded.
 @MainActor
 public final class ConsentModel: ObservableObject {
     @Published public var informed: InformedHow = .verbal
     @Published public var language: String
     @Published public var template: String
+    /// Who takes part besides the worker, comma-separated roles ("" when not said); it names
+    /// the voices speaker attribution finds.
+    @Published public var present = ""
     @Published public var worker: String
     public let templates: [String]
     /// The worker's user id is asked for here only when the phone does not know it yet.
@@ -29,7 +32,9 @@ public final class ConsentModel: ObservableObject {
         if asksForWorker { app.prefs.worker = worker.trimmingCharacters(in: .whitespacesAndNewlines) }
         let worker = app.prefs.worker
         guard let session = app.attempt({
-            try app.core().beginSession(consent: given, informed: informed, language: language, worker: worker)
+            try app.core().beginSession(
+                consent: given, informed: informed, language: language, worker: worker,
+                present: present.split(separator: ",").map(String.init))
         }) else { return }
         guard given else {
             app.notice = .consentRefused

@@ -3,7 +3,9 @@ import Foundation
 
 /// Worker and citizen go through the draft: items by section with their flags, each
 /// citation opening the transcript span it rests on; edit, delete, add, move, mark
-/// reviewed. Approval needs every flag resolved (the core says how many are open).
+/// reviewed. Approval needs every flag resolved (the core says how many are open). Where
+/// the transcript says who spoke, the worker corrects the speaker of the cited lines or of
+/// their whole voice, and the note is drafted again from the corrected labels.
 @MainActor
 public final class ReviewModel: ObservableObject {
     @Published public private(set) var draft: Draft?
@@ -37,6 +39,26 @@ public final class ReviewModel: ObservableObject {
     public func source(of item: Item) -> [Segment] {
         let cited = Set(item.citations)
         return (app.attempt { try app.core().transcript(session) } ?? []).filter { cited.contains($0.id) }
+    }
+
+    /// The one voice all of an item's cited lines come from, if they share one.
+    public func voice(of item: Item) -> UInt32? {
+        let voices = Set(source(of: item).compactMap(\.voice))
+        return voices.count == 1 ? voices.first : nil
+    }
+
+    /// Whether the lines an item cites carry speakers (attributed when recording stopped).
+    public func hasSpeakers(_ item: Item) -> Bool {
+        source(of: item).contains { $0.speaker != nil }
+    }
+
+    /// `speaker` said the item's cited lines, or everything their voice said.
+    public func relabel(_ item: Item, speaker: String, wholeVoice: Bool) {
+        if wholeVoice, let voice = voice(of: item) {
+            apply(.relabelVoice(voice, speaker: speaker))
+        } else {
+            apply(.relabelSegments(item.citations, speaker: speaker))
+        }
     }
 
     /// The sections an item can move to.

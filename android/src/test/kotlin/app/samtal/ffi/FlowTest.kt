@@ -57,7 +57,7 @@ class FlowTest {
                 })
 
                 // Consent, then the fixture recorded through the shell's capture hook.
-                val session = samtal.beginSession(ConsentDecision.GIVEN, InformedBy.VERBAL, "en", worker)
+                val session = samtal.beginSession(ConsentDecision.GIVEN, InformedBy.VERBAL, "en", worker, emptyList())
                 val recording = samtal.startRecording(session, Language.EN)
                 recording.capture(WavInput(Paths.fixture("en-meeting-60s.wav")))
                 assertTrue(recording.capturedSeconds() > 59.0)
@@ -147,7 +147,7 @@ class FlowTest {
             val bad = assertThrows<SamtalException.InvalidInput> { samtal.session("not-a-session") }
             assertTrue(bad.message!!.contains("session id"), bad.message)
 
-            val session = samtal.beginSession(ConsentDecision.GIVEN, InformedBy.WRITTEN, "sv", "worker-1")
+            val session = samtal.beginSession(ConsentDecision.GIVEN, InformedBy.WRITTEN, "sv", "worker-1", emptyList())
             val model = assertThrows<SamtalException.Model> {
                 runBlocking { samtal.startRecording(session, Language.SV) }
             }
@@ -161,7 +161,7 @@ class FlowTest {
             }
             assertTrue(unknownTemplate.message!!.contains("template"), unknownTemplate.message)
 
-            val refused = samtal.beginSession(ConsentDecision.REFUSED, InformedBy.VERBAL, "sv", "worker-1")
+            val refused = samtal.beginSession(ConsentDecision.REFUSED, InformedBy.VERBAL, "sv", "worker-1", emptyList())
             assertEquals(SessionState.DISCARDED, samtal.session(refused).state)
 
             assertThrows<SamtalException.NotEnrolled> { runBlocking { samtal.syncNow() } }
@@ -185,7 +185,7 @@ class FlowTest {
                     kept += state
                 }
             })
-            val session = samtal.beginSession(ConsentDecision.GIVEN, InformedBy.VERBAL, "da", "nurse-1")
+            val session = samtal.beginSession(ConsentDecision.GIVEN, InformedBy.VERBAL, "da", "nurse-1", emptyList())
             handle.cancel()
             samtal.discard(session)
             assertEquals(listOf(SessionState.CONSENTED), cancelled.toList())

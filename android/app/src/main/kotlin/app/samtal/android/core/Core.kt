@@ -16,6 +16,7 @@ import app.samtal.ffi.SignInListener
 import app.samtal.ffi.SignInResult
 import app.samtal.ffi.TranscriptListener
 import app.samtal.ffi.TranscriptSegment
+import app.samtal.core.VoiceStatus
 import app.samtal.ffi.verifiedModelPath
 import app.samtal.core.ReviewChange
 import app.samtal.draft.Language
@@ -72,14 +73,24 @@ class Core private constructor(private val samtal: Samtal, private val settings:
 
     fun templateIds(): List<String> = guard { samtal.templateIds() }
 
-    /** Records the citizen's decision; a refusal ends the session at once. */
-    fun beginSession(consent: Boolean, informed: InformedHow, language: String, worker: String): String = guard {
+    /**
+     * Records the citizen's decision; a refusal ends the session at once. [present]: who takes
+     * part besides the worker (`citizen`, `relative`, `interpreter`, `other`), which names the
+     * voices speaker attribution finds.
+     */
+    fun beginSession(
+        consent: Boolean,
+        informed: InformedHow,
+        language: String,
+        worker: String,
+        present: List<String> = emptyList(),
+    ): String = guard {
         val how = when (informed) {
             InformedHow.VERBAL -> InformedBy.VERBAL
             InformedHow.WRITTEN -> InformedBy.WRITTEN
             InformedHow.INTERPRETER -> InformedBy.INTERPRETER
         }
-        samtal.beginSession(if (consent) ConsentDecision.GIVEN else ConsentDecision.REFUSED, how, language, worker)
+        samtal.beginSession(if (consent) ConsentDecision.GIVEN else ConsentDecision.REFUSED, how, language, worker, present)
     }
 
     suspend fun startRecording(id: String, language: String): ActiveRecording =
@@ -110,6 +121,21 @@ class Core private constructor(private val samtal: Samtal, private val settings:
     }
 
     fun withdraw(id: String) = guard { samtal.withdraw(id) }
+
+    /**
+     * Enrols (or re-enrols) the worker's voice from [input]: the worker reads [enrolmentText]
+     * aloud for about 30 s. Only voice statistics are kept, sealed in the store.
+     */
+    suspend fun enrollVoice(input: PcmSource): VoiceProfileStatus =
+        guardSuspend { samtal.enrollVoice(AudioInputBridge(input)).toApp() }
+
+    fun voiceStatus(): VoiceProfileStatus = guard { samtal.voiceStatus().toApp() }
+
+    /** Deletes the voice profile; false if none was enrolled. */
+    fun deleteVoice(): Boolean = guard { samtal.deleteVoice() }
+
+    /** The text to read aloud when enrolling (`sv`, `da` or `en`). */
+    fun enrolmentText(language: String): String = guard { app.samtal.ffi.enrolmentText(language) }
 
     fun discard(id: String) = guard { samtal.discard(id) }
 
@@ -277,7 +303,12 @@ private fun app.samtal.store.SessionInfo.toApp() = SessionInfo(
     id, Phase.valueOf(state.name), createdAt, capturedSeconds, segments.toLong(), hasDraft,
 )
 
-private fun TranscriptSegment.toApp() = Segment(id.toInt(), startSeconds, endSeconds, text, confidence, speaker)
+private fun TranscriptSegment.toApp() = Segment(
+    id.toInt(), startSeconds, endSeconds, text, confidence, speaker,
+    voice?.toInt(), speakerConfidence, speakerUnsure,
+)
+
+private fun VoiceStatus.toApp() = VoiceProfileStatus(enrolled, enrolledAt, speechSeconds, needsReenrolment)
 
 private fun LoginProgress.toApp() = BankIdProgress(status, hintCode, rfa, message, qrData)
 
@@ -321,4 +352,6 @@ private fun Change.toFfi(): ReviewChange = when (this) {
     is Change.Delete -> ReviewChange.Delete(item.toUInt())
     is Change.Move -> ReviewChange.Move(item.toUInt(), section)
     is Change.CitizenComment -> ReviewChange.CitizenComment(text)
+    is Change.RelabelSegments -> ReviewChange.RelabelSegments(segments.map { it.toUInt() }, speaker)
+    is Change.RelabelVoice -> ReviewChange.RelabelVoice(voice.toUInt(), speaker)
 }

@@ -37,7 +37,22 @@ data class Segment(
     val end: Double,
     val text: String,
     val confidence: Float,
+    /** `worker`, `citizen`, `relative`, `interpreter` or `other`; set when recording stops. */
     val speaker: String?,
+    /** The voice within the session (0 is the worker's), to relabel a voice throughout. */
+    val voice: Int? = null,
+    /** How sure attribution was of the speaker (0–1); 1 once the worker set it. */
+    val speakerConfidence: Float? = null,
+    /** The speaker should be checked by the worker. */
+    val speakerUnsure: Boolean = false,
+)
+
+/** The worker's voice profile, as the settings screen shows it. */
+data class VoiceProfileStatus(
+    val enrolled: Boolean,
+    val enrolledAtMs: Long?,
+    val speechSeconds: Double?,
+    val needsReenrolment: Boolean,
 )
 
 enum class FlagKind { LOW_CONFIDENCE, UNSUPPORTED, EDITED, ADDED_BY_WORKER }
@@ -76,6 +91,10 @@ sealed class Change {
     data class Delete(val item: Int) : Change()
     data class Move(val item: Int, val section: String) : Change()
     data class CitizenComment(val text: String) : Change()
+    /** Who said these segments; the note is drafted again from the corrected labels. */
+    data class RelabelSegments(val segments: List<Int>, val speaker: String) : Change()
+    /** As [RelabelSegments] for every segment of one voice. */
+    data class RelabelVoice(val voice: Int, val speaker: String) : Change()
 }
 
 data class OutboxEntry(

@@ -21,12 +21,14 @@ import app.samtal.android.ui.subheading
 
 /**
  * The citizen's decision, recorded before any audio: how they were told, the meeting's
- * language and the note's template. A refusal ends the session; nothing is recorded.
+ * language, who takes part besides the worker (it names the voices speaker attribution
+ * finds) and the note's template. A refusal ends the session; nothing is recorded.
  */
 class ConsentScreen(host: MainActivity) : Screen(host) {
     private lateinit var informed: RadioGroup
     private lateinit var language: RadioGroup
     private lateinit var template: RadioGroup
+    private lateinit var present: RadioGroup
     private var worker: EditText? = null
 
     override fun build(): View = host.page {
@@ -53,6 +55,18 @@ class ConsentScreen(host: MainActivity) : Screen(host) {
             listOf("sv" to s(R.string.language_sv), "da" to s(R.string.language_da), "en" to s(R.string.language_en)),
             ui,
         )
+        subheading(s(R.string.consent_present))
+        present = choices(
+            "present",
+            listOf(
+                "" to s(R.string.present_unsaid),
+                "citizen" to s(R.string.present_citizen),
+                "citizen,relative" to s(R.string.present_citizen_relative),
+                "relative" to s(R.string.present_relative),
+                "citizen,interpreter" to s(R.string.present_citizen_interpreter),
+            ),
+            "",
+        )
         subheading(s(R.string.consent_template))
         val templates = core.templateIds()
         template = choices("template", templates.map { it to templateName(it) }, templates.firstOrNull { it.startsWith("$ui-") } ?: templates.first())
@@ -72,7 +86,8 @@ class ConsentScreen(host: MainActivity) : Screen(host) {
         val lang = language.chosen<String>()
         worker?.let { graph.prefs.worker = it.text.toString().trim() }
         val session = try {
-            core.beginSession(given, informed.chosen(), lang, graph.prefs.worker)
+            val others = present.chosen<String>().split(',').filter { it.isNotEmpty() }
+            core.beginSession(given, informed.chosen(), lang, graph.prefs.worker, others)
         } catch (e: CoreException) {
             host.showError(e)
             return

@@ -11,6 +11,7 @@ import app.samtal.android.core.Draft
 import app.samtal.android.core.FlagKind
 import app.samtal.android.core.Item
 import app.samtal.android.core.Phase
+import app.samtal.android.core.Segment
 import app.samtal.android.ui.MainActivity
 import app.samtal.android.ui.Palette
 import app.samtal.android.ui.Route
@@ -27,12 +28,14 @@ import app.samtal.android.ui.subheading
 /**
  * Worker and citizen go through the draft: items by section with their flags, each
  * citation opening the transcript span it rests on; edit, delete, add, move, mark
- * reviewed. Approval needs every flag resolved. (Relabelling a speaker belongs on the
- * citation view once the core attributes speakers; segments carry no speaker yet.)
+ * reviewed. Approval needs every flag resolved. Where the transcript says who spoke,
+ * "Who said this?" corrects the speaker of the cited lines or of that whole voice, and the
+ * note is drafted again from the corrected labels.
  */
 class ReviewScreen(host: MainActivity, private val session: String) : Screen(host) {
     override val secure = true
     private var draft: Draft? = null
+    private var segments: List<Segment> = emptyList()
 
     override fun build(): View = host.page {
         heading(s(R.string.review_title))
@@ -40,6 +43,11 @@ class ReviewScreen(host: MainActivity, private val session: String) : Screen(hos
         if (d == null) {
             body(s(R.string.review_drafting), tag = "drafting")
             return@page
+        }
+        segments = try {
+            core.transcript(session)
+        } catch (e: CoreException) {
+            emptyList()
         }
         body(
             if (d.unresolved == 0) s(R.string.review_all_checked) else s(R.string.review_unresolved, d.unresolved),
@@ -72,6 +80,7 @@ class ReviewScreen(host: MainActivity, private val session: String) : Screen(hos
         note(s(if (item.reviewed) R.string.review_reviewed else R.string.review_not_reviewed))
         row {
             if (item.citations.isNotEmpty()) button(s(R.string.review_source), "item_${item.id}_source") { showSource(item) }
+            if (cited(item).any { it.speaker != null }) button(s(R.string.review_who), "item_${item.id}_who") { relabel(item) }
             button(s(R.string.review_edit), "item_${item.id}_edit") {
                 ask(s(R.string.review_edit_title), item.text) { apply(Change.Edit(item.id, it)) }
             }
@@ -101,7 +110,9 @@ class ReviewScreen(host: MainActivity, private val session: String) : Screen(hos
         val cited = item.citations.toSet()
         val text = try {
             core.transcript(session).filter { it.id in cited }.joinToString("\n\n") { seg ->
-                val who = seg.speaker?.let { "$it: " } ?: ""
+                val who = seg.speaker?.let {
+                    if (seg.speakerUnsure) "${speakerName(it)} (${s(R.string.review_speaker_unsure)}): " else "${speakerName(it)}: "
+                } ?: ""
                 "${clock(seg.start)}–${clock(seg.end)}  $who${seg.text}"
             }
         } catch (e: CoreException) {
@@ -109,6 +120,40 @@ class ReviewScreen(host: MainActivity, private val session: String) : Screen(hos
             return
         }
         host.dialog(s(R.string.review_source_title), text).also { it.findViewById<View>(android.R.id.message)?.tag = "source_text" }
+    }
+
+    private fun cited(item: Item): List<Segment> = segments.filter { it.id in item.citations }
+
+    private fun speakerName(role: String): String = SPEAKERS.firstOrNull { it.first == role }?.let { s(it.second) } ?: role
+
+    /** Who said the cited lines: those lines only, or everything their one voice said. */
+    private fun relabel(item: Item) {
+        val lines = cited(item)
+        val dialog = AlertDialog.Builder(host)
+            .setTitle(R.string.review_who)
+            .setItems(SPEAKERS.map { s(it.second) }.toTypedArray()) { _, which ->
+                val speaker = SPEAKERS[which].first
+                val voices = lines.mapNotNull { it.voice }.distinct()
+                if (voices.size == 1) {
+                    val scope = AlertDialog.Builder(host)
+                        .setTitle(R.string.review_who_scope)
+                        .setItems(arrayOf(s(R.string.review_who_these), s(R.string.review_who_voice))) { _, choice ->
+                            apply(
+                                if (choice == 0) Change.RelabelSegments(lines.map { it.id }, speaker) else Change.RelabelVoice(voices[0], speaker),
+                            )
+                        }
+                        .setNegativeButton(R.string.cancel, null)
+                        .create()
+                    host.secure(scope)
+                    scope.show()
+                } else {
+                    apply(Change.RelabelSegments(lines.map { it.id }, speaker))
+                }
+            }
+            .setNegativeButton(R.string.cancel, null)
+            .create()
+        host.secure(dialog)
+        dialog.show()
     }
 
     private fun move(item: Item, d: Draft) {
@@ -163,3 +208,12 @@ class ReviewScreen(host: MainActivity, private val session: String) : Screen(hos
         }
     }
 }
+
+/** The speakers a line can be given, with their names on screen. */
+private val SPEAKERS = listOf(
+    "worker" to R.string.speaker_worker,
+    "citizen" to R.string.speaker_citizen,
+    "relative" to R.string.speaker_relative,
+    "interpreter" to R.string.speaker_interpreter,
+    "other" to R.string.speaker_other,
+)
