@@ -9,7 +9,7 @@ pub struct ModelArgs {
     /// Whisper model id from the manifest (`samtal models list --all`).
     #[arg(long = "model", default_value = "whisper-base")]
     pub model: String,
-    /// Weight format: q8_0 (smaller, faster) or f16.
+    /// Weight format: f16, q8_0, q5_1, q5_0 or q4_0 (README, Performance).
     #[arg(long = "quant", default_value = "q8_0", value_parser = parse_quant)]
     pub quant: Quantization,
     /// CPU threads for recognition (default: up to 4).
@@ -27,7 +27,8 @@ pub struct ModelArgs {
 }
 
 fn parse_quant(s: &str) -> Result<Quantization, String> {
-    Quantization::parse(s).ok_or_else(|| format!("unknown quantization `{s}` (use f16 or q8_0)"))
+    Quantization::parse(s)
+        .ok_or_else(|| format!("unknown quantization `{s}` (use {})", Quantization::names()))
 }
 
 impl ModelArgs {
@@ -46,7 +47,7 @@ impl ModelArgs {
 
     /// Loads the verified model into a recognition engine.
     pub fn load(&self) -> anyhow::Result<Transcriber> {
-        let path = ModelStore::from_env().whisper_model(&self.model, self.quant)?;
+        let path = ModelStore::from_env()?.whisper_model(&self.model, self.quant)?;
         Transcriber::load(&path, self.config())
             .with_context(|| format!("loading model {} ({})", self.model, self.quant.name()))
     }
