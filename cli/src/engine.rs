@@ -24,6 +24,9 @@ pub struct ModelArgs {
     /// With whisper.cpp's flash attention kernels (slower on this machine's CPU).
     #[arg(long)]
     pub flash_attention: bool,
+    /// Seconds after which a window ends at the next short quiet (default: the engine's).
+    #[arg(long)]
+    pub cut_after: Option<f32>,
 }
 
 fn parse_quant(s: &str) -> Result<Quantization, String> {
@@ -41,6 +44,7 @@ impl ModelArgs {
             lanes: self.lanes.unwrap_or(base.lanes),
             fit_context: !self.full_context,
             flash_attention: self.flash_attention,
+            cut_after_secs: self.cut_after.unwrap_or(base.cut_after_secs),
             ..base
         }
     }

@@ -389,9 +389,10 @@ impl App {
         if let Some(t) = slot.as_ref() {
             return Ok(t.clone());
         }
+        let device = EngineConfig::for_device();
         let config = match self.config.threads {
-            Some(threads) => EngineConfig::with_threads(threads),
-            None => EngineConfig::default(),
+            Some(threads) => EngineConfig { threads, ..device },
+            None => device,
         };
         let t = Transcriber::load(&self.config.model_path, config)?;
         *slot = Some(t.clone());

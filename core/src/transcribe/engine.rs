@@ -22,6 +22,10 @@ pub struct EngineConfig {
     pub fit_context: bool,
     /// whisper.cpp's flash attention kernels.
     pub flash_attention: bool,
+    /// A window this many seconds long ends at the next short quiet (0.3 s) instead of
+    /// waiting for the end of the turn: shorter windows show speech sooner and keep the
+    /// lanes busy; longer ones give Whisper more context.
+    pub cut_after_secs: f32,
 }
 
 impl EngineConfig {
@@ -29,6 +33,24 @@ impl EngineConfig {
         EngineConfig {
             threads,
             ..EngineConfig::default()
+        }
+    }
+
+    /// For phones with little memory: one lane, so one whisper state instead of two (pair
+    /// it with the low-memory weight format).
+    pub fn low_memory() -> EngineConfig {
+        EngineConfig {
+            lanes: 1,
+            ..EngineConfig::default()
+        }
+    }
+
+    /// [`Self::low_memory`] on a device with little memory, else the default.
+    pub fn for_device() -> EngineConfig {
+        if super::device::low_memory_device() {
+            EngineConfig::low_memory()
+        } else {
+            EngineConfig::default()
         }
     }
 }
@@ -41,6 +63,7 @@ impl Default for EngineConfig {
             lanes: 2,
             fit_context: true,
             flash_attention: false,
+            cut_after_secs: 12.0,
         }
     }
 }
