@@ -10,9 +10,9 @@ pub struct ModelArgs {
     #[arg(long = "model", default_value = "whisper-base")]
     pub model: String,
     /// Weight format: f16, q8_0, q5_1, q5_0 or q4_0 (README, Performance).
-    #[arg(long = "quant", default_value = "q8_0", value_parser = parse_quant)]
+    #[arg(long = "quant", default_value_t = Quantization::DEFAULT, value_parser = parse_quant)]
     pub quant: Quantization,
-    /// CPU threads for recognition (default: up to 4).
+    /// CPU threads for recognition, all lanes together (default: 2, one per lane).
     #[arg(long)]
     pub threads: Option<usize>,
     /// Windows recognised side by side when several wait (default 2; 1: one at a time).

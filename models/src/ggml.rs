@@ -21,6 +21,21 @@ pub enum Quantization {
 }
 
 impl Quantization {
+    /// The format the app loads (README, Performance: chosen by measured speed, accuracy
+    /// and memory).
+    pub const DEFAULT: Quantization = Quantization::Q8_0;
+    /// The format on phones with little memory (with one lane: the low-memory setting).
+    pub const LOW_MEMORY: Quantization = Quantization::Q5_0;
+
+    /// [`Self::LOW_MEMORY`] on a phone with little memory, else [`Self::DEFAULT`].
+    pub fn for_device(low_memory: bool) -> Quantization {
+        if low_memory {
+            Quantization::LOW_MEMORY
+        } else {
+            Quantization::DEFAULT
+        }
+    }
+
     pub fn all() -> [Quantization; 5] {
         [
             Quantization::F16,
@@ -163,6 +178,12 @@ pub fn write_tensor(
 /// Whether rows of this length can be stored in `ty` (whole blocks).
 pub fn row_fits(ty: GgmlType, row_len: usize) -> bool {
     row_len > 0 && (row_len as u64).is_multiple_of(ty.block_len())
+}
+
+impl std::fmt::Display for Quantization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,16 @@ pub use types::*;
 
 uniffi::setup_scaffolding!();
 
+/// The weight format to pass to [`verified_model_path`] on this phone: the low-memory one
+/// where the phone has little RAM (where the app also runs one lane), else the default.
+#[uniffi::export]
+pub fn recommended_quantization() -> String {
+    let low_memory = samtal_core::transcribe::low_memory_device();
+    samtal_models::Quantization::for_device(low_memory)
+        .name()
+        .to_string()
+}
+
 /// The path of an installed model after checking it against the built-in manifest
 /// (`f16`, `q8_0`, `q5_1`, `q5_0` or `q4_0`).
 #[uniffi::export]

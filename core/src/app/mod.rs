@@ -37,7 +37,8 @@ pub struct AppConfig {
     pub data_dir: PathBuf,
     /// A verified whisper.cpp model file (see `samtal-models`).
     pub model_path: PathBuf,
-    /// CPU threads for recognition; `None` picks up to four.
+    /// CPU threads for recognition; `None` picks the setting for this device (two lanes of
+    /// one thread, or one on phones with little memory: `transcribe::EngineConfig`).
     pub threads: Option<usize>,
     /// Extra municipal templates (`*.toml`) besides the built-in ones.
     pub templates_dir: Option<PathBuf>,

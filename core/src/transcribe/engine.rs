@@ -13,9 +13,9 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextPar
 pub struct EngineConfig {
     /// CPU threads for whisper.cpp, all lanes together.
     pub threads: usize,
-    /// Windows recognised side by side when several wait (at most `threads`). A window
-    /// alone still gets every thread; together they use the cores better, because the
-    /// decoder's many small steps leave threads waiting on each other.
+    /// Windows recognised side by side when several wait (at most `threads`), each with
+    /// `threads / lanes` threads: the decoder's many small steps leave threads of one
+    /// window waiting on each other, so windows side by side use the cores better.
     pub lanes: usize,
     /// Encode only as much of Whisper's 30 s audio context as a window fills, instead of
     /// always 30 s: most windows end at a pause well before that.
@@ -36,10 +36,11 @@ impl EngineConfig {
         }
     }
 
-    /// For phones with little memory: one lane, so one whisper state instead of two (pair
-    /// it with the low-memory weight format).
+    /// For phones with little memory: one lane of one thread, so one whisper state instead
+    /// of two (pair it with the low-memory weight format).
     pub fn low_memory() -> EngineConfig {
         EngineConfig {
+            threads: 1,
             lanes: 1,
             ..EngineConfig::default()
         }
@@ -56,10 +57,12 @@ impl EngineConfig {
 }
 
 impl Default for EngineConfig {
+    /// Two lanes of one thread each: the least CPU time per audio minute (the battery's
+    /// figure), and a window is never slowed by another thread it waits for.
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         EngineConfig {
-            threads: cores.min(4),
+            threads: cores.min(2),
             lanes: 2,
             fit_context: true,
             flash_attention: false,
