@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test deps models build lint bench compare asr-wer bindings kotlin-test
+.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check fuzz
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BIN := $(TARGET_DIR)/debug
 
@@ -29,6 +29,8 @@ lint: deps
 test: models lint
 	$(CARGO) test --workspace
 	$(MAKE) kotlin-test
+	$(MAKE) android-test
+	$(MAKE) ios-check
 
 # Kotlin and Swift bindings generated from the exact library just built (git-ignored
 # android/generated and ios/Generated), then packaged where the platform toolchains exist.
@@ -40,6 +42,31 @@ bindings: build
 kotlin-test: models bindings
 	mvn -B -q -f android/pom.xml -Dsamtal.lib.dir="$(BIN)" test
 
+# The Android app (android/app): a signed debug APK built without Gradle (aapt2, D8, apksigner).
+android: bindings
+	./scripts/android.sh apk
+
+# The app's Robolectric tests with the real core (starts its own bankid-sim and
+# samtal-endpoint), then the APK from the same classes: signature, launcher activity,
+# microphone foreground service, no backup.
+android-test: models bindings
+	./scripts/android.sh test "$(BIN)"
+
+# Every screen in Swedish as PNG files in docs/android/ (Robolectric native graphics).
+android-screens: models bindings
+	./scripts/android.sh screens "$(BIN)"
+
+# The iOS app's checks without a Swift toolchain: tree-sitter-swift parses every Swift file,
+# every binding the Swift code names exists in ios/Generated, no logs or notifications, the
+# UI texts of both apps; then the checks' own tests (a broken file and a missing key fail).
+ios-check: bindings
+	./scripts/ios.sh check
+
+# On macOS with Xcode: the checks, the XCFramework (make bindings), the app and its XCTests
+# on a simulator. Elsewhere it runs the checks and says what it cannot build.
+ios: bindings
+	./scripts/ios.sh build
+
 # Speed, CPU time, memory, load time and live latency: numbers, not pass/fail.
 bench: models
 	$(CARGO) build -q --release -p samtal
@@ -47,6 +74,11 @@ bench: models
 	$(TARGET_DIR)/release/samtal bench load --threads 2
 	$(TARGET_DIR)/release/samtal bench load --threads 2 --cold
 	$(TARGET_DIR)/release/samtal bench live --threads 2
+
+# Speaker attribution on espeak-ng renderings of the dev meetings (rendered into the cache
+# once by scripts/render-speakers.sh; the meetings from $SAMTAL_EVAL_DEV or ../shared/eval/dev).
+bench-speakers: deps
+	$(CARGO) run -q --release -p samtal -- bench speakers --dir "$$(./scripts/render-speakers.sh)"
 
 # samtal (every weight format) against faster-whisper (CTranslate2) on the same weights,
 # audio and machine.
@@ -58,3 +90,9 @@ compare: models
 # quality figure.
 asr-wer: models
 	./bench/asr_wer.sh --quant f16,q8_0,q5_1,q5_0,q4_0
+
+# Coverage-guided fuzzing (cargo-fuzz, nightly): every target in fuzz/ for FUZZ_SECONDS
+# (default 600) each. Not part of `make test`, which replays the stored inputs instead.
+FUZZ_SECONDS ?= 600
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh

@@ -1,18 +1,20 @@
 // swift-tools-version:5.9
-// The Samtal Swift package: the generated UniFFI bindings (ios/Generated, made by
-// `make bindings`; the XCFramework only on macOS) and the shell's platform services.
+// SamtalKit: the iOS app's adapter over the generated UniFFI bindings (ios/Generated, made by
+// `make bindings`; the XCFramework is built on macOS by `make ios`), its platform services
+// and its view models. The SwiftUI app itself (ios/App) is built from project.yml.
 import PackageDescription
 
 let package = Package(
     name: "Samtal",
-    platforms: [.iOS(.v16), .macOS(.v13)],
+    defaultLocalization: "sv",
+    platforms: [.iOS(.v16)],
     products: [
-        .library(name: "Samtal", targets: ["Samtal"]),
+        .library(name: "SamtalKit", targets: ["SamtalKit"]),
     ],
     targets: [
         .binaryTarget(name: "SamtalFFIFFI", path: "Generated/SamtalFFI.xcframework"),
         .target(name: "SamtalFFI", dependencies: ["SamtalFFIFFI"], path: "Generated/Sources/SamtalFFI"),
-        .target(name: "Samtal", dependencies: ["SamtalFFI"], path: "Sources/Samtal"),
-        .testTarget(name: "SamtalTests", dependencies: ["Samtal"], path: "Tests/SamtalTests"),
+        .target(name: "SamtalKit", dependencies: ["SamtalFFI"], path: "Sources/SamtalKit"),
+        .testTarget(name: "SamtalKitTests", dependencies: ["SamtalKit"], path: "Tests/SamtalKitTests"),
     ]
 )

@@ -10,13 +10,14 @@ LIB="$LIB_DIR/libsamtal_ffi.so"
 BINDGEN="$LIB_DIR/uniffi-bindgen"
 
 rm -rf android/generated ios/Generated
+# One Kotlin package per crate with UniFFI types: app.samtal.ffi (the facade) and
+# app.samtal.{store,asr,sync,core} (the core crates' own records and enums).
 "$BINDGEN" generate --library "$LIB" --no-format --language kotlin --out-dir android/generated/kotlin
-"$BINDGEN" generate --library "$LIB" --no-format --language swift --out-dir ios/Generated
-# The Swift package expects the sources and the C module map in their own folders.
-mkdir -p ios/Generated/Sources/SamtalFFI ios/Generated/Headers
-mv ios/Generated/SamtalFFI.swift ios/Generated/Sources/SamtalFFI/
-mv ios/Generated/SamtalFFIFFI.h ios/Generated/Headers/
-mv ios/Generated/SamtalFFIFFI.modulemap ios/Generated/Headers/module.modulemap
+# One Swift module (every crate's .swift in Sources/SamtalFFI) over one C module,
+# SamtalFFIFFI, whose modulemap lists every crate's header.
+"$LIB_DIR/uniffi-bindgen-swift" "$LIB" ios/Generated/Sources/SamtalFFI --swift-sources
+"$LIB_DIR/uniffi-bindgen-swift" "$LIB" ios/Generated/Headers --headers --modulemap \
+  --module-name SamtalFFIFFI --modulemap-filename module.modulemap
 echo "bindings: Kotlin in android/generated/kotlin, Swift in ios/Generated"
 
 if command -v cargo-ndk >/dev/null && [ -n "${ANDROID_NDK_HOME:-}" ]; then

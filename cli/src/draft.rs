@@ -1,9 +1,12 @@
 //! `samtal draft`: draft a journal note from a transcript file with the grounded drafter.
 use anyhow::{anyhow, Context};
+use samtal_draft::eval::MAX_MEETING_BYTES;
+use samtal_draft::files::read_bounded;
+use samtal_draft::language::Languages;
 use samtal_draft::review::render;
 use samtal_draft::template::Templates;
 use samtal_draft::transcript::Transcript;
-use samtal_draft::{draft, DraftContext, Participant};
+use samtal_draft::{DraftContext, Drafter, Participant};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,7 +20,8 @@ pub struct DraftArgs {
     pub template: String,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Extra template files (*.toml) added by the municipality.
+    /// Extra template files (*.toml) added by the municipality, with language additions
+    /// (sv.toml, da.toml, en.toml) in its lang/ subdirectory.
     #[arg(long)]
     pub templates_dir: Option<PathBuf>,
 }
@@ -61,7 +65,8 @@ pub fn templates(dir: &Option<PathBuf>) -> anyhow::Result<Templates> {
 pub fn run(args: &DraftArgs) -> anyhow::Result<()> {
     let templates = templates(&args.templates_dir)?;
     let template = templates.get(&args.template)?;
-    let src = std::fs::read_to_string(&args.transcript)
+    // A regular file of bounded size: a FIFO or a device fails at once.
+    let src = read_bounded(&args.transcript, MAX_MEETING_BYTES)
         .with_context(|| format!("cannot read transcript file {}", args.transcript.display()))?;
     // Only the position of a JSON error is reported: the message could quote transcript text.
     let file: TranscriptFile = serde_json::from_str(&src).map_err(|e| {
@@ -87,7 +92,12 @@ pub fn run(args: &DraftArgs) -> anyhow::Result<()> {
         }
     });
     let t0 = Instant::now();
-    let doc = draft(&file.transcript, template, &ctx);
+    let languages = match &args.templates_dir {
+        Some(d) if d.join("lang").is_dir() => Languages::with_dir(&d.join("lang"))?,
+        _ => Languages::builtin(),
+    };
+    let drafter = Drafter::new(languages, Drafter::builtin().model().clone());
+    let doc = drafter.draft(&file.transcript, template, &ctx);
     let elapsed = t0.elapsed();
     let out = match args.format {
         Format::Json => serde_json::to_string_pretty(&doc)?,

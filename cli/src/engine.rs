@@ -1,7 +1,9 @@
 //! Choosing and loading the speech model, shared by every command that transcribes.
+use std::path::PathBuf;
+
 use anyhow::Context;
 use clap::Args;
-use samtal_core::transcribe::{EngineConfig, Transcriber};
+use samtal_asr::{EngineConfig, Transcriber};
 use samtal_models::{ModelStore, Quantization};
 
 #[derive(Args, Debug, Clone)]
@@ -49,10 +51,14 @@ impl ModelArgs {
         }
     }
 
+    /// The installed model's file, after checking it against the manifest.
+    pub fn verified_path(&self) -> anyhow::Result<PathBuf> {
+        Ok(ModelStore::from_env()?.whisper_model(&self.model, self.quant)?)
+    }
+
     /// Loads the verified model into a recognition engine.
     pub fn load(&self) -> anyhow::Result<Transcriber> {
-        let path = ModelStore::from_env()?.whisper_model(&self.model, self.quant)?;
-        Transcriber::load(&path, self.config())
+        Transcriber::load(&self.verified_path()?, self.config())
             .with_context(|| format!("loading model {} ({})", self.model, self.quant.name()))
     }
 }

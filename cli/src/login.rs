@@ -3,19 +3,17 @@
 //! Progress is printed once a second: status, BankID's message and the QR payload to
 //! render (or scan from another phone's BankID app via a QR renderer).
 use std::sync::mpsc;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
-use samtal_core::keyvault::KeyVault;
-use samtal_core::login::{
-    self, CitizenSignature, LoginClient, LoginError, LoginHandle, LoginObserver, LoginProgress,
-    SignedOut, SigningHandle, SigningObserver, WorkerSession,
+use samtal_core::app::App;
+use samtal_store::SessionId;
+use samtal_sync::login::{
+    CitizenSignature, LoginError, LoginObserver, LoginProgress, SignedOut, SigningObserver,
+    WorkerSession,
 };
-use samtal_core::store::{SessionId, Store};
-use samtal_core::sync::outbox;
 
-use crate::sessions::{data_dir, open_store, vault};
+use crate::app;
 
 #[derive(Args)]
 pub struct LoginArgs {
@@ -91,19 +89,8 @@ fn print_until_finished<T>(rx: mpsc::Receiver<Event<T>>) -> anyhow::Result<Resul
 }
 
 pub fn login(args: &LoginArgs) -> anyhow::Result<()> {
-    let store = open_store()?;
-    let dir = data_dir()?;
-    let vault: Arc<dyn KeyVault> = Arc::new(vault(&dir)?);
-    let client = LoginClient::from_store(&store, vault.as_ref())?;
     let (tx, rx) = mpsc::channel();
-    let handle = LoginHandle::spawn(
-        client,
-        dir,
-        vault,
-        args.same_device,
-        &args.language,
-        Box::new(Printer(tx)),
-    )?;
+    let handle = app::open()?.login(args.same_device, &args.language, Box::new(Printer(tx)))?;
     if args.same_device {
         println!("open: {}", handle.start().auto_start_url);
     }
@@ -118,13 +105,14 @@ pub fn login(args: &LoginArgs) -> anyhow::Result<()> {
 }
 
 /// The session named by `arg`: a session id, or the note id of a queued note.
-fn resolve_session(store: &Store, arg: &str) -> anyhow::Result<SessionId> {
+fn resolve_session(app: &App, arg: &str) -> anyhow::Result<SessionId> {
     if let Ok(id) = arg.parse::<SessionId>() {
-        if store.session_state(&id).is_ok() {
+        if app.session(&id).is_ok() {
             return Ok(id);
         }
     }
-    let entry = outbox::list(store)?
+    let entry = app
+        .outbox()?
         .into_iter()
         .find(|e| e.note_id == arg)
         .with_context(|| {
@@ -134,16 +122,10 @@ fn resolve_session(store: &Store, arg: &str) -> anyhow::Result<SessionId> {
 }
 
 pub fn sign(args: &SignArgs) -> anyhow::Result<()> {
-    let store = open_store()?;
-    let dir = data_dir()?;
-    let vault = vault(&dir)?;
-    let session = resolve_session(&store, &args.session_or_note)?;
-    let client = LoginClient::from_store(&store, &vault)?;
+    let app = app::open()?;
+    let session = resolve_session(&app, &args.session_or_note)?;
     let (tx, rx) = mpsc::channel();
-    let handle = SigningHandle::spawn(
-        client,
-        &store,
-        &vault,
+    let handle = app.citizen_sign(
         &session,
         args.same_device,
         &args.language,
@@ -168,8 +150,7 @@ pub fn sign(args: &SignArgs) -> anyhow::Result<()> {
 }
 
 pub fn logout(_args: &LogoutArgs) -> anyhow::Result<()> {
-    let store = open_store()?;
-    match login::sign_out(&store, &vault(&data_dir()?)?)? {
+    match app::open()?.logout()? {
         SignedOut::Revoked => println!("session revoked at the endpoint"),
         SignedOut::NoSession => {}
         SignedOut::NotRevoked(e) => {

@@ -1,9 +1,11 @@
 //! `samtal`: the desktop harness for Samtal. One module per command group; this file only
 //! parses the command line and dispatches.
+mod app;
 mod bench;
 mod draft;
 mod engine;
 mod eval;
+mod hints;
 mod login;
 mod models;
 mod record;
@@ -11,6 +13,8 @@ mod review;
 mod sessions;
 mod sync;
 mod transcribe;
+
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -63,7 +67,8 @@ enum Command {
     Sign(login::SignArgs),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
+    end_quietly_on_a_closed_pipe();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SAMTAL_LOG")
@@ -71,7 +76,20 @@ fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:?}");
+            if let Some(hint) = hints::for_error(&e) {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Models(cmd) => models::run(cmd),
         Command::Transcribe(args) => transcribe::run(args),
         Command::Bench(cmd) => bench::run(cmd),
@@ -89,5 +107,17 @@ fn main() -> anyhow::Result<()> {
         Command::Login(args) => login::login(&args),
         Command::Logout(args) => login::logout(&args),
         Command::Sign(args) => login::sign(&args),
+    }
+}
+
+/// A reader that stops early (`samtal draft … | head`) ends the program quietly, as it
+/// does any Unix filter, instead of a panic at the next `println!`. Rust ignores SIGPIPE by
+/// default; this puts the default action back.
+fn end_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -6,17 +6,19 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use samtal_core::audio::{AudioSource, Pace, WavFileSource};
-use samtal_core::session::{Recorder, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
-use samtal_core::store::{ConsentDecision, InformedBy, SessionId, Store};
-use samtal_core::transcribe::{Language, TranscribeOptions};
+use samtal_asr::Language;
+use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK, SAMPLE_RATE};
+use samtal_core::app::{App, AppConfig, Recording};
+use samtal_core::recorder::DEFAULT_CHUNK_SAMPLES;
+use samtal_store::{ConsentDecision, InformedBy, SessionId};
 
+use crate::app;
 use crate::engine::ModelArgs;
-use crate::sessions::open_store;
+use crate::transcribe::{parse_spoken, Spoken};
 
 #[derive(Args)]
 pub struct RecordArgs {
-    /// WAV file to use as the microphone (any rate and channel count).
+    /// WAV file to use as the microphone (8-192 kHz, up to 32 channels).
     #[arg(long, value_name = "FILE", required_unless_present = "resume")]
     from_wav: Option<PathBuf>,
     /// Deliver the file at real-time speed, like a live microphone.
@@ -27,8 +29,8 @@ pub struct RecordArgs {
     #[arg(long, value_name = "SESSION")]
     resume: Option<String>,
     /// Spoken language: sv, da, en or auto.
-    #[arg(long, default_value = "sv")]
-    lang: String,
+    #[arg(long, default_value = "sv", value_parser = parse_spoken)]
+    lang: Spoken,
     #[command(flatten)]
     model: ModelArgs,
     /// How the citizen was informed before consenting: verbal, written or interpreter.
@@ -38,104 +40,137 @@ pub struct RecordArgs {
     #[arg(long, default_value = "desktop-worker")]
     worker: String,
     /// Spool chunk length in milliseconds (at most 1000): the most audio a crash can lose.
-    #[arg(long, default_value_t = (DEFAULT_CHUNK_SAMPLES / 16) as u32)]
+    #[arg(long, default_value_t = (DEFAULT_CHUNK_SAMPLES * 1000 / SAMPLE_RATE as usize) as u32)]
     chunk_ms: u32,
 }
 
 pub fn record(args: RecordArgs) -> anyhow::Result<()> {
-    let language = Language::parse(&args.lang)
-        .with_context(|| format!("unknown language {:?}: use sv, da, en or auto", args.lang))?;
     let informed_by: InformedBy = args.informed_by.parse()?;
     if args.chunk_ms == 0 || args.chunk_ms > 1000 {
         anyhow::bail!("--chunk-ms must be between 1 and 1000");
     }
-    let chunk_samples = args.chunk_ms as usize * 16;
-    let store = open_store()?;
-    store.set_user(&args.worker)?;
-
-    let transcriber = args.model.load()?;
-    let factory = WhisperStreams {
-        transcriber,
-        options: TranscribeOptions::new(language),
+    let language = args.lang.0;
+    let pace = if args.realtime {
+        Pace::RealTime
+    } else {
+        Pace::Fast
     };
+    // Everything that can be checked is checked before a session exists: the audio file,
+    // the model, the store.
+    let source = args
+        .from_wav
+        .as_deref()
+        .map(|path| WavFileSource::open(path, pace))
+        .transpose()?;
+    let app = app::open_with(AppConfig {
+        model_path: Some(args.model.verified_path()?),
+        engine: args.model.config(),
+        chunk_samples: args.chunk_ms as usize * SAMPLE_RATE as usize / 1000,
+        ..app::config()?
+    })?;
+    app.set_worker(&args.worker)?;
+    app.load_model()?;
 
-    let mut recorder = match &args.resume {
+    let id = match &args.resume {
         Some(id) => {
             let id: SessionId = id.parse()?;
-            let mut rec = Recorder::recover(store.clone(), id.clone(), &factory, chunk_samples)?;
-            eprintln!(
-                "session {id}: recovered {:.1} s of recorded audio",
-                rec.captured_seconds()?
-            );
-            if args.from_wav.is_some() {
-                rec.resume()?;
-            }
-            rec
+            resume(&app, &id, language, source)?;
+            id
         }
         None => {
-            let id = store.create_session()?;
-            let consent_lang = if language == Language::Auto {
-                "sv"
-            } else {
-                language.code()
-            };
-            store.record_consent(
-                &id,
+            let source = source.context("--from-wav is needed for a new recording")?;
+            let consent_language = language.map_or("sv", Language::code);
+            let id = app.begin_session(
                 ConsentDecision::Given,
                 informed_by,
-                consent_lang,
+                consent_language,
                 &args.worker,
             )?;
             eprintln!(
                 "session {id}: consent recorded ({}), recording",
                 informed_by.as_str()
             );
-            Recorder::start(store.clone(), id, &factory, chunk_samples)?
+            // A failure from here on discards the session: nothing is left half-started,
+            // and the file it came from is untouched. (A kill leaves it recoverable.)
+            if let Err(e) = record_new(&app, &id, language, source) {
+                match app.discard(&id) {
+                    Ok(()) => eprintln!("session {id}: discarded, nothing of it was kept"),
+                    Err(d) => eprintln!("session {id}: could not be discarded ({d})"),
+                }
+                return Err(e);
+            }
+            id
         }
     };
-    let id = recorder.session().clone();
+    print_result(&app, &id)
+}
 
-    if let Some(path) = &args.from_wav {
-        let pace = if args.realtime {
-            Pace::RealTime
-        } else {
-            Pace::Fast
-        };
-        let mut source = WavFileSource::open(path, pace)?;
-        let offset = recorder.captured_seconds()?;
-        let mut buf = Vec::with_capacity(samtal_core::audio::READ_BLOCK);
-        let mut read = 0usize;
-        loop {
-            buf.clear();
-            let more = source.read(&mut buf)?;
-            read += buf.len();
-            recorder.push(&buf)?;
-            // Progress (no content): audio read from the source so far, in seconds.
-            eprint!("\rrecording: read {:.1} s", offset + read as f64 / 16_000.0);
-            let _ = std::io::stderr().flush();
-            if !more {
-                break;
-            }
-        }
-        eprintln!();
+fn record_new(
+    app: &App,
+    id: &SessionId,
+    language: Option<Language>,
+    mut source: WavFileSource,
+) -> anyhow::Result<()> {
+    let recording = app.start_recording(id, language)?;
+    feed(&recording, &mut source, 0.0)?;
+    eprintln!("session {id}: stopped, finishing transcription");
+    Ok(recording.stop()?)
+}
+
+/// Picks up an interrupted recording, appends the file if one is given, and finishes it.
+/// A failure leaves it recoverable, as the kill did.
+fn resume(
+    app: &App,
+    id: &SessionId,
+    language: Option<Language>,
+    source: Option<WavFileSource>,
+) -> anyhow::Result<()> {
+    let recording = app.recover_recording(id, language)?;
+    let recovered = recording.captured_seconds()?;
+    eprintln!("session {id}: recovered {recovered:.1} s of recorded audio");
+    if let Some(mut source) = source {
+        recording.resume()?;
+        feed(&recording, &mut source, recovered)?;
     }
     eprintln!("session {id}: stopped, finishing transcription");
-    recorder.stop()?;
-    print_result(&store, &id, &args.lang)
+    Ok(recording.stop()?)
+}
+
+/// Pushes the whole source into the recording, printing how much was read.
+fn feed(recording: &Recording, source: &mut dyn AudioSource, offset: f64) -> anyhow::Result<()> {
+    let mut buf = Vec::with_capacity(READ_BLOCK);
+    let mut read = 0usize;
+    loop {
+        buf.clear();
+        let more = source.read(&mut buf)?;
+        read += buf.len();
+        recording.push(&buf)?;
+        // Progress (no content): audio read from the source so far, in seconds.
+        eprint!(
+            "\rrecording: read {:.1} s",
+            offset + samtal_audio::seconds(read)
+        );
+        let _ = std::io::stderr().flush();
+        if !more {
+            break;
+        }
+    }
+    eprintln!();
+    Ok(())
 }
 
 /// Prints the session's transcript on stdout (the user's own output; never logged).
-fn print_result(store: &Store, id: &SessionId, lang: &str) -> anyhow::Result<()> {
-    let info = store.session(id)?;
-    let transcript = store.transcript(id, lang)?;
-    for s in &transcript.segments {
+fn print_result(app: &App, id: &SessionId) -> anyhow::Result<()> {
+    let info = app.session(id)?;
+    let segments = app.transcript(id)?;
+    for s in &segments {
         println!("[{:7.2} – {:7.2}] {}", s.start, s.end, s.text);
     }
     eprintln!(
         "session {id}: {} — {:.1} s recorded, {} segments, {} audio chunks left",
         info.state,
         info.captured_seconds,
-        transcript.segments.len(),
+        segments.len(),
         info.spool_chunks
     );
     Ok(())

@@ -1,17 +1,18 @@
 //! `samtal review`: take a recorded session from its transcript to a draft, review it with
 //! the citizen (items, flags, citations, the citizen's view and comment) and approve it into
-//! the outbox. The steps themselves live in `samtal_core::review_flow`.
+//! the outbox, through the same `App` the phones use.
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
-use samtal_core::review_flow::{self, ReviewChange};
-use samtal_core::store::{SessionId, Store};
+use samtal_core::app::{App, AppConfig};
+use samtal_core::review_flow::ReviewChange;
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, FlagKind};
+use samtal_draft::transcript::Transcript;
 use samtal_draft::DraftContext;
+use samtal_store::SessionId;
 
-use crate::draft::templates;
-use crate::sessions::open_store;
+use crate::app;
 
 #[derive(Args)]
 pub struct ReviewArgs {
@@ -107,21 +108,27 @@ impl From<Citizen> for CitizenParticipation {
 }
 
 pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
-    let store = open_store()?;
+    let templates_dir = match &args.cmd {
+        ReviewCmd::Draft { templates_dir, .. } => templates_dir.clone(),
+        _ => None,
+    };
+    let app = app::open_with(AppConfig {
+        templates_dir,
+        ..app::config()?
+    })?;
     match args.cmd {
         ReviewCmd::Draft {
             session,
             template,
-            templates_dir,
             contact_kind,
+            ..
         } => {
             let id = parse(&session)?;
-            let templates = templates(&templates_dir)?;
             let ctx = DraftContext {
                 contact_kind,
                 ..DraftContext::default()
             };
-            let doc = review_flow::draft_session(&store, &id, templates.get(&template)?, &ctx)?;
+            let doc = app.draft(&id, &template, &ctx)?;
             println!(
                 "session {id}: drafted {} items with {template}, {} to check before approval",
                 doc.items.len(),
@@ -130,9 +137,9 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
         }
         ReviewCmd::Show { session, view } => {
             let id = parse(&session)?;
-            let doc = review_flow::load(&store, &id)?;
+            let doc = app.document(&id)?;
             match view {
-                View::Review => show(&store, &id, &doc)?,
+                View::Review => show(&app, &id, &doc)?,
                 View::Citizen => print!("{}", render::citizen_view(&doc)),
                 View::Text => println!("{}", render::plain_text(&doc)),
                 View::Json => println!("{}", serde_json::to_string_pretty(&doc)?),
@@ -150,9 +157,9 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             let change = if all {
                 ReviewChange::MarkAllReviewed
             } else {
-                ReviewChange::MarkReviewed(items)
+                ReviewChange::MarkReviewed { items }
             };
-            let doc = review_flow::apply(&store, &id, change)?;
+            let doc = app.review(&id, change)?;
             println!(
                 "session {id}: {} of {} items reviewed, {} still to check",
                 doc.items.iter().filter(|i| i.reviewed).count(),
@@ -166,7 +173,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             text,
         } => {
             let id = parse(&session)?;
-            review_flow::apply(&store, &id, ReviewChange::Edit { item, text })?;
+            app.review(&id, ReviewChange::Edit { item, text })?;
             println!("session {id}: item {item} edited");
         }
         ReviewCmd::Add {
@@ -175,18 +182,18 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             text,
         } => {
             let id = parse(&session)?;
-            let doc = review_flow::apply(&store, &id, ReviewChange::Add { section, text })?;
+            let doc = app.review(&id, ReviewChange::Add { section, text })?;
             let added = doc.items.last().map_or(0, |i| i.id);
             println!("session {id}: item {added} added");
         }
         ReviewCmd::Delete { session, item } => {
             let id = parse(&session)?;
-            review_flow::apply(&store, &id, ReviewChange::Delete { item })?;
+            app.review(&id, ReviewChange::Delete { item })?;
             println!("session {id}: item {item} deleted");
         }
         ReviewCmd::Comment { session, text } => {
             let id = parse(&session)?;
-            review_flow::apply(&store, &id, ReviewChange::CitizenComment(text))?;
+            app.review(&id, ReviewChange::CitizenComment { text })?;
             println!("session {id}: the citizen's comment is recorded");
         }
         ReviewCmd::Approve {
@@ -195,8 +202,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<()> {
             citizen,
         } => {
             let id = parse(&session)?;
-            store.set_user(&by)?;
-            let note_id = review_flow::approve_and_queue(&store, &id, &by, citizen.into())?;
+            let note_id = app.approve(&id, &by, citizen.into())?;
             println!("session {id}: approved by {by}; note {note_id} queued for delivery");
         }
     }
@@ -210,8 +216,11 @@ fn parse(session: &str) -> anyhow::Result<SessionId> {
 }
 
 /// The worker's review screen: every item with its id, flags and the transcript it cites.
-fn show(store: &Store, id: &SessionId, doc: &DraftDocument) -> anyhow::Result<()> {
-    let transcript = store.transcript(id, &doc.language)?;
+fn show(app: &App, id: &SessionId, doc: &DraftDocument) -> anyhow::Result<()> {
+    let transcript = Transcript {
+        language: doc.language.clone(),
+        segments: app.transcript(id)?,
+    };
     let state = if doc.is_approved() {
         "approved"
     } else {
@@ -277,8 +286,7 @@ pub struct ReceiptsArgs {}
 
 /// The endpoint's receipts: all that stays on the phone after a note is delivered.
 pub fn receipts(_args: &ReceiptsArgs) -> anyhow::Result<()> {
-    let store = open_store()?;
-    let receipts = store.receipts()?;
+    let receipts = app::open()?.receipts()?;
     if receipts.is_empty() {
         println!("no receipts");
     }

@@ -1,58 +1,12 @@
 //! `samtal sessions`, `samtal audit` and `samtal wipe`: look after the encrypted local
-//! store in `SAMTAL_DATA_DIR`.
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
-
+//! store in `SAMTAL_DATA_DIR`, through the same `App` the phones use.
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use samtal_core::keyvault::FileKeyVault;
-use samtal_core::retention::{self, RetentionPolicy};
-use samtal_core::store::{SessionId, Store};
+use samtal_core::app::App;
+use samtal_store::SessionId;
+use samtal_sync::login::SignedOut;
 
-/// Where the data lives: `SAMTAL_DATA_DIR`, else `~/.local/share/samtal`.
-pub fn data_dir() -> anyhow::Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("SAMTAL_DATA_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    let home = std::env::var_os("HOME").context("set SAMTAL_DATA_DIR (HOME is not set)")?;
-    Ok(PathBuf::from(home).join(".local/share/samtal"))
-}
-
-/// The desktop key vault: key files under `<data dir>/keys`. This is less secure than
-/// a phone's hardware keystore; the desktop harness is for development and testing.
-pub fn vault(data_dir: &std::path::Path) -> anyhow::Result<FileKeyVault> {
-    Ok(FileKeyVault::open(data_dir.join("keys"))?)
-}
-
-/// Opens the store and applies retention (`SAMTAL_RETENTION_HOURS`, default 12) first,
-/// so expired sessions are gone before anything else is done.
-pub fn open_store() -> anyhow::Result<Arc<Store>> {
-    let dir = data_dir()?;
-    let store = Store::open(&dir, &vault(&dir)?)?;
-    let policy = retention_policy()?;
-    let wiped = retention::enforce(&store, &policy)?;
-    if !wiped.is_empty() {
-        eprintln!("retention: wiped {} expired session(s)", wiped.len());
-    }
-    Ok(Arc::new(store))
-}
-
-fn retention_policy() -> anyhow::Result<RetentionPolicy> {
-    match std::env::var("SAMTAL_RETENTION_HOURS") {
-        Ok(h) if !h.is_empty() => {
-            let hours: f64 = h
-                .parse()
-                .ok()
-                .filter(|h: &f64| h.is_finite() && *h > 0.0)
-                .context("SAMTAL_RETENTION_HOURS must be a positive number of hours")?;
-            Ok(RetentionPolicy {
-                unapproved_max_age: Duration::from_secs_f64(hours * 3600.0),
-            })
-        }
-        _ => Ok(RetentionPolicy::default()),
-    }
-}
+use crate::app;
 
 #[derive(Args)]
 pub struct SessionsArgs {
@@ -71,26 +25,26 @@ enum SessionsCmd {
 }
 
 pub fn sessions(args: SessionsArgs) -> anyhow::Result<()> {
-    let store = open_store()?;
+    let app = app::open()?;
     match args.cmd.unwrap_or(SessionsCmd::List) {
-        SessionsCmd::List => list(&store),
+        SessionsCmd::List => list(&app),
         SessionsCmd::Withdraw { session } => {
             let id: SessionId = session.parse()?;
-            store.withdraw(&id)?;
+            app.withdraw(&id)?;
             println!("session {id}: consent withdrawn, everything captured was wiped");
             Ok(())
         }
         SessionsCmd::Discard { session } => {
             let id: SessionId = session.parse()?;
-            store.discard(&id)?;
+            app.discard(&id)?;
             println!("session {id}: discarded, everything captured was wiped");
             Ok(())
         }
     }
 }
 
-fn list(store: &Store) -> anyhow::Result<()> {
-    let sessions = store.sessions()?;
+fn list(app: &App) -> anyhow::Result<()> {
+    let sessions = app.sessions()?;
     if sessions.is_empty() {
         println!("no sessions");
         return Ok(());
@@ -154,18 +108,17 @@ enum AuditCmd {
 }
 
 pub fn audit(args: AuditArgs) -> anyhow::Result<()> {
-    let dir = data_dir()?;
-    let store = Store::open(&dir, &vault(&dir)?)?;
+    let app = app::open()?;
     match args.cmd {
         AuditCmd::Verify => {
-            let v = store
+            let v = app
                 .verify_audit()
                 .context("audit trail verification FAILED")?;
             println!("audit trail OK: {} events, head {}", v.events, v.head);
         }
         AuditCmd::Log { session } => {
             let id = session.map(|s| s.parse::<SessionId>()).transpose()?;
-            for e in store.audit_events(id.as_ref())? {
+            for e in app.audit_events(id.as_ref())? {
                 println!(
                     "{:>6}  {}  {:<20} {:<32} user={} device={} {}",
                     e.seq,
@@ -189,12 +142,13 @@ pub struct WipeArgs {
     yes: bool,
 }
 
-/// Removes all local data: database, audio spool and keys.
+/// Removes all local data: database, audio spool, sign-in and keys, with `App::wipe`
+/// (which signs out at the endpoint first when it can).
 pub fn wipe(args: WipeArgs) -> anyhow::Result<()> {
-    let dir = data_dir()?;
+    let dir = app::data_dir()?;
     if !args.yes {
         eprint!(
-            "This permanently removes all Samtal data in {} (sessions, audio, notes, keys). Type 'wipe' to go on: ",
+            "This permanently removes all Samtal data in {} (sessions, audio, notes, sign-in, keys). Type 'wipe' to go on: ",
             dir.display()
         );
         let mut answer = String::new();
@@ -203,7 +157,21 @@ pub fn wipe(args: WipeArgs) -> anyhow::Result<()> {
             anyhow::bail!("not wiped");
         }
     }
-    retention::wipe_all(&dir, &vault(&dir)?)?;
+    let vault = app::vault()?;
+    match App::open(app::config()?, vault.clone()) {
+        Ok(app) => match app.wipe()? {
+            SignedOut::Revoked => eprintln!("signed out at the endpoint"),
+            SignedOut::NoSession => {}
+            SignedOut::NotRevoked(e) => eprintln!(
+                "could not sign out at the endpoint ({e}); the sign-in is removed here and expires there by itself"
+            ),
+        },
+        Err(e) => {
+            eprintln!("the store cannot be opened ({e}); wiping it without signing out");
+            App::wipe_unopened(&dir, vault.as_ref())?;
+        }
+    }
+    // The desktop's key files live in the data directory; their directory goes too.
     let keys = dir.join("keys");
     match std::fs::remove_dir_all(&keys) {
         Ok(()) => {}

@@ -1,12 +1,8 @@
 //! `samtal enroll`, `samtal sync` and `samtal outbox`: deliver approved notes to the
 //! municipal endpoint over mutual TLS.
-use std::sync::Arc;
-
 use clap::Args;
-use samtal_core::session::SessionState;
-use samtal_core::sync::{self, outbox, SyncClient};
 
-use crate::sessions::{data_dir, open_store, vault};
+use crate::app;
 
 #[derive(Args)]
 pub struct EnrollArgs {
@@ -19,9 +15,7 @@ pub struct EnrollArgs {
 }
 
 pub fn enroll(args: &EnrollArgs) -> anyhow::Result<()> {
-    let store = open_store()?;
-    let vault = vault(&data_dir()?)?;
-    let identity = sync::enroll(&store, &vault, &args.endpoint, &args.code)?;
+    let identity = app::open()?.enroll(&args.endpoint, &args.code)?;
     println!("enrolled as {}", identity.device_id);
     println!("notes will be delivered to {}", identity.endpoint_url);
     Ok(())
@@ -32,15 +26,11 @@ pub struct SyncArgs {}
 
 /// Queue every approved session's note, then upload everything that is due.
 pub fn sync(_args: &SyncArgs) -> anyhow::Result<()> {
-    let store = open_store()?;
-    for session in store.sessions()? {
-        if session.state == SessionState::Approved {
-            let note_id = outbox::enqueue(&store, &session.id)?;
-            println!("queued note {note_id}");
-        }
+    let app = app::open()?;
+    for note_id in app.queue_approved()? {
+        println!("queued note {note_id}");
     }
-    let client = SyncClient::new(Arc::clone(&store), &vault(&data_dir()?)?)?;
-    let report = client.sync_now()?;
+    let report = app.sync_now()?;
     println!(
         "delivered {}, rejected {}, waiting to retry {}",
         report.delivered, report.rejected, report.retry_later
@@ -53,8 +43,7 @@ pub struct OutboxArgs {}
 
 /// One line per note: id, status, attempts and the reason of the last failure.
 pub fn outbox(_args: &OutboxArgs) -> anyhow::Result<()> {
-    let store = open_store()?;
-    let entries = outbox::list(&store)?;
+    let entries = app::open()?.outbox()?;
     if entries.is_empty() {
         println!("outbox is empty");
     }

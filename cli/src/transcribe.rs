@@ -2,8 +2,8 @@
 use crate::engine::ModelArgs;
 use anyhow::Context;
 use clap::Args;
-use samtal_core::audio::WavFileSource;
-use samtal_core::transcribe::{Language, TranscribeOptions};
+use samtal_asr::{Language, TranscribeOptions};
+use samtal_audio::WavFileSource;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -11,8 +11,8 @@ pub struct TranscribeArgs {
     /// A WAV file (any sample rate and channel count).
     pub file: PathBuf,
     /// Spoken language: sv, da, en or auto.
-    #[arg(long, default_value = "auto", value_parser = parse_language)]
-    pub lang: Language,
+    #[arg(long, default_value = "auto", value_parser = parse_spoken)]
+    pub lang: Spoken,
     /// Domain words that help recognition (names of benefits, places, …).
     #[arg(long)]
     pub prompt: Option<String>,
@@ -23,15 +23,24 @@ pub struct TranscribeArgs {
     pub model: ModelArgs,
 }
 
-pub fn parse_language(s: &str) -> Result<Language, String> {
-    Language::parse(s).ok_or_else(|| format!("unknown language `{s}` (use sv, da, en or auto)"))
+/// A `--lang` value: a language, or `auto` (`None`) to let the recogniser detect it.
+#[derive(Debug, Clone, Copy)]
+pub struct Spoken(pub Option<Language>);
+
+pub fn parse_spoken(s: &str) -> Result<Spoken, String> {
+    if s == "auto" {
+        return Ok(Spoken(None));
+    }
+    s.parse()
+        .map(|l| Spoken(Some(l)))
+        .map_err(|_| format!("unknown language `{s}` (use sv, da, en or auto)"))
 }
 
 pub fn run(args: TranscribeArgs) -> anyhow::Result<()> {
     let samples = WavFileSource::read_all(&args.file)?;
     let transcriber = args.model.load()?;
     let options = TranscribeOptions {
-        language: args.lang,
+        language: args.lang.0,
         prompt: args.prompt,
     };
     let transcript = transcriber

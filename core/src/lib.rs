@@ -1,19 +1,11 @@
-//! samtal-core: all on-device logic of Samtal. No FFI types and no platform code here;
-//! platform services come in through traits.
+//! samtal-core: the product. [`app::App`] assembles the parts (audio, recognition, store,
+//! sync) into the one flow the phone shells and the desktop CLI both run; the review flow
+//! and the recorder live here because they join those parts. No FFI types and no platform
+//! code: platform services come in through traits. The crate graph: docs/architecture.md.
 
-#[cfg(feature = "sync")]
 pub mod app;
-pub mod audio;
-pub mod audit;
-pub mod keyvault;
-#[cfg(feature = "sync")]
-pub mod login;
-pub mod retention;
-#[cfg(feature = "sync")]
+pub mod recorder;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 pub mod review_flow;
-pub mod session;
-pub mod spool;
-pub mod store;
-#[cfg(feature = "sync")]
-pub mod sync;
-pub mod transcribe;

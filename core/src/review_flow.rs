@@ -3,19 +3,19 @@
 //! the single place a person's approval turns a draft into something that may leave the phone.
 use serde_json::Value;
 
-use crate::session::{Action, SessionState};
-use crate::store::{SessionId, Store, StoreError};
-use crate::sync::{outbox, SyncError};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::Template;
+use samtal_draft::transcript::Transcript;
 use samtal_draft::{draft, DraftContext};
+use samtal_store::{Action, SessionId, SessionState, Store, StoreError};
+use samtal_sync::{outbox, SyncError};
 
 /// Why a step of the review flow was refused. Never carries transcript or note text.
 #[derive(Debug, thiserror::Error)]
 pub enum FlowError {
     #[error("session {0} has no transcript yet; record it first")]
     NoTranscript(String),
-    #[error("session {0} has no draft; run `samtal review draft` first")]
+    #[error("session {0} has no draft yet; draft it first")]
     NoDraft(String),
     #[error(transparent)]
     Review(#[from] ReviewError),
@@ -33,7 +33,10 @@ pub fn draft_session(
     template: &Template,
     ctx: &DraftContext,
 ) -> Result<DraftDocument, FlowError> {
-    let transcript = store.transcript(session, &template.language)?;
+    let transcript = Transcript {
+        language: template.language.clone(),
+        segments: store.segments(session)?,
+    };
     if transcript.segments.is_empty() {
         return Err(FlowError::NoTranscript(session.to_string()));
     }
@@ -74,9 +77,12 @@ fn update(
 
 /// One change a person makes while reviewing a draft.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ReviewChange {
     /// The worker has checked these items against what was said (resolves their flags).
-    MarkReviewed(Vec<u32>),
+    MarkReviewed {
+        items: Vec<u32>,
+    },
     /// As `MarkReviewed` for every item in the note.
     MarkAllReviewed,
     /// Replaces an item's text (flagged as edited; keeps its citations).
@@ -98,19 +104,21 @@ pub enum ReviewChange {
         section: String,
     },
     /// The citizen's own comment on the note, in their words.
-    CitizenComment(String),
+    CitizenComment {
+        text: String,
+    },
 }
 
 impl ReviewChange {
     /// The audit word for the change (no content).
     fn audit_kind(&self) -> &'static str {
         match self {
-            ReviewChange::MarkReviewed(_) | ReviewChange::MarkAllReviewed => "items_reviewed",
+            ReviewChange::MarkReviewed { .. } | ReviewChange::MarkAllReviewed => "items_reviewed",
             ReviewChange::Edit { .. } => "item_edited",
             ReviewChange::Add { .. } => "item_added",
             ReviewChange::Delete { .. } => "item_deleted",
             ReviewChange::Move { .. } => "item_moved",
-            ReviewChange::CitizenComment(_) => "citizen_commented",
+            ReviewChange::CitizenComment { .. } => "citizen_commented",
         }
     }
 }
@@ -123,7 +131,9 @@ pub fn apply(
 ) -> Result<DraftDocument, FlowError> {
     let what = change.audit_kind();
     update(store, session, what, |d| match change {
-        ReviewChange::MarkReviewed(ids) => ids.into_iter().try_for_each(|i| d.mark_reviewed(i)),
+        ReviewChange::MarkReviewed { items } => {
+            items.into_iter().try_for_each(|i| d.mark_reviewed(i))
+        }
         ReviewChange::MarkAllReviewed => {
             let ids: Vec<u32> = d.items.iter().map(|i| i.id).collect();
             ids.into_iter().try_for_each(|i| d.mark_reviewed(i))
@@ -132,7 +142,7 @@ pub fn apply(
         ReviewChange::Add { section, text } => d.add(&section, &text).map(|_| ()),
         ReviewChange::Delete { item } => d.delete(item),
         ReviewChange::Move { item, section } => d.move_to(item, &section),
-        ReviewChange::CitizenComment(text) => d.set_citizen_comment(&text),
+        ReviewChange::CitizenComment { text } => d.set_citizen_comment(&text),
     })
 }
 
@@ -196,10 +206,10 @@ fn rfc3339(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keyvault::MemoryKeyVault;
-    use crate::store::{ConsentDecision, InformedBy};
     use samtal_draft::template::Templates;
     use samtal_draft::transcript::Segment;
+    use samtal_store::keyvault::MemoryKeyVault;
+    use samtal_store::{ConsentDecision, InformedBy};
 
     fn transcribed(store: &Store) -> SessionId {
         let s = store.create_session().unwrap();

@@ -1,13 +1,23 @@
 //! Scoring drafts against an evaluation set of synthetic meetings with gold facts
 //! (the format of `eval/dev/`): fact recall, section accuracy, must-not-include
-//! violations, citation validity and time taken.
-use crate::drafter::{draft, DraftContext, Participant};
+//! violations, citation validity, note length and time taken; with the shipped weights or
+//! leave-one-meeting-out (weights retrained without the meeting that is scored).
+use crate::drafter::text::word_count;
+use crate::drafter::{DraftContext, Drafter, Participant};
+use crate::files::{read_bounded, FileError};
+use crate::language::Languages;
 use crate::review::document::DraftDocument;
 use crate::template::{Role, Templates};
 use crate::transcript::{Segment, Transcript};
 use serde::Deserialize;
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+/// A meeting file larger than this is refused (the development meetings are about 27 kB;
+/// a three-hour meeting with word timings stays far below).
+pub const MAX_MEETING_BYTES: u64 = 8 << 20;
+/// A meeting with more segments than this (about a working day of speech) is refused.
+pub const MAX_SEGMENTS: usize = 20_000;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Meeting {
@@ -42,6 +52,9 @@ pub struct Gold {
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldFact {
     pub id: String,
+    /// The fact as journal text (third person, the meeting's language).
+    #[serde(default)]
+    pub statement: String,
     pub section: String,
     pub evidence_segments: Vec<u32>,
     pub key_terms: Vec<String>,
@@ -54,6 +67,11 @@ pub struct Forbidden {
 }
 
 impl Meeting {
+    /// Words spoken in the meeting.
+    pub fn words(&self) -> usize {
+        self.segments.iter().map(|s| word_count(&s.text)).sum()
+    }
+
     pub fn transcript(&self) -> Transcript {
         Transcript {
             language: self.language.clone(),
@@ -80,6 +98,7 @@ impl Meeting {
 #[derive(Debug, Clone)]
 pub struct MeetingScore {
     pub id: String,
+    pub language: String,
     pub facts: usize,
     /// Facts covered by an item in the right section citing an evidence segment.
     pub recalled: usize,
@@ -95,6 +114,11 @@ pub struct MeetingScore {
     pub items_valid_citations: usize,
     /// Items in a decisions section although no decision was stated.
     pub invented_decisions: usize,
+    /// Words of the note's items and of the transcript.
+    pub note_words: usize,
+    pub transcript_words: usize,
+    /// Length of each item in words.
+    pub item_words: Vec<usize>,
     pub elapsed: Duration,
 }
 
@@ -106,8 +130,10 @@ fn contains_alt(text: &str, term: &str) -> bool {
 /// Scores one drafted document against the gold of `meeting`.
 pub fn score(meeting: &Meeting, doc: &DraftDocument, elapsed: Duration) -> MeetingScore {
     let lower: Vec<String> = doc.items.iter().map(|i| i.text.to_lowercase()).collect();
+    let item_words: Vec<usize> = doc.items.iter().map(|i| word_count(&i.text)).collect();
     let mut s = MeetingScore {
         id: meeting.id.clone(),
+        language: meeting.language.clone(),
         facts: meeting.gold.facts.len(),
         recalled: 0,
         found: 0,
@@ -117,6 +143,9 @@ pub fn score(meeting: &Meeting, doc: &DraftDocument, elapsed: Duration) -> Meeti
         items: doc.items.len(),
         items_valid_citations: 0,
         invented_decisions: 0,
+        note_words: item_words.iter().sum(),
+        transcript_words: meeting.words(),
+        item_words,
         elapsed,
     };
     for fact in &meeting.gold.facts {
@@ -188,14 +217,22 @@ fn is_decision_section(template: &str, section: &str) -> bool {
 pub enum EvalError {
     #[error("cannot read evaluation set {0}: {1}")]
     Io(String, String),
+    #[error(transparent)]
+    File(#[from] FileError),
     #[error("evaluation file {0} is not a valid meeting: {1}")]
     Format(String, String),
     #[error("evaluation file {0}: {1}")]
     Template(String, crate::template::TemplateError),
+    #[error("evaluation file {0} has {1} segments, more than {MAX_SEGMENTS}; split the meeting or check the file")]
+    TooLong(String, usize),
+    #[error("evaluation set {0} has no meeting files (*.json)")]
+    Empty(String),
+    #[error("leave-one-meeting-out needs at least three meetings; {0} has {1}")]
+    TooFew(String, usize),
 }
 
-/// Loads every `*.json` meeting in `dir`, sorted by file name.
-pub fn load_set(dir: &Path) -> Result<Vec<Meeting>, EvalError> {
+/// The `*.json` files of a set, sorted by name, with their contents (bounded reads).
+pub fn read_set(dir: &Path) -> Result<Vec<(String, String)>, EvalError> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| EvalError::Io(dir.display().to_string(), e.kind().to_string()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -205,46 +242,118 @@ pub fn load_set(dir: &Path) -> Result<Vec<Meeting>, EvalError> {
     paths
         .iter()
         .map(|p| {
-            let name = p.display().to_string();
-            let src = std::fs::read_to_string(p)
-                .map_err(|e| EvalError::Io(name.clone(), e.kind().to_string()))?;
-            // serde's message names the line and column, not the content.
-            serde_json::from_str(&src).map_err(|e| {
-                EvalError::Format(name, format!("line {} column {}", e.line(), e.column()))
-            })
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Ok((name, read_bounded(p, MAX_MEETING_BYTES)?))
         })
         .collect()
 }
 
-/// Drafts and scores every meeting in `dir`.
+/// Parses one meeting file; `name` is only used in errors.
+pub fn parse_meeting(name: &str, src: &str) -> Result<Meeting, EvalError> {
+    // serde's message names the line and column, not the content.
+    let m: Meeting = serde_json::from_str(src).map_err(|e| {
+        EvalError::Format(
+            name.to_string(),
+            format!("line {} column {}", e.line(), e.column()),
+        )
+    })?;
+    if m.segments.len() > MAX_SEGMENTS {
+        return Err(EvalError::TooLong(name.to_string(), m.segments.len()));
+    }
+    Ok(m)
+}
+
+/// Loads every `*.json` meeting in `dir`, sorted by file name.
+pub fn load_set(dir: &Path) -> Result<Vec<Meeting>, EvalError> {
+    let files = read_set(dir)?;
+    if files.is_empty() {
+        return Err(EvalError::Empty(dir.display().to_string()));
+    }
+    files.iter().map(|(n, s)| parse_meeting(n, s)).collect()
+}
+
+fn draft_scored(
+    drafter: &Drafter,
+    m: &Meeting,
+    templates: &Templates,
+) -> Result<(MeetingScore, DraftDocument), EvalError> {
+    let template = templates
+        .get(&m.template)
+        .map_err(|e| EvalError::Template(m.id.clone(), e))?;
+    let transcript = m.transcript();
+    let ctx = m.context();
+    let t0 = Instant::now();
+    let doc = drafter.draft(&transcript, template, &ctx);
+    let elapsed = t0.elapsed();
+    Ok((score(m, &doc, elapsed), doc))
+}
+
+/// Drafts and scores every meeting of `meetings` with `drafter` (the shipped weights).
+pub fn run_meetings(
+    meetings: &[Meeting],
+    templates: &Templates,
+    drafter: &Drafter,
+) -> Result<Vec<(MeetingScore, DraftDocument)>, EvalError> {
+    meetings
+        .iter()
+        .map(|m| draft_scored(drafter, m, templates))
+        .collect()
+}
+
+/// Leave-one-meeting-out: each meeting drafted with weights trained on all the others.
+pub fn run_loo(
+    meetings: &[Meeting],
+    templates: &Templates,
+    languages: &Languages,
+) -> Result<Vec<(MeetingScore, DraftDocument)>, EvalError> {
+    if meetings.len() < 3 {
+        return Err(EvalError::TooFew("the set".into(), meetings.len()));
+    }
+    let raws: Vec<crate::learn::Raw> = meetings
+        .iter()
+        .map(|m| crate::learn::examples(m, templates, languages))
+        .collect::<Result<_, _>>()?;
+    meetings
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let others: Vec<&crate::learn::Raw> = raws
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != i)
+                .map(|(_, r)| r)
+                .collect();
+            let model = crate::learn::train_examples(&others, None);
+            let drafter = Drafter::new(languages.clone(), model);
+            draft_scored(&drafter, m, templates)
+        })
+        .collect()
+}
+
+/// Drafts and scores every meeting in `dir` with the built-in drafter.
 pub fn run_set(
     dir: &Path,
     templates: &Templates,
 ) -> Result<Vec<(MeetingScore, DraftDocument)>, EvalError> {
-    let meetings = load_set(dir)?;
-    let mut out = Vec::new();
-    for m in &meetings {
-        let template = templates
-            .get(&m.template)
-            .map_err(|e| EvalError::Template(m.id.clone(), e))?;
-        let transcript = m.transcript();
-        let ctx = m.context();
-        let t0 = Instant::now();
-        let doc = draft(&transcript, template, &ctx);
-        let elapsed = t0.elapsed();
-        out.push((score(m, &doc, elapsed), doc));
-    }
-    Ok(out)
+    run_meetings(&load_set(dir)?, templates, Drafter::builtin())
 }
 
 /// Totals over a set.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
+    pub meetings: usize,
     pub fact_recall: f64,
     pub section_accuracy: f64,
     pub violations: usize,
     pub citation_validity: f64,
     pub invented_decisions: usize,
+    /// Note words over transcript words.
+    pub note_ratio: f64,
+    /// Median item length in words.
+    pub median_item_words: f64,
     pub elapsed: Duration,
 }
 
@@ -256,12 +365,44 @@ pub fn summarize(scores: &[MeetingScore]) -> Summary {
     let items: usize = scores.iter().map(|s| s.items).sum();
     let valid: usize = scores.iter().map(|s| s.items_valid_citations).sum();
     let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    let mut lengths: Vec<usize> = scores
+        .iter()
+        .flat_map(|s| s.item_words.iter().copied())
+        .collect();
+    lengths.sort_unstable();
+    let median = match lengths.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => lengths[n / 2] as f64,
+        n => (lengths[n / 2 - 1] + lengths[n / 2]) as f64 / 2.0,
+    };
     Summary {
+        meetings: scores.len(),
         fact_recall: ratio(recalled, facts),
         section_accuracy: ratio(right, found),
         violations: scores.iter().map(|s| s.violations.len()).sum(),
         citation_validity: ratio(valid, items),
         invented_decisions: scores.iter().map(|s| s.invented_decisions).sum(),
+        note_ratio: ratio(
+            scores.iter().map(|s| s.note_words).sum(),
+            scores.iter().map(|s| s.transcript_words).sum(),
+        ),
+        median_item_words: median,
         elapsed: scores.iter().map(|s| s.elapsed).sum(),
     }
+}
+
+/// Summaries per language, in the order sv, da, en (languages without meetings left out).
+pub fn by_language(scores: &[MeetingScore]) -> Vec<(String, Summary)> {
+    crate::language::Language::ALL
+        .iter()
+        .map(|l| l.code())
+        .filter_map(|code| {
+            let part: Vec<MeetingScore> = scores
+                .iter()
+                .filter(|s| s.language == code)
+                .cloned()
+                .collect();
+            (!part.is_empty()).then(|| (code.to_string(), summarize(&part)))
+        })
+        .collect()
 }

@@ -2,6 +2,8 @@
 //! (sections, labels, what belongs where, vocabulary cues) and drops it next to the
 //! built-in ones; no code change is needed. Errors name the file and line so the person
 //! editing the file can fix it.
+use crate::files::{read_bounded, FileError, MAX_DATA_FILE};
+use crate::language::Language;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -69,6 +71,13 @@ pub struct Template {
 pub const HEADER_FIELDS: &[&str] = &["date", "time", "contact_kind", "participants", "author"];
 /// Languages a template may be written in.
 pub const LANGUAGES: &[&str] = &["sv", "da", "en"];
+
+impl Template {
+    /// The note language (validated when the template was loaded).
+    pub fn lang(&self) -> Language {
+        Language::from_code(&self.language).unwrap_or(Language::Sv)
+    }
+}
 
 /// Why a template could not be loaded. Messages name the file and line, never note content.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -148,7 +157,7 @@ impl Template {
                 "template id must be non-empty ASCII letters, digits and '-'".into(),
             ));
         }
-        if !LANGUAGES.contains(&self.language.as_str()) {
+        if Language::from_code(&self.language).is_none() {
             return Err(invalid(
                 "language",
                 format!("language must be one of {}", LANGUAGES.join(", ")),
@@ -268,9 +277,15 @@ impl Templates {
         let mut added: Vec<String> = Vec::new();
         for path in paths {
             let file = path.display().to_string();
-            let src = std::fs::read_to_string(&path).map_err(|e| TemplateError::Io {
+            // Only regular files of bounded size: a FIFO or a device named *.toml fails at once.
+            let src = read_bounded(&path, MAX_DATA_FILE).map_err(|e| TemplateError::Io {
                 file: file.clone(),
-                message: e.kind().to_string(),
+                message: match e {
+                    FileError::NotRegular { .. } => "not a regular file".into(),
+                    FileError::TooLarge { limit, .. } => format!("larger than {limit} bytes"),
+                    FileError::NotText { .. } => "not UTF-8 text".into(),
+                    FileError::Io { message, .. } => message,
+                },
             })?;
             let template = Template::parse(&file, &src)?;
             if added.contains(&template.id) {

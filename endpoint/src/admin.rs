@@ -9,6 +9,7 @@ use time::{Duration, OffsetDateTime};
 use crate::api::code_hash;
 use crate::config::Config;
 use crate::db::{normalize_personal_number, now_ms, Db};
+use crate::owner_only;
 use crate::pki::{Pki, Role};
 use samtal_protocol::EnrollmentCode;
 
@@ -86,10 +87,10 @@ pub async fn cert_issue(
         (issued.not_after.unix_timestamp_nanos() / 1_000_000) as i64,
     )
     .await?;
-    std::fs::create_dir_all(out_dir)?;
-    std::fs::write(out_dir.join("client.pem"), &issued.cert_pem)?;
+    owner_only::private_dir(out_dir)?;
+    owner_only::write_private(&out_dir.join("client.pem"), issued.cert_pem.as_bytes())?;
     write_key(&out_dir.join("client.key.pem"), &key_pem)?;
-    std::fs::write(out_dir.join("ca.pem"), &pki.ca_pem)?;
+    owner_only::write_private(&out_dir.join("ca.pem"), pki.ca_pem.as_bytes())?;
     Ok(issued.serial_hex)
 }
 

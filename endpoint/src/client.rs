@@ -23,3 +23,33 @@ fn pinned_builder(ca_pem: &str) -> anyhow::Result<reqwest::ClientBuilder> {
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30)))
 }
+
+/// A raw TLS 1.3 connector pinned to `ca_pem`, presenting `identity` (certificate and key
+/// PEM) if given and offering `alpn`: for clients that must control every byte (the
+/// connection benchmark, tests of timeouts).
+pub fn tls_connector(
+    ca_pem: &str,
+    identity: Option<(&str, &str)>,
+    alpn: &[&[u8]],
+) -> anyhow::Result<tokio_rustls::TlsConnector> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(CertificateDer::from_pem_slice(ca_pem.as_bytes())?)?;
+    let builder = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_protocol_versions(&[&rustls::version::TLS13])?
+    .with_root_certificates(roots);
+    let mut config = match identity {
+        Some((cert, key)) => builder.with_client_auth_cert(
+            vec![CertificateDer::from_pem_slice(cert.as_bytes())?],
+            PrivateKeyDer::from_pem_slice(key.as_bytes())?,
+        )?,
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    Ok(tokio_rustls::TlsConnector::from(std::sync::Arc::new(
+        config,
+    )))
+}

@@ -30,8 +30,60 @@ pub struct Config {
     pub device_cert_days: i64,
     #[serde(default)]
     pub sinks: Sinks,
+    #[serde(default)]
+    pub limits: Limits,
+    /// How long an instance's claim on an outbox row lasts: another instance on the same
+    /// database takes the row over once a claim has run out (e.g. the instance was killed).
+    #[serde(default = "default_delivery_lease_secs")]
+    pub delivery_lease_secs: u64,
     /// BankID sign-in of workers and citizen signing; without it no session is required.
     pub bankid: Option<crate::auth::BankIdSettings>,
+}
+
+/// Connection budgets and timeouts. The defaults fit a file-descriptor limit of 1,024 with
+/// room for the database, sinks and logs; `serve` refuses budgets the limit cannot hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Open connections on the mutual-TLS listener (phones, case systems, monitoring).
+    pub max_connections: usize,
+    /// Open connections on the enrollment listener: kept small, so anonymous clients can
+    /// never take the capacity reserved for phones. Connections over a budget are closed
+    /// at once.
+    pub max_enroll_connections: usize,
+    /// Time for a client to complete the TLS handshake.
+    pub handshake_timeout_secs: u64,
+    /// Time from the handshake to the first complete request head, whatever the protocol
+    /// (HTTP/1 or HTTP/2); also the limit for each later request head on HTTP/1.
+    pub first_request_timeout_secs: u64,
+    /// A connection with no request in progress is closed after this long (HTTP/1
+    /// keep-alive and HTTP/2 alike).
+    pub idle_timeout_secs: u64,
+    /// Longest time one request may take, body included.
+    pub request_timeout_secs: u64,
+    /// Failed enrollment codes one address (an IPv6 /64) may send per window before it gets
+    /// `429 Too Many Requests` with `Retry-After`.
+    pub enroll_failures_per_address: u32,
+    pub enroll_failure_window_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 512,
+            max_enroll_connections: 64,
+            handshake_timeout_secs: 10,
+            first_request_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            request_timeout_secs: 60,
+            enroll_failures_per_address: 10,
+            enroll_failure_window_secs: 600,
+        }
+    }
+}
+
+fn default_delivery_lease_secs() -> u64 {
+    30
 }
 
 /// Where received notes are delivered (each note to every configured sink).
@@ -46,6 +98,22 @@ pub struct Sinks {
 #[serde(deny_unknown_fields)]
 pub struct DirectorySink {
     pub path: PathBuf,
+    /// Mode of the drop directory (TOML octal, e.g. `0o750` for a case-system group).
+    #[serde(default = "default_drop_dir_mode")]
+    pub dir_mode: u32,
+    /// Mode of each delivered file (e.g. `0o640`).
+    #[serde(default = "default_drop_file_mode")]
+    pub file_mode: u32,
+    /// Group (name or gid) given the drop directory and its files, for the case system.
+    pub group: Option<String>,
+}
+
+fn default_drop_dir_mode() -> u32 {
+    crate::owner_only::DIR_MODE
+}
+
+fn default_drop_file_mode() -> u32 {
+    crate::owner_only::FILE_MODE
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -83,6 +151,13 @@ impl Config {
         }
         if let Some(dir) = &mut config.sinks.directory {
             dir.path = base.join(&dir.path);
+            anyhow::ensure!(
+                dir.dir_mode & !0o770 == 0 && dir.file_mode & !0o660 == 0,
+                "{}: [sinks.directory] dir_mode and file_mode may give rights to the owner and \
+                 the group only (e.g. dir_mode = 0o750, file_mode = 0o640): notes are never \
+                 world-readable",
+                path.display()
+            );
         }
         if let Some(hook) = &mut config.sinks.webhook {
             if let Some(ca) = &mut hook.ca_file {

@@ -54,8 +54,8 @@ pub enum StoreOutcome {
     /// First time this note id was seen.
     Created,
     /// Same id and content hash as before: the original receipt.
-    Duplicate(Receipt),
-    /// Same id, different content.
+    Duplicate(Box<Receipt>),
+    /// Same id, different content, or delivered by another device.
     Conflict,
 }
 
@@ -72,6 +72,18 @@ pub struct DueDelivery {
     pub sink: String,
     pub attempts: i64,
 }
+
+/// The file of a `sqlite:` URL (`sqlite://PATH?…` or `sqlite:PATH`), unless in memory.
+fn sqlite_path(url: &str) -> Option<&std::path::Path> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| std::path::Path::new(path))
+}
+
+/// Key of the PostgreSQL advisory lock under which export positions are handed out.
+const EXPORT_SEQUENCE_LOCK: i64 = 0x5a17_a1e0;
 
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -91,6 +103,11 @@ impl Db {
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite: or postgres:");
         };
+        if backend == Backend::Sqlite {
+            if let Some(path) = sqlite_path(url) {
+                crate::owner_only::prepare_sqlite(path)?;
+            }
+        }
         let mut options = AnyPoolOptions::new();
         options = match backend {
             Backend::Sqlite => options.max_connections(4).after_connect(|conn, _| {
@@ -162,15 +179,21 @@ impl Db {
             tx.commit().await?;
             return Ok(StoreOutcome::Created);
         }
-        let row = sqlx::query("SELECT content_hash, receipt FROM notes WHERE note_id = $1")
-            .bind(note.note_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let row =
+            sqlx::query("SELECT content_hash, device_id, receipt FROM notes WHERE note_id = $1")
+                .bind(note.note_id)
+                .fetch_one(&mut *tx)
+                .await?;
         tx.rollback().await?;
         let hash: String = row.try_get("content_hash")?;
-        if hash == note.content_hash {
+        let device: String = row.try_get("device_id")?;
+        // Another device re-sending the same note gets the answer a different note gets:
+        // never the original receipt, which names the author.
+        if hash == note.content_hash && device == note.device_id {
             let receipt: String = row.try_get("receipt")?;
-            Ok(StoreOutcome::Duplicate(serde_json::from_str(&receipt)?))
+            Ok(StoreOutcome::Duplicate(Box::new(serde_json::from_str(
+                &receipt,
+            )?)))
         } else {
             Ok(StoreOutcome::Conflict)
         }
@@ -209,16 +232,35 @@ impl Db {
 
     // ---- outbox ----
 
-    pub async fn due_deliveries(&self, now: i64, limit: i64) -> anyhow::Result<Vec<DueDelivery>> {
-        let rows = sqlx::query(
-            "SELECT note_id, sink, attempts FROM deliveries \
-             WHERE delivered_ms IS NULL AND next_attempt_ms <= $1 \
-             ORDER BY next_attempt_ms LIMIT $2",
-        )
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+    /// Claim up to `limit` due outbox rows until `lease_until`: no other instance on this
+    /// database gets them before that (PostgreSQL skips rows another transaction is
+    /// claiming; SQLite has one writer at a time). A claim that runs out, because its
+    /// instance died, makes the row due again for everyone.
+    pub async fn claim_due_deliveries(
+        &self,
+        now: i64,
+        limit: i64,
+        lease_until: i64,
+    ) -> anyhow::Result<Vec<DueDelivery>> {
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE deliveries SET lease_until_ms = $3 WHERE (note_id, sink) IN \
+             (SELECT note_id, sink FROM deliveries \
+              WHERE delivered_ms IS NULL AND next_attempt_ms <= $1 \
+              AND (lease_until_ms IS NULL OR lease_until_ms <= $1) \
+              ORDER BY next_attempt_ms LIMIT $2 {lock}) \
+             RETURNING note_id, sink, attempts"
+        );
+        // `lock` is one of the two literals above; values travel as binds.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(now)
+            .bind(limit)
+            .bind(lease_until)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(DueDelivery {
@@ -241,8 +283,8 @@ impl Db {
 
     pub async fn mark_delivered(&self, note_id: &str, sink: &str) -> anyhow::Result<()> {
         sqlx::query(
-            "UPDATE deliveries SET delivered_ms = $1, attempts = attempts + 1, last_error = NULL \
-             WHERE note_id = $2 AND sink = $3",
+            "UPDATE deliveries SET delivered_ms = $1, attempts = attempts + 1, last_error = NULL, \
+             lease_until_ms = NULL WHERE note_id = $2 AND sink = $3",
         )
         .bind(now_ms())
         .bind(note_id)
@@ -260,8 +302,8 @@ impl Db {
         error: &str,
     ) -> anyhow::Result<()> {
         sqlx::query(
-            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_ms = $1, last_error = $2 \
-             WHERE note_id = $3 AND sink = $4",
+            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_ms = $1, last_error = $2, \
+             lease_until_ms = NULL WHERE note_id = $3 AND sink = $4",
         )
         .bind(next_attempt_ms)
         .bind(error)
@@ -272,15 +314,22 @@ impl Db {
         Ok(())
     }
 
-    /// Give committed notes their place in the export order. Runs in one task per process;
-    /// each statement takes the next number atomically, and a clash between two endpoint
-    /// processes on PostgreSQL fails on the unique index and is retried on the next round.
+    /// Give committed notes their place in the export order, in one transaction. Runs in
+    /// one task per process; on PostgreSQL the endpoint instances sharing the database take
+    /// turns through a transaction-scoped advisory lock (SQLite has one writer at a time).
     pub async fn sequence_exports(&self) -> anyhow::Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(EXPORT_SEQUENCE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
         let rows = sqlx::query(
             "SELECT note_id FROM notes WHERE export_seq IS NULL \
              ORDER BY received_at_ms, note_id LIMIT 500",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         for row in &rows {
             let note_id: String = row.try_get("note_id")?;
@@ -290,9 +339,10 @@ impl Db {
                  WHERE note_id = $1 AND export_seq IS NULL",
             )
             .bind(&note_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         }
+        tx.commit().await?;
         Ok(rows.len())
     }
 

@@ -62,6 +62,22 @@ enum Command {
         #[arg(long, default_value_t = 2000)]
         notes: usize,
     },
+    /// Flood the running endpoint with idle and slow connections while a phone delivers
+    /// notes; prints delivery times and how soon each idle connection was closed.
+    BenchConnections {
+        /// Clients reopening idle TLS connections to the enrollment listener.
+        #[arg(long, default_value_t = 2000)]
+        idle_enroll: usize,
+        /// Clients sending HTTP/1 headers one line a second (mutual TLS).
+        #[arg(long, default_value_t = 100)]
+        slow_header: usize,
+        /// Clients idling on HTTP/2 after one request (mutual TLS).
+        #[arg(long, default_value_t = 100)]
+        idle_h2: usize,
+        /// Length of the flood in seconds.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -151,6 +167,9 @@ enum SessionCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Whatever the endpoint creates is its own unless a mode says otherwise.
+    // SAFETY: umask only changes this process's file creation mask.
+    unsafe { libc::umask(0o077) };
     tracing_subscriber::fmt()
         .json()
         .with_writer(std::io::stderr)
@@ -265,6 +284,22 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Ok(())
             }
         },
+        Command::BenchConnections {
+            idle_enroll,
+            slow_header,
+            idle_h2,
+            seconds,
+        } => {
+            let options = samtal_endpoint::bench_connections::Options {
+                idle_enroll,
+                slow_header,
+                idle_h2,
+                duration: std::time::Duration::from_secs(seconds),
+                retry_pause: std::time::Duration::from_secs(1),
+                delivery_every: std::time::Duration::from_millis(500),
+            };
+            bench_connections(&config, options).await
+        }
         Command::Bench {
             url,
             clients,
@@ -276,6 +311,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn bench_connections(
+    config: &Config,
+    options: samtal_endpoint::bench_connections::Options,
+) -> anyhow::Result<()> {
+    let report = samtal_endpoint::bench_connections::run(config, &options).await?;
+    print!("{report}");
+    Ok(())
 }
 
 fn rfc3339(ms: i64) -> String {

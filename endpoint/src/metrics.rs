@@ -27,6 +27,8 @@ pub struct Metrics {
     latency_sum_micros: AtomicU64,
     connections_accepted: AtomicU64,
     connections_refused: AtomicU64,
+    connections_over_budget: AtomicU64,
+    connections_timed_out: AtomicU64,
     deliveries_ok: AtomicU64,
     deliveries_failed: AtomicU64,
 }
@@ -52,6 +54,16 @@ impl Metrics {
             &self.connections_refused
         };
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A connection closed at once because its listener's budget was full.
+    pub fn over_budget(&self) {
+        self.connections_over_budget.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A connection closed for a handshake, first-request, idle or request timeout.
+    pub fn timed_out(&self) {
+        self.connections_timed_out.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn delivery(&self, ok: bool) {
@@ -107,6 +119,16 @@ impl Metrics {
             out,
             "samtal_tls_connections_total{{result=\"refused\"}} {}",
             get(&self.connections_refused)
+        );
+        let _ = writeln!(
+            out,
+            "samtal_tls_connections_total{{result=\"over_budget\"}} {}",
+            get(&self.connections_over_budget)
+        );
+        let _ = writeln!(
+            out,
+            "samtal_tls_connections_total{{result=\"timed_out\"}} {}",
+            get(&self.connections_timed_out)
         );
         out.push_str("# HELP samtal_deliveries_total Sink delivery attempts by result.\n");
         out.push_str("# TYPE samtal_deliveries_total counter\n");

@@ -7,7 +7,8 @@
 //! the directory sink is idempotent (one file per note id, atomically replaced) and the
 //! webhook carries the note id as `Idempotency-Key`.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use tokio::sync::Notify;
 use crate::config::{Config, DirectorySink, WebhookSink};
 use crate::db::{now_ms, Db};
 use crate::metrics::Metrics;
+use crate::owner_only;
 
 pub const DIRECTORY: &str = "directory";
 pub const WEBHOOK: &str = "webhook";
@@ -28,7 +30,7 @@ const MAX_BACKOFF_MS: i64 = 5 * 60 * 1000;
 
 /// A configured destination for notes.
 pub enum Sink {
-    Directory(PathBuf),
+    Directory(DropDir),
     Webhook {
         url: String,
         client: reqwest::Client,
@@ -44,9 +46,29 @@ impl Sink {
     }
 
     fn directory(config: &DirectorySink) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.path)
-            .with_context(|| format!("creating sink directory {}", config.path.display()))?;
-        Ok(Sink::Directory(config.path.clone()))
+        let gid = config
+            .group
+            .as_deref()
+            .map(owner_only::group_id)
+            .transpose()?;
+        owner_only::dir_with_mode(&config.path, config.dir_mode)
+            .with_context(|| format!("preparing sink directory {}", config.path.display()))?;
+        if let Some(gid) = gid {
+            owner_only::set_group(&config.path, gid)?;
+        }
+        let swept = sweep_abandoned(&config.path)
+            .with_context(|| format!("cleaning sink directory {}", config.path.display()))?;
+        if swept > 0 {
+            tracing::info!(
+                files = swept,
+                "removed temporary files a stopped writer left"
+            );
+        }
+        Ok(Sink::Directory(DropDir {
+            path: config.path.clone(),
+            file_mode: config.file_mode,
+            gid,
+        }))
     }
 
     fn webhook(config: &WebhookSink) -> anyhow::Result<Self> {
@@ -66,7 +88,7 @@ impl Sink {
     /// Deliver one note; Ok only when the destination durably has it.
     async fn deliver(&self, note_id: &str, payload: &str) -> anyhow::Result<()> {
         match self {
-            Sink::Directory(dir) => write_atomically(dir, note_id, payload).await,
+            Sink::Directory(dir) => write_atomically(dir.clone(), note_id, payload).await,
             Sink::Webhook { url, client } => {
                 let response = client
                     .post(url)
@@ -101,29 +123,63 @@ fn payload(receipt_json: &str, body: &str) -> String {
     format!("{{\"receipt\":{receipt_json},\"note\":{body}}}")
 }
 
+/// The drop directory of the directory sink, with the mode and group of its files.
+#[derive(Clone)]
+pub struct DropDir {
+    path: PathBuf,
+    file_mode: u32,
+    gid: Option<u32>,
+}
+
 /// Write `<dir>/<note_id>.json` via a temporary file, fsync and rename, so a reader never
-/// sees a partial file and a crash leaves either the old state or the whole file.
-async fn write_atomically(
-    dir: &std::path::Path,
-    note_id: &str,
-    payload: &str,
-) -> anyhow::Result<()> {
-    let dir = dir.to_path_buf();
+/// sees a partial file and a crash leaves either the old state or the whole file. The
+/// temporary name is unique, so two endpoint instances never write into each other's file,
+/// and it is locked while written, so [`sweep_abandoned`] can tell a killed writer's file.
+async fn write_atomically(dir: DropDir, note_id: &str, payload: &str) -> anyhow::Result<()> {
     let note_id = note_id.to_owned();
     let payload = payload.to_owned();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        use std::io::Write;
-        let tmp = dir.join(format!(".{note_id}.json.tmp"));
-        let target = dir.join(format!("{note_id}.json"));
-        let mut file =
-            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let unique = uuid::Uuid::new_v4().simple();
+        let tmp = dir.path.join(format!(".{note_id}.{unique}.tmp"));
+        let target = dir.path.join(format!("{note_id}.json"));
+        let mut file = owner_only::create_locked(&tmp, dir.file_mode)?;
         file.write_all(payload.as_bytes())?;
         file.sync_all()?;
+        if let Some(gid) = dir.gid {
+            owner_only::set_group(&tmp, gid)?;
+        }
         std::fs::rename(&tmp, &target)?;
-        std::fs::File::open(&dir)?.sync_all()?;
+        drop(file);
+        std::fs::File::open(&dir.path)?.sync_all()?;
         Ok(())
     })
     .await?
+}
+
+/// Removes the temporary files (`.<note>.<unique>.tmp`) that a killed writer left in the drop
+/// directory: each holds a whole note, and the note is delivered again from the database
+/// anyway. A file whose lock can be taken has no writer; files being written by another
+/// instance sharing the directory are locked and stay. Returns how many were removed.
+pub fn sweep_abandoned(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let temporary = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp"));
+        if !temporary {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        if file.try_lock().is_ok() {
+            std::fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Exponential backoff from 1 s, capped at 5 min, with ±25 % jitter.
@@ -133,13 +189,20 @@ fn backoff_ms(attempts: i64) -> i64 {
     base + jitter
 }
 
-/// Runs until the process ends.
-pub async fn run(db: Db, sinks: Vec<Sink>, notify: Arc<Notify>, metrics: Arc<Metrics>) {
+/// Runs until the process ends. Rows are claimed for `lease` at a time, so several endpoint
+/// instances on one database deliver each row once.
+pub async fn run(
+    db: Db,
+    sinks: Vec<Sink>,
+    notify: Arc<Notify>,
+    metrics: Arc<Metrics>,
+    lease: Duration,
+) {
     loop {
         if let Err(error) = db.sequence_exports().await {
             tracing::warn!(error = %format!("{error:#}"), "export sequencing failed; will retry");
         }
-        let worked = match deliver_due(&db, &sinks, &metrics).await {
+        let worked = match deliver_due(&db, &sinks, &metrics, lease).await {
             Ok(n) => n,
             Err(error) => {
                 tracing::warn!(error = %format!("{error:#}"), "outbox round failed; will retry");
@@ -155,10 +218,24 @@ pub async fn run(db: Db, sinks: Vec<Sink>, notify: Arc<Notify>, metrics: Arc<Met
     }
 }
 
-async fn deliver_due(db: &Db, sinks: &[Sink], metrics: &Metrics) -> anyhow::Result<usize> {
-    let due = db.due_deliveries(now_ms(), BATCH).await?;
+async fn deliver_due(
+    db: &Db,
+    sinks: &[Sink],
+    metrics: &Metrics,
+    lease: Duration,
+) -> anyhow::Result<usize> {
+    let claimed_at = std::time::Instant::now();
+    let now = now_ms();
+    let due = db
+        .claim_due_deliveries(now, BATCH, now + lease.as_millis() as i64)
+        .await?;
     let mut worked = 0;
     for row in due {
+        // Rows whose claim is about to run out are left for the next claim (here or in
+        // another instance) rather than delivered twice.
+        if claimed_at.elapsed() > lease * 3 / 4 {
+            break;
+        }
         let Some(sink) = sinks.iter().find(|s| s.name() == row.sink) else {
             continue;
         };
@@ -192,7 +269,27 @@ async fn deliver_due(db: &Db, sinks: &[Sink], metrics: &Metrics) -> anyhow::Resu
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::{backoff_ms, sweep_abandoned};
+    use crate::owner_only;
+
+    #[test]
+    fn only_temporary_files_without_a_writer_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(path("n1.json"), "{}").unwrap();
+        std::fs::write(path(".n2.dead.tmp"), "{}").unwrap();
+        let writing = owner_only::create_locked(&path(".n3.live.tmp"), 0o600).unwrap();
+        assert_eq!(sweep_abandoned(dir.path()).unwrap(), 1);
+        assert!(path("n1.json").exists(), "delivered notes stay");
+        assert!(
+            !path(".n2.dead.tmp").exists(),
+            "a killed writer's file goes"
+        );
+        assert!(path(".n3.live.tmp").exists(), "a file being written stays");
+        drop(writing);
+        assert_eq!(sweep_abandoned(dir.path()).unwrap(), 1);
+        assert!(!path(".n3.live.tmp").exists());
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

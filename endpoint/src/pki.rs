@@ -91,7 +91,7 @@ impl Pki {
                 dir.display()
             );
         }
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        crate::owner_only::private_dir(dir)?;
         let ca_key = KeyPair::generate()?;
         let mut params = CertificateParams::default();
         params.distinguished_name = dn("Samtal municipal CA");
@@ -102,7 +102,7 @@ impl Pki {
         params.serial_number = Some(random_serial());
         let ca_cert = params.self_signed(&ca_key)?;
         write_secret(&files.ca_key, ca_key.serialize_pem().as_bytes())?;
-        std::fs::write(&files.ca_cert, ca_cert.pem())?;
+        crate::owner_only::write_private(&files.ca_cert, ca_cert.pem().as_bytes())?;
 
         let pki = Pki::load(dir)?;
         let server_key = KeyPair::generate()?;
@@ -123,7 +123,7 @@ impl Pki {
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         let server = pki.sign(params, &server_key, Duration::days(825))?;
         write_secret(&files.server_key, server_key.serialize_pem().as_bytes())?;
-        std::fs::write(&files.server_cert, server.cert_pem)?;
+        crate::owner_only::write_private(&files.server_cert, server.cert_pem.as_bytes())?;
         write_secret(&files.receipt_key, &ReceiptSigner::generate_pkcs8())?;
         Ok(())
     }
@@ -206,6 +206,12 @@ impl Pki {
     fn issuer(&self) -> anyhow::Result<Issuer<'static, &KeyPair>> {
         Ok(Issuer::from_ca_cert_pem(&self.ca_pem, &self.ca_key)?)
     }
+}
+
+/// A phone's certificate signing request (PKCS#10 in PEM) if it is well-formed and its
+/// self-signature verifies; what it asks for beyond its public key is ignored.
+pub fn parse_csr(pem: &str) -> Option<CertificateSigningRequestParams> {
+    CertificateSigningRequestParams::from_pem(pem).ok()
 }
 
 /// Fingerprint of a CA certificate in PEM, as used in enrollment codes.

@@ -6,7 +6,7 @@
 //! certificates get only a 403 naming the reason, so a revoked phone learns it must re-enroll.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use axum::Router;
@@ -25,9 +25,6 @@ use tower::ServiceExt;
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::pki::{serial_hex, PkiFiles, Role};
-
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Who is on the other end of a mutual-TLS connection, inserted into every request.
 #[derive(Debug, Clone)]
@@ -101,17 +98,37 @@ pub enum Routes {
     Open(Router),
 }
 
-/// Accept connections until the process ends.
+/// The TCP peer of a request (for per-address throttling), inserted into every request.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoteAddr(pub std::net::SocketAddr);
+
+/// Budget and timeouts of one listener.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnLimits {
+    pub max_connections: usize,
+    pub handshake: Duration,
+    pub first_request: Duration,
+    pub idle: Duration,
+    pub request: Duration,
+}
+
+/// After a timeout a connection gets this long to close gracefully before it is dropped.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
+
+/// Accept connections until the process ends. A connection over the listener's budget is
+/// closed at once, so one listener can never take the descriptors of another.
 pub async fn serve(
     listener: TcpListener,
     config: Arc<ServerConfig>,
     routes: Routes,
+    limits: ConnLimits,
     metrics: Arc<Metrics>,
 ) {
     let acceptor = TlsAcceptor::from(config);
     let routes = Arc::new(routes);
+    let budget = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     loop {
-        let (tcp, _) = match listener.accept().await {
+        let (tcp, remote) = match listener.accept().await {
             Ok(conn) => conn,
             Err(error) => {
                 tracing::warn!(%error, "accept failed");
@@ -119,21 +136,27 @@ pub async fn serve(
                 continue;
             }
         };
+        let Ok(permit) = budget.clone().try_acquire_owned() else {
+            metrics.over_budget();
+            drop(tcp);
+            continue;
+        };
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let routes = routes.clone();
         let metrics = metrics.clone();
         tokio::spawn(async move {
-            let stream = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+            let _permit = permit;
+            let stream = match tokio::time::timeout(limits.handshake, acceptor.accept(tcp)).await {
                 Ok(Ok(stream)) => stream,
                 Ok(Err(error)) => {
                     metrics.connection(false);
-                    tracing::info!(%error, "TLS handshake refused");
+                    tracing::debug!(%error, "TLS handshake refused");
                     return;
                 }
                 Err(_) => {
-                    metrics.connection(false);
-                    tracing::info!("TLS handshake timed out");
+                    metrics.timed_out();
+                    tracing::debug!("TLS handshake timed out");
                     return;
                 }
             };
@@ -169,21 +192,136 @@ pub async fn serve(
                     }
                 }
             };
-            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                router.clone().oneshot(req)
-            });
-            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-            builder
-                .http1()
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT);
-            if let Err(error) = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .await
-            {
-                tracing::debug!(%error, "connection ended with an error");
+            let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
+            let activity = Arc::new(Activity::new());
+            let service = {
+                let activity = activity.clone();
+                hyper::service::service_fn(move |mut req: Request<Incoming>| {
+                    req.extensions_mut().insert(RemoteAddr(remote));
+                    let in_flight = activity.start();
+                    let response = router.clone().oneshot(req);
+                    async move {
+                        let response = response.await;
+                        drop(in_flight);
+                        response
+                    }
+                })
+            };
+            let io = TokioIo::new(stream);
+            let timed_out = if h2 {
+                let conn = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                    .timer(TokioTimer::new())
+                    .max_concurrent_streams(32)
+                    .serve_connection(io, service);
+                tokio::pin!(conn);
+                watch(conn, &activity, &limits, |c| c.graceful_shutdown()).await
+            } else {
+                let conn = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(limits.first_request)
+                    .serve_connection(io, service);
+                tokio::pin!(conn);
+                watch(conn, &activity, &limits, |c| c.graceful_shutdown()).await
+            };
+            if timed_out {
+                metrics.timed_out();
             }
         });
+    }
+}
+
+/// Requests in progress on one connection and when the last one ended.
+struct Activity {
+    opened: Instant,
+    state: std::sync::Mutex<ActivityState>,
+}
+
+struct ActivityState {
+    in_flight: usize,
+    /// Start of the oldest request in progress, or end of the last request.
+    since: Instant,
+    served: bool,
+}
+
+/// Marks a request in progress until dropped (also when the request is abandoned).
+struct InFlight(Arc<Activity>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.in_flight -= 1;
+        if state.in_flight == 0 {
+            state.since = Instant::now();
+        }
+    }
+}
+
+impl Activity {
+    fn new() -> Self {
+        let now = Instant::now();
+        Self {
+            opened: now,
+            state: std::sync::Mutex::new(ActivityState {
+                in_flight: 0,
+                since: now,
+                served: false,
+            }),
+        }
+    }
+
+    fn start(self: &Arc<Self>) -> InFlight {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.in_flight == 0 {
+            state.since = Instant::now();
+        }
+        state.in_flight += 1;
+        state.served = true;
+        InFlight(self.clone())
+    }
+
+    /// When the connection times out if nothing changes: the request timeout while a request
+    /// runs, else the first-request timeout before any request and the idle timeout after.
+    fn deadline(&self, limits: &ConnLimits) -> Instant {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.in_flight > 0 {
+            state.since + limits.request
+        } else if state.served {
+            state.since + limits.idle
+        } else {
+            self.opened + limits.first_request
+        }
+    }
+}
+
+/// Drive a connection until it ends or times out; on a timeout shut it down gracefully
+/// (HTTP/2 GOAWAY, HTTP/1 close) and drop it after [`CLOSE_GRACE`]. True if it timed out.
+async fn watch<C, E>(
+    mut conn: std::pin::Pin<&mut C>,
+    activity: &Activity,
+    limits: &ConnLimits,
+    shutdown: impl FnOnce(std::pin::Pin<&mut C>),
+) -> bool
+where
+    C: std::future::Future<Output = Result<(), E>>,
+    E: std::fmt::Display,
+{
+    loop {
+        let deadline = activity.deadline(limits);
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, "connection ended with an error");
+                }
+                return false;
+            }
+            _ = tokio::time::sleep_until(deadline.into()) => {
+                if activity.deadline(limits) <= Instant::now() {
+                    shutdown(conn.as_mut());
+                    let _ = tokio::time::timeout(CLOSE_GRACE, conn).await;
+                    return true;
+                }
+            }
+        }
     }
 }
 

@@ -427,3 +427,119 @@ async fn admin_lists_and_revokes_sessions_and_revoked_sessions_cannot_deliver() 
         }
     }
 }
+
+/// Starts a citizen signature of `note` on `device` in the session `token`; if it starts,
+/// completes it as the citizen and returns the final collect answer.
+async fn sign_note(env: &Env, device: &Identity, token: &str, note: &Value) -> (u16, Value) {
+    let client = env.setup.client(device);
+    let id = note["note_id"].as_str().unwrap();
+    let body = json!({"contentHash": note["content_hash"], "summary": "Hembesök"});
+    let (status, started) = post(
+        &client,
+        format!("{}/v1/notes/{id}/signature/start", env.setup.url()),
+        body,
+        Some(token),
+    )
+    .await;
+    if status != 200 {
+        return (status, started);
+    }
+    let order_ref = started["orderRef"].as_str().unwrap().to_string();
+    env.sim.complete(&order_ref, Some(CITIZEN)).unwrap();
+    let path = format!("/v1/notes/{id}/signature/collect");
+    collect_until_final(env, &client, &path, &order_ref).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signatures_and_sign_out_are_bound_to_their_device_and_session() {
+    let env = start().await;
+    let (phone_a, _) = env.setup.enroll_device().await;
+    let (phone_b, _) = env.setup.enroll_device().await;
+    let (_, a) = sign_in(&env, &phone_a, STAFF).await;
+    let token_a = a["session"]["token"].as_str().unwrap().to_string();
+    let (_, b) = sign_in(&env, &phone_b, STAFF).await;
+    let token_b = b["session"]["token"].as_str().unwrap().to_string();
+
+    // Signed once on phone A; a second signature of the same version is refused, the first
+    // is kept.
+    let note = new_note();
+    let (status, first) = sign_note(&env, &phone_a, &token_a, &note).await;
+    assert_eq!(status, 200, "{first}");
+    let digest = first["signature"]["signatureSha256"].as_str().unwrap();
+    let (status, again) = sign_note(&env, &phone_a, &token_a, &note).await;
+    assert_eq!(
+        (status, error_code(&again).as_str()),
+        (409, "already_signed")
+    );
+
+    // Phone B delivering the same note does not get phone A's signature in its receipt.
+    let (status, receipt) = put_note(&env, &phone_b, &note, Some(&token_b)).await;
+    assert_eq!(status, 201, "{receipt}");
+    let receipt: Receipt = serde_json::from_value(receipt).unwrap();
+    assert_eq!(receipt.citizen_signature, None);
+    assert_eq!(receipt.device_id, phone_b.device_id);
+
+    // A delivered note cannot be signed any more, on either phone.
+    for (phone, token) in [(&phone_a, &token_a), (&phone_b, &token_b)] {
+        let (status, refused) = sign_note(&env, phone, token, &note).await;
+        assert_eq!(
+            (status, error_code(&refused).as_str()),
+            (409, "already_delivered")
+        );
+    }
+    let db = env.setup.db().await;
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT signature FROM note_signatures WHERE note_id = $1")
+            .bind(note["note_id"].as_str().unwrap())
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 1);
+    use sha2::Digest;
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(stored[0].as_bytes())),
+        digest
+    );
+
+    // Sign-out with phone A's token from phone B or from a case-system certificate revokes
+    // nothing; phone A signs out its own session.
+    let case_system = env
+        .setup
+        .service_identity(samtal_endpoint::pki::Role::CaseSystem, "treserva")
+        .await;
+    let logout = format!("{}/v1/auth/logout", env.setup.url());
+    let (status, body) = post(
+        &env.setup.client(&case_system),
+        logout.clone(),
+        json!({}),
+        Some(&token_a),
+    )
+    .await;
+    assert_eq!((status, error_code(&body).as_str()), (403, "wrong_role"));
+    let (status, body) = post(
+        &env.setup.client(&phone_b),
+        logout.clone(),
+        json!({}),
+        Some(&token_a),
+    )
+    .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_other_device")
+    );
+    let (status, receipt) = put_note(&env, &phone_a, &new_note(), Some(&token_a)).await;
+    assert_eq!(status, 201, "phone A's session survives: {receipt}");
+    let (status, _) = post(
+        &env.setup.client(&phone_a),
+        logout,
+        json!({}),
+        Some(&token_a),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, body) = put_note(&env, &phone_a, &new_note(), Some(&token_a)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (401, "session_revoked")
+    );
+}

@@ -1,4 +1,4 @@
-//! CTranslate2 Whisper → whisper.cpp ggml conversion (names and layout: design.md §5).
+//! CTranslate2 Whisper → whisper.cpp ggml conversion (names and layouts: docs/model-formats.md).
 use crate::ct2::Ct2Model;
 use crate::ggml::{self, HParams, Quantization};
 use crate::ggml_type::GgmlType;

@@ -91,7 +91,9 @@ impl<'a> Ct2Model<'a> {
         let spec = r.string()?;
         let _revision = r.u32()?;
         let count = r.u32()? as usize;
-        let mut variables = HashMap::with_capacity(count);
+        // A variable takes at least 9 bytes (name length and NUL, rank, type, byte count): a
+        // count the file cannot hold must not reserve memory for it.
+        let mut variables = HashMap::with_capacity(count.min(r.remaining() / 9));
         for _ in 0..count {
             let name = r.string()?;
             let rank = r.u8()? as usize;
@@ -102,7 +104,11 @@ impl<'a> Ct2Model<'a> {
             let dtype = DType::from_code(code)
                 .ok_or_else(|| format!("variable {name} has unknown type code {code}"))?;
             let nbytes = r.u32()? as usize;
-            let expected = dims.iter().product::<usize>().max(1) * dtype.size();
+            let expected = dims
+                .iter()
+                .try_fold(1usize, |n, &d| n.checked_mul(d))
+                .and_then(|n| n.max(1).checked_mul(dtype.size()))
+                .ok_or_else(|| format!("variable {name} has dimensions too large"))?;
             if nbytes != expected {
                 return Err(format!(
                     "variable {name} has {nbytes} bytes, expected {expected}"
@@ -147,6 +153,10 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
         let end = end.ok_or_else(|| {

@@ -2,7 +2,7 @@
 //! CTranslate2 → whisper.cpp (ggml) conversion.
 
 mod convert;
-mod ct2;
+pub mod ct2;
 mod error;
 mod fetch;
 mod ggml;

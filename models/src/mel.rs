@@ -1,7 +1,7 @@
 //! The 80-band mel filterbank Whisper was trained with (librosa's Slaney-style mel scale and
 //! area normalisation, 16 kHz, n_fft 400). whisper.cpp reads it from the model file.
 
-pub const SAMPLE_RATE: f64 = 16_000.0;
+const SAMPLE_RATE: f64 = samtal_audio::SAMPLE_RATE as f64;
 pub const N_FFT: usize = 400;
 pub const N_BINS: usize = N_FFT / 2 + 1;
 
@@ -60,7 +60,7 @@ mod tests {
     fn filterbank_matches_librosa_reference_values() {
         let w = filterbank(80);
         assert_eq!(w.len(), 80 * N_BINS);
-        // librosa.filters.mel(sr=16000, n_fft=400, n_mels=80): filter 0 peaks at bin 1.
+        // librosa.filters.mel(sr=SAMPLE_RATE, n_fft=400, n_mels=80): filter 0 peaks at bin 1.
         assert!((w[1] - 0.024_862_1).abs() < 1e-5, "{}", w[1]);
         assert_eq!(w[0], 0.0);
         // Every filter has some weight and none is negative.

@@ -8,9 +8,10 @@ pub mod messages;
 pub mod note;
 pub mod receipt;
 
+pub use canonical::{parse_canonical, CanonicalError};
 pub use messages::{
     ca_fingerprint, EnrollRequest, EnrollResponse, EnrollmentCode, ErrorBody, ExportItem,
     ExportPage,
 };
 pub use note::{content_hash, validate_note, NoteEnvelope, NoteError, NOTE_SCHEMA_VERSION};
-pub use receipt::{Receipt, ReceiptError, ReceiptSigner, ReceiptVerifier};
+pub use receipt::{session_id, Delivery, Receipt, ReceiptError, ReceiptSigner, ReceiptVerifier};

@@ -28,6 +28,10 @@ pub struct Receipt {
     /// SHA-256 (hex) of the citizen's BankID signature of this note version, if they signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citizen_signature: Option<String>,
+    /// The worker session the note was delivered in ([`session_id`] of its token), so the
+    /// phone can tell that `author` is the worker signed in on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// Identifies the receipt key (hex prefix of the SHA-256 of the public key).
     pub key_id: String,
     /// Hex Ed25519 signature over the canonical receipt without this field.
@@ -44,6 +48,25 @@ pub enum ReceiptError {
     BadSignature,
     #[error("receipt is for another note or content")]
     Mismatch,
+    #[error("receipt names another device")]
+    OtherDevice,
+    #[error("receipt names another author or worker session")]
+    OtherAuthor,
+}
+
+/// How a worker session is named in receipts and to administrators: the first 16 hex digits
+/// of the SHA-256 of its token (identifies the session without revealing the token).
+pub fn session_id(token: &str) -> String {
+    hex::encode(&Sha256::digest(token.as_bytes())[..8])
+}
+
+/// What a phone knows about a note it delivered, to check the receipt against.
+pub struct Delivery<'a> {
+    pub note_id: &'a str,
+    pub content_hash: &'a str,
+    pub device_id: &'a str,
+    /// The token of the worker session the note was sent with, if any.
+    pub session_token: Option<&'a str>,
 }
 
 impl Receipt {
@@ -128,6 +151,25 @@ impl ReceiptVerifier {
         }
         Ok(())
     }
+
+    /// [`verify`](Self::verify), and that the receipt names this device and, as author, the
+    /// worker of the session the note was sent in (no author when it was sent without one):
+    /// only such a receipt lets the phone purge the note.
+    pub fn verify_delivery(
+        &self,
+        receipt: &Receipt,
+        delivery: &Delivery<'_>,
+    ) -> Result<(), ReceiptError> {
+        self.verify(receipt, delivery.note_id, delivery.content_hash)?;
+        if receipt.device_id != delivery.device_id {
+            return Err(ReceiptError::OtherDevice);
+        }
+        let expected = delivery.session_token.map(session_id);
+        if receipt.session_id != expected || receipt.author.is_some() != expected.is_some() {
+            return Err(ReceiptError::OtherAuthor);
+        }
+        Ok(())
+    }
 }
 
 fn key_id(public_key: &[u8]) -> String {
@@ -147,6 +189,7 @@ mod tests {
             device_id: "d1".into(),
             author: None,
             citizen_signature: None,
+            session_id: None,
             key_id: String::new(),
             signature: String::new(),
         }
@@ -167,6 +210,47 @@ mod tests {
         assert!(matches!(
             verifier.verify(&tampered, "n1", "h"),
             Err(ReceiptError::BadSignature)
+        ));
+        let delivery = Delivery {
+            note_id: "n1",
+            content_hash: "h",
+            device_id: "d1",
+            session_token: None,
+        };
+        verifier.verify_delivery(&signed, &delivery).unwrap();
+        let other_device = Delivery {
+            device_id: "d2",
+            ..delivery
+        };
+        assert!(matches!(
+            verifier.verify_delivery(&signed, &other_device),
+            Err(ReceiptError::OtherDevice)
+        ));
+        let with_session = Delivery {
+            session_token: Some("token"),
+            ..delivery
+        };
+        assert!(matches!(
+            verifier.verify_delivery(&signed, &with_session),
+            Err(ReceiptError::OtherAuthor)
+        ));
+        let authored = signer.sign(Receipt {
+            author: Some("191212121212".into()),
+            session_id: Some(session_id("token")),
+            ..receipt()
+        });
+        verifier.verify_delivery(&authored, &with_session).unwrap();
+        let other_session = Delivery {
+            session_token: Some("another token"),
+            ..delivery
+        };
+        assert!(matches!(
+            verifier.verify_delivery(&authored, &other_session),
+            Err(ReceiptError::OtherAuthor)
+        ));
+        assert!(matches!(
+            verifier.verify_delivery(&authored, &delivery),
+            Err(ReceiptError::OtherAuthor)
         ));
         let other = ReceiptSigner::from_pkcs8(&ReceiptSigner::generate_pkcs8()).unwrap();
         assert!(matches!(

@@ -1,6 +1,6 @@
 //! Cross-crate end-to-end tests and the helpers they share (fixtures, models, WER).
-use samtal_core::audio::WavFileSource;
-use samtal_core::transcribe::{EngineConfig, Transcriber};
+use samtal_asr::{EngineConfig, Transcriber};
+use samtal_audio::WavFileSource;
 use samtal_models::{ModelStore, Quantization};
 use std::collections::HashMap;
 use std::path::PathBuf;

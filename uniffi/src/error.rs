@@ -1,11 +1,18 @@
 //! The one error the shells see. Every core error is mapped here, in one place, to a kind
 //! the UI can act on plus a message safe to show (core messages carry no transcript or note
-//! text, names or personal numbers).
+//! text, names or personal numbers, and no desktop commands). Every match names every
+//! variant: a new core error does not compile until it is given its kind here.
+use samtal_asr::TranscribeError;
+use samtal_audio::AudioError;
 use samtal_core::app::AppError;
-use samtal_core::login::LoginError;
-use samtal_core::store::StoreError;
-use samtal_core::sync::SyncError;
+use samtal_core::review_flow::FlowError;
 use samtal_draft::review::ReviewError;
+use samtal_draft::template::TemplateError;
+use samtal_models::ModelError;
+use samtal_store::keyvault::KeyVaultError;
+use samtal_store::StoreError;
+use samtal_sync::login::LoginError;
+use samtal_sync::SyncError;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum SamtalError {
@@ -43,77 +50,192 @@ pub enum SamtalError {
     Platform { reason: String },
 }
 
+/// The kinds, without their message (which is always the core error's own).
+enum Kind {
+    InvalidInput,
+    NotAllowed,
+    Model,
+    Audio,
+    Storage,
+    Network,
+    NotEnrolled,
+    SignInRequired,
+    Refused,
+    Cancelled,
+    Platform,
+}
+
+impl Kind {
+    fn with(self, reason: String) -> SamtalError {
+        match self {
+            Kind::InvalidInput => SamtalError::InvalidInput { reason },
+            Kind::NotAllowed => SamtalError::NotAllowed { reason },
+            Kind::Model => SamtalError::Model { reason },
+            Kind::Audio => SamtalError::Audio { reason },
+            Kind::Storage => SamtalError::Storage { reason },
+            Kind::Network => SamtalError::Network { reason },
+            Kind::NotEnrolled => SamtalError::NotEnrolled { reason },
+            Kind::SignInRequired => SamtalError::SignInRequired { reason },
+            Kind::Refused => SamtalError::Refused { reason },
+            Kind::Cancelled => SamtalError::Cancelled { reason },
+            Kind::Platform => SamtalError::Platform { reason },
+        }
+    }
+}
+
 impl From<AppError> for SamtalError {
     fn from(e: AppError) -> Self {
-        let reason = e.to_string();
-        match e {
-            AppError::Store(s) => store_kind(&s, reason),
-            AppError::Transcribe(_) => SamtalError::Model { reason },
-            AppError::Audio(_) => SamtalError::Audio { reason },
-            AppError::Template(_) => SamtalError::InvalidInput { reason },
-            AppError::Review(r) => review_kind(&r, reason),
-            AppError::Flow(_) | AppError::RecordingEnded => SamtalError::NotAllowed { reason },
-            AppError::Sync(s) => sync_kind(&s, reason),
-            AppError::Login(l) => login_kind(&l, reason),
-            AppError::Vault(_) => SamtalError::Platform { reason },
-        }
+        let kind = match &e {
+            AppError::Store(e) => store_kind(e),
+            AppError::Transcribe(e) => transcribe_kind(e),
+            AppError::Audio(e) => audio_kind(e),
+            AppError::Template(e) => template_kind(e),
+            AppError::Review(e) => review_kind(e),
+            AppError::Flow(e) => flow_kind(e),
+            AppError::Sync(e) => sync_kind(e),
+            AppError::Login(e) => login_kind(e),
+            AppError::Vault(e) => vault_kind(e),
+            AppError::RecordingEnded => Kind::NotAllowed,
+            AppError::NoModel => Kind::Model,
+        };
+        kind.with(e.to_string())
     }
 }
 
-fn store_kind(e: &StoreError, reason: String) -> SamtalError {
+fn store_kind(e: &StoreError) -> Kind {
     match e {
-        StoreError::InvalidInput { .. } | StoreError::UnknownSession(_) => {
-            SamtalError::InvalidInput { reason }
-        }
-        StoreError::Transition(_) | StoreError::NotRecording { .. } => {
-            SamtalError::NotAllowed { reason }
-        }
-        StoreError::Transcription(_) => SamtalError::Model { reason },
-        StoreError::Vault(_) => SamtalError::Platform { reason },
-        _ => SamtalError::Storage { reason },
+        StoreError::InvalidInput { .. } | StoreError::UnknownSession(_) => Kind::InvalidInput,
+        StoreError::Transition(_) | StoreError::NotRecording { .. } => Kind::NotAllowed,
+        StoreError::Vault(e) => vault_kind(e),
+        StoreError::WrongKeyOrNotADatabase { .. }
+        | StoreError::KeyMissing { .. }
+        | StoreError::SchemaTooNew { .. }
+        | StoreError::Sql(_)
+        | StoreError::Io { .. }
+        | StoreError::UnknownState(_)
+        | StoreError::Encoding { .. }
+        | StoreError::ChunkCorrupt { .. } => Kind::Storage,
     }
 }
 
-fn review_kind(e: &ReviewError, reason: String) -> SamtalError {
+fn vault_kind(e: &KeyVaultError) -> Kind {
+    match e {
+        KeyVaultError::Platform(_) => Kind::Platform,
+        KeyVaultError::InvalidAlias(_)
+        | KeyVaultError::Corrupt { .. }
+        | KeyVaultError::InsecurePermissions { .. }
+        | KeyVaultError::Io { .. } => Kind::Storage,
+    }
+}
+
+fn transcribe_kind(e: &TranscribeError) -> Kind {
+    match e {
+        TranscribeError::ModelLoad { .. }
+        | TranscribeError::Start(_)
+        | TranscribeError::Window(_)
+        | TranscribeError::Stopped => Kind::Model,
+    }
+}
+
+fn audio_kind(e: &AudioError) -> Kind {
+    match e {
+        AudioError::Format { .. } | AudioError::Io { .. } | AudioError::Resample(_) => Kind::Audio,
+        AudioError::Device(_) => Kind::Platform,
+    }
+}
+
+fn template_kind(e: &TemplateError) -> Kind {
+    match e {
+        TemplateError::Unknown(..)
+        | TemplateError::Syntax { .. }
+        | TemplateError::Invalid { .. }
+        | TemplateError::Io { .. }
+        | TemplateError::Duplicate { .. } => Kind::InvalidInput,
+    }
+}
+
+fn review_kind(e: &ReviewError) -> Kind {
     match e {
         ReviewError::NoSuchItem(_) | ReviewError::NoSuchSection(_) | ReviewError::EmptyText => {
-            SamtalError::InvalidInput { reason }
+            Kind::InvalidInput
         }
-        _ => SamtalError::NotAllowed { reason },
+        ReviewError::Approved
+        | ReviewError::UnresolvedFlags(_)
+        | ReviewError::Empty
+        | ReviewError::NoApprover
+        | ReviewError::NotApproved => Kind::NotAllowed,
     }
 }
 
-fn sync_kind(e: &SyncError, reason: String) -> SamtalError {
+fn flow_kind(e: &FlowError) -> Kind {
     match e {
-        SyncError::NotEnrolled => SamtalError::NotEnrolled { reason },
-        SyncError::LoginRequired => SamtalError::SignInRequired { reason },
-        SyncError::Network(_) => SamtalError::Network { reason },
-        SyncError::BadCode => SamtalError::InvalidInput { reason },
-        SyncError::NotApproved(_) => SamtalError::NotAllowed { reason },
-        SyncError::Store(s) => store_kind(s, reason),
-        SyncError::Vault(_) => SamtalError::Platform { reason },
-        _ => SamtalError::Refused { reason },
+        FlowError::NoTranscript(_) | FlowError::NoDraft(_) => Kind::NotAllowed,
+        FlowError::Review(e) => review_kind(e),
+        FlowError::Store(e) => store_kind(e),
+        FlowError::Sync(e) => sync_kind(e),
     }
 }
 
-fn login_kind(e: &LoginError, reason: String) -> SamtalError {
+fn sync_kind(e: &SyncError) -> Kind {
     match e {
-        LoginError::NotEnrolled => SamtalError::NotEnrolled { reason },
-        LoginError::SignInRequired => SamtalError::SignInRequired { reason },
-        LoginError::NotSignable(_) => SamtalError::NotAllowed { reason },
-        LoginError::Network(_) => SamtalError::Network { reason },
-        LoginError::Cancelled => SamtalError::Cancelled { reason },
-        LoginError::Vault(_) => SamtalError::Platform { reason },
-        LoginError::Io(_) | LoginError::Crypto(_) => SamtalError::Storage { reason },
-        _ => SamtalError::Refused { reason },
+        SyncError::NotEnrolled => Kind::NotEnrolled,
+        SyncError::LoginRequired => Kind::SignInRequired,
+        SyncError::Network(_) => Kind::Network,
+        SyncError::BadCode => Kind::InvalidInput,
+        SyncError::NotApproved(_) => Kind::NotAllowed,
+        SyncError::Store(e) => store_kind(e),
+        SyncError::Vault(e) => vault_kind(e),
+        SyncError::CaMismatch
+        | SyncError::InvalidNote(_)
+        | SyncError::EnrollRefused { .. }
+        | SyncError::DeviceRefused(_)
+        | SyncError::Protocol(_)
+        | SyncError::Crypto(_) => Kind::Refused,
     }
 }
 
-impl From<samtal_models::ModelError> for SamtalError {
-    fn from(e: samtal_models::ModelError) -> Self {
-        SamtalError::Model {
-            reason: e.to_string(),
-        }
+fn login_kind(e: &LoginError) -> Kind {
+    match e {
+        LoginError::NotEnrolled => Kind::NotEnrolled,
+        LoginError::SignInRequired => Kind::SignInRequired,
+        LoginError::NotSignable(_) => Kind::NotAllowed,
+        LoginError::Network(_) => Kind::Network,
+        LoginError::Cancelled => Kind::Cancelled,
+        LoginError::Vault(e) => vault_kind(e),
+        LoginError::Io(_) | LoginError::Crypto(_) => Kind::Storage,
+        LoginError::NotConfigured
+        | LoginError::Failed(_)
+        | LoginError::NotStaff
+        | LoginError::Refused { .. }
+        | LoginError::Protocol(_) => Kind::Refused,
+    }
+}
+
+impl From<ModelError> for SamtalError {
+    /// The models crate speaks to the desktop's `samtal models`; the phone's messages say
+    /// what is wrong without its commands.
+    fn from(e: ModelError) -> Self {
+        let reason = match &e {
+            ModelError::UnknownModel(id) => format!("the speech model `{id}` is not known"),
+            ModelError::NotInstalled(id) => {
+                format!("the speech model `{id}` is not installed on this phone")
+            }
+            ModelError::Unpinned { id, quantization } => format!(
+                "the speech model `{id}` ({quantization}) is not pinned by this app's manifest"
+            ),
+            ModelError::Manifest { .. }
+            | ModelError::Checksum { .. }
+            | ModelError::Conversion { .. }
+            | ModelError::WrongKind { .. }
+            | ModelError::Format { .. }
+            | ModelError::Size { .. }
+            | ModelError::Corrupt { .. }
+            | ModelError::Pip { .. }
+            | ModelError::MissingMember { .. }
+            | ModelError::Download { .. }
+            | ModelError::Io { .. } => e.to_string(),
+        };
+        SamtalError::Model { reason }
     }
 }
 
@@ -125,8 +247,8 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for SamtalError {
     }
 }
 
-impl From<samtal_core::audio::AudioError> for SamtalError {
-    fn from(e: samtal_core::audio::AudioError) -> Self {
+impl From<AudioError> for SamtalError {
+    fn from(e: AudioError) -> Self {
         AppError::from(e).into()
     }
 }
@@ -134,7 +256,6 @@ impl From<samtal_core::audio::AudioError> for SamtalError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use samtal_draft::review::ReviewError;
 
     #[test]
     fn core_errors_map_to_kinds_the_ui_can_act_on() {
@@ -147,5 +268,36 @@ mod tests {
         assert!(matches!(offline, SamtalError::Network { .. }));
         let id = SamtalError::from(AppError::Store(StoreError::UnknownSession("ab".into())));
         assert!(matches!(id, SamtalError::InvalidInput { .. }));
+        let vault = SamtalError::from(AppError::Store(StoreError::Vault(KeyVaultError::Platform(
+            "locked".into(),
+        ))));
+        assert!(matches!(vault, SamtalError::Platform { .. }));
+    }
+
+    #[test]
+    fn messages_the_phone_shows_name_no_desktop_commands() {
+        let errors = [
+            SamtalError::from(AppError::Sync(SyncError::NotEnrolled)),
+            SamtalError::from(AppError::Sync(SyncError::LoginRequired)),
+            SamtalError::from(AppError::Login(LoginError::NotEnrolled)),
+            SamtalError::from(AppError::Login(LoginError::SignInRequired)),
+            SamtalError::from(AppError::Flow(FlowError::NoDraft("ab".into()))),
+            SamtalError::from(AppError::Transcribe(TranscribeError::ModelLoad {
+                path: "model.bin".into(),
+            })),
+            SamtalError::from(AppError::Store(StoreError::KeyMissing {
+                path: "samtal.db".into(),
+            })),
+            SamtalError::from(AppError::Store(
+                "x".parse::<samtal_store::SessionId>().unwrap_err(),
+            )),
+            SamtalError::from(ModelError::NotInstalled("whisper-base".into())),
+            SamtalError::from(ModelError::UnknownModel("whisper-huge".into())),
+        ];
+        for e in errors {
+            let text = e.to_string();
+            assert!(!text.contains("samtal "), "{text}");
+            assert!(!text.contains('`') || text.contains("`whisper"), "{text}");
+        }
     }
 }

@@ -26,7 +26,7 @@ uniffi::setup_scaffolding!();
 /// where the phone has little RAM (where the app also runs one lane), else the default.
 #[uniffi::export]
 pub fn recommended_quantization() -> String {
-    let low_memory = samtal_core::transcribe::low_memory_device();
+    let low_memory = samtal_asr::low_memory_device();
     samtal_models::Quantization::for_device(low_memory)
         .name()
         .to_string()

@@ -3,13 +3,15 @@
 use std::sync::{Arc, Mutex};
 
 use samtal_core::app::{Listener, SegmentEvent, StateEvent, Subscription};
-use samtal_core::login::{
+use samtal_sync::login::{
     CitizenSignature, LoginError, LoginHandle, LoginObserver, LoginProgress, SigningHandle,
     SigningObserver, WorkerSession,
 };
-use samtal_core::sync::OutboxEntry;
+use samtal_sync::OutboxEntry;
 
-use crate::types::{OutboxItem, Phase, SignInProgress, TranscriptSegment};
+use samtal_store::SessionState;
+
+use crate::types::TranscriptSegment;
 
 /// Live transcript: each segment once it is final.
 #[uniffi::export(with_foreign)]
@@ -20,13 +22,13 @@ pub trait TranscriptListener: Send + Sync {
 /// Session lifecycle changes.
 #[uniffi::export(with_foreign)]
 pub trait SessionListener: Send + Sync {
-    fn on_phase(&self, session_id: String, phase: Phase);
+    fn on_phase(&self, session_id: String, state: SessionState);
 }
 
 /// Delivery status of notes after each sync.
 #[uniffi::export(with_foreign)]
 pub trait OutboxListener: Send + Sync {
-    fn on_status(&self, item: OutboxItem);
+    fn on_status(&self, item: OutboxEntry);
 }
 
 /// How a BankID sign-in ended.
@@ -45,7 +47,7 @@ pub enum SignInResult {
 /// BankID sign-in progress (once a second) and its end.
 #[uniffi::export(with_foreign)]
 pub trait SignInListener: Send + Sync {
-    fn on_progress(&self, progress: SignInProgress);
+    fn on_progress(&self, progress: LoginProgress);
     fn on_finished(&self, result: SignInResult);
 }
 
@@ -67,7 +69,7 @@ pub enum CitizenSignResult {
 /// The citizen's BankID signature: progress (once a second) and its end.
 #[uniffi::export(with_foreign)]
 pub trait CitizenSignListener: Send + Sync {
-    fn on_progress(&self, progress: SignInProgress);
+    fn on_progress(&self, progress: LoginProgress);
     fn on_finished(&self, result: CitizenSignResult);
 }
 
@@ -84,7 +86,7 @@ pub(crate) struct Sessions(pub Arc<dyn SessionListener>);
 
 impl Listener<StateEvent> for Sessions {
     fn on_event(&self, e: &StateEvent) {
-        self.0.on_phase(e.session.to_string(), e.state.into());
+        self.0.on_phase(e.session.to_string(), e.state);
     }
 }
 
@@ -92,7 +94,7 @@ pub(crate) struct Outbox(pub Arc<dyn OutboxListener>);
 
 impl Listener<OutboxEntry> for Outbox {
     fn on_event(&self, e: &OutboxEntry) {
-        self.0.on_status(e.clone().into());
+        self.0.on_status(e.clone());
     }
 }
 
@@ -100,7 +102,7 @@ pub(crate) struct SignIn(pub Arc<dyn SignInListener>);
 
 impl LoginObserver for SignIn {
     fn on_progress(&self, progress: &LoginProgress) {
-        self.0.on_progress(progress.clone().into());
+        self.0.on_progress(progress.clone());
     }
 
     fn on_finished(&self, result: Result<WorkerSession, LoginError>) {
@@ -120,7 +122,7 @@ pub(crate) struct CitizenSign(pub Arc<dyn CitizenSignListener>);
 
 impl SigningObserver for CitizenSign {
     fn on_progress(&self, progress: &LoginProgress) {
-        self.0.on_progress(progress.clone().into());
+        self.0.on_progress(progress.clone());
     }
 
     fn on_finished(&self, result: Result<CitizenSignature, LoginError>) {

@@ -2,8 +2,8 @@
 //! trait has a bridge to the core trait it stands for.
 use std::sync::Arc;
 
-use samtal_core::audio::{AudioError, PcmCapture};
-use samtal_core::keyvault::{self, KeyVaultError, SecretKey, KEY_LEN};
+use samtal_audio::{AudioError, PcmCapture};
+use samtal_store::keyvault::{self, KeyVaultError, SecretKey, KEY_LEN};
 use zeroize::Zeroizing;
 
 use crate::SamtalError;

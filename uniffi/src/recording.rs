@@ -1,8 +1,8 @@
 //! A recording in progress, shared between the shell's capture and UI threads.
 use std::sync::Arc;
 
+use samtal_audio::CaptureSource;
 use samtal_core::app;
-use samtal_core::audio::CaptureSource;
 
 use crate::platform::{AudioBridge, AudioInput};
 use crate::runtime::blocking;

@@ -2,10 +2,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use samtal_asr::{EngineConfig, Language};
 use samtal_core::app::{App, AppConfig};
-use samtal_core::retention::RetentionPolicy;
-use samtal_core::store::SessionId;
+use samtal_core::review_flow::ReviewChange;
 use samtal_draft::DraftContext;
+use samtal_store::retention::RetentionPolicy;
+use samtal_store::{
+    ConsentDecision, DeviceIdentity, InformedBy, OutboxEntry, Receipt, SessionId, SessionInfo,
+};
+use samtal_sync::SyncReport;
 
 use crate::listeners::{
     self, CitizenSignHandle, CitizenSignListener, ListenerHandle, OutboxListener, SessionListener,
@@ -22,8 +27,9 @@ use crate::SamtalError;
 pub struct Config {
     /// The app's private data directory.
     pub data_dir: String,
-    /// A verified model file (see [`verified_model_path`](crate::verified_model_path)).
-    pub model_path: String,
+    /// A verified model file (see [`verified_model_path`](crate::verified_model_path));
+    /// none for an app that only reviews, syncs or wipes.
+    pub model_path: Option<String>,
     pub threads: Option<u32>,
     /// Extra municipal note templates (`*.toml`).
     pub templates_dir: Option<String>,
@@ -39,11 +45,13 @@ impl From<Config> for AppConfig {
                 unapproved_max_age: Duration::from_secs(u64::from(h) * 3600),
             });
         AppConfig {
-            data_dir: c.data_dir.into(),
-            model_path: c.model_path.into(),
-            threads: c.threads.map(|t| t as usize),
+            model_path: c.model_path.map(Into::into),
+            engine: c.threads.map_or_else(EngineConfig::for_device, |t| {
+                EngineConfig::with_threads(t as usize)
+            }),
             templates_dir: c.templates_dir.map(Into::into),
             retention,
+            ..AppConfig::new(c.data_dir)
         }
     }
 }
@@ -72,35 +80,35 @@ impl Samtal {
         self.0.template_ids()
     }
 
-    pub fn sessions(&self) -> Result<Vec<SessionSummary>, SamtalError> {
-        Ok(self.0.sessions()?.into_iter().map(Into::into).collect())
+    pub fn sessions(&self) -> Result<Vec<SessionInfo>, SamtalError> {
+        Ok(self.0.sessions()?)
     }
 
-    pub fn session(&self, session_id: String) -> Result<SessionSummary, SamtalError> {
-        Ok(self.0.session(&id(&session_id)?)?.into())
+    pub fn session(&self, session_id: String) -> Result<SessionInfo, SamtalError> {
+        Ok(self.0.session(&id(&session_id)?)?)
     }
 
     /// Starts a session with the citizen's decision; returns its id.
     pub fn begin_session(
         &self,
-        consent: Consent,
-        informed: Informed,
+        consent: ConsentDecision,
+        informed: InformedBy,
         language: String,
         worker: String,
     ) -> Result<String, SamtalError> {
         Ok(self
             .0
-            .begin_session(consent.into(), informed.into(), &language, &worker)?
+            .begin_session(consent, informed, &language, &worker)?
             .to_string())
     }
 
     pub async fn start_recording(
         self: Arc<Self>,
         session_id: String,
-        language: SpokenLanguage,
+        language: Option<Language>,
     ) -> Result<Arc<Recording>, SamtalError> {
         blocking(move || {
-            let rec = self.0.start_recording(&id(&session_id)?, language.into())?;
+            let rec = self.0.start_recording(&id(&session_id)?, language)?;
             Ok(Arc::new(Recording(rec)))
         })
         .await
@@ -110,20 +118,18 @@ impl Samtal {
     pub async fn recover_recording(
         self: Arc<Self>,
         session_id: String,
-        language: SpokenLanguage,
+        language: Option<Language>,
     ) -> Result<Arc<Recording>, SamtalError> {
         blocking(move || {
-            let rec = self
-                .0
-                .recover_recording(&id(&session_id)?, language.into())?;
+            let rec = self.0.recover_recording(&id(&session_id)?, language)?;
             Ok(Arc::new(Recording(rec)))
         })
         .await
     }
 
     pub fn transcript(&self, session_id: String) -> Result<Vec<TranscriptSegment>, SamtalError> {
-        let transcript = self.0.transcript(&id(&session_id)?)?;
-        Ok(transcript.segments.into_iter().map(Into::into).collect())
+        let segments = self.0.transcript(&id(&session_id)?)?;
+        Ok(segments.into_iter().map(Into::into).collect())
     }
 
     /// Drafts the transcript into a note with `template` (replacing an earlier draft).
@@ -147,8 +153,8 @@ impl Samtal {
         Ok(self.0.document(&id(&session_id)?)?.into())
     }
 
-    pub fn review(&self, session_id: String, edit: ReviewEdit) -> Result<NoteDraft, SamtalError> {
-        Ok(self.0.review(&id(&session_id)?, edit.into())?.into())
+    pub fn review(&self, session_id: String, edit: ReviewChange) -> Result<NoteDraft, SamtalError> {
+        Ok(self.0.review(&id(&session_id)?, edit)?.into())
     }
 
     /// What the citizen sees: plain language in reading order.
@@ -185,8 +191,8 @@ impl Samtal {
         self: Arc<Self>,
         endpoint_url: String,
         code: String,
-    ) -> Result<Enrollment, SamtalError> {
-        blocking(move || Ok(self.0.enroll(&endpoint_url, &code)?.into())).await
+    ) -> Result<DeviceIdentity, SamtalError> {
+        blocking(move || Ok(self.0.enroll(&endpoint_url, &code)?)).await
     }
 
     /// Starts a BankID sign-in; progress and the result go to `listener`.
@@ -227,20 +233,21 @@ impl Samtal {
     }
 
     pub fn sign_out(&self) -> Result<(), SamtalError> {
-        Ok(self.0.logout()?)
+        self.0.logout()?;
+        Ok(())
     }
 
     /// Delivers every due note; delivered notes are purged, keeping their receipts.
-    pub async fn sync_now(self: Arc<Self>) -> Result<SyncResult, SamtalError> {
-        blocking(move || Ok(self.0.sync_now()?.into())).await
+    pub async fn sync_now(self: Arc<Self>) -> Result<SyncReport, SamtalError> {
+        blocking(move || Ok(self.0.sync_now()?)).await
     }
 
-    pub fn outbox(&self) -> Result<Vec<OutboxItem>, SamtalError> {
-        Ok(self.0.outbox()?.into_iter().map(Into::into).collect())
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>, SamtalError> {
+        Ok(self.0.outbox()?)
     }
 
-    pub fn receipts(&self) -> Result<Vec<DeliveryReceipt>, SamtalError> {
-        Ok(self.0.receipts()?.into_iter().map(Into::into).collect())
+    pub fn receipts(&self) -> Result<Vec<Receipt>, SamtalError> {
+        Ok(self.0.receipts()?)
     }
 
     /// Live transcript segments. Keep the handle: dropping it cancels the listener.
@@ -261,8 +268,10 @@ impl Samtal {
         ListenerHandle::new(self.0.events().outbox.subscribe(listener))
     }
 
-    /// Removes every local trace (store, spool, sign-in, keys). Drop this object after.
+    /// Removes every local trace (store, spool, sign-in, keys), signing out at the endpoint
+    /// first when it answers within seconds. Drop this object after.
     pub fn wipe(&self) -> Result<(), SamtalError> {
-        Ok(self.0.wipe()?)
+        self.0.wipe()?;
+        Ok(())
     }
 }

@@ -6,14 +6,15 @@
 //! long `stop` takes until the whole transcript is there.
 use super::{cpu_seconds, print_config, print_peak_rss, quantile};
 use crate::engine::ModelArgs;
-use samtal_core::audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
-use samtal_core::keyvault::MemoryKeyVault;
-use samtal_core::session::{
+use crate::transcribe::Spoken;
+use samtal_asr::{TranscribeError, TranscribeOptions};
+use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
+use samtal_core::recorder::{
     Recorder, SegmentSink, StreamFactory, TranscriptionStream, WhisperStreams,
     DEFAULT_CHUNK_SAMPLES,
 };
-use samtal_core::store::{ConsentDecision, InformedBy, Store};
-use samtal_core::transcribe::{Language, TranscribeOptions};
+use samtal_store::keyvault::MemoryKeyVault;
+use samtal_store::{ConsentDecision, InformedBy, Store};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -30,7 +31,10 @@ struct Timed<'a> {
 }
 
 impl StreamFactory for Timed<'_> {
-    fn start(&self, mut on_segment: SegmentSink) -> Result<Box<dyn TranscriptionStream>, String> {
+    fn start(
+        &self,
+        mut on_segment: SegmentSink,
+    ) -> Result<Box<dyn TranscriptionStream>, TranscribeError> {
         let (origin, arrivals) = (self.origin, self.arrivals.clone());
         self.inner.start(Box::new(move |segment| {
             let at = origin.elapsed().as_secs_f64();
@@ -42,7 +46,7 @@ impl StreamFactory for Timed<'_> {
     }
 }
 
-pub fn run(file: &Path, lang: Language, each: bool, model: &ModelArgs) -> anyhow::Result<()> {
+pub fn run(file: &Path, lang: Spoken, each: bool, model: &ModelArgs) -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     let store = Arc::new(Store::open(data.path(), &MemoryKeyVault::new())?);
     store.set_user("bench")?;
@@ -51,12 +55,12 @@ pub fn run(file: &Path, lang: Language, each: bool, model: &ModelArgs) -> anyhow
         &session,
         ConsentDecision::Given,
         InformedBy::Verbal,
-        lang.code(),
+        lang.0.map_or("en", |l| l.code()),
         "bench",
     )?;
     let factory = WhisperStreams {
         transcriber: model.load()?,
-        options: TranscribeOptions::new(lang),
+        options: TranscribeOptions::new(lang.0),
     };
     let arrivals = Arrivals::default();
     let mut source = WavFileSource::open(file, Pace::RealTime)?;

@@ -3,7 +3,7 @@
 //! file is unchanged, and whisper.cpp's own load (reading the weights, creating the lanes'
 //! states). The seal key here is made up for the run; the app's comes from its key vault.
 use crate::engine::ModelArgs;
-use samtal_core::transcribe::Transcriber;
+use samtal_asr::Transcriber;
 use samtal_models::{header, ModelStore, SealKey};
 use std::path::Path;
 use std::time::Instant;
@@ -69,7 +69,7 @@ pub fn run(cold: bool, runs: u32, model: &ModelArgs) -> anyhow::Result<()> {
 
 /// A throw-away key for this run.
 fn rand_key() -> [u8; 32] {
-    samtal_core::keyvault::SecretKey::generate()
+    samtal_store::keyvault::SecretKey::generate()
         .expose()
         .to_owned()
 }

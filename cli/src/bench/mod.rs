@@ -1,12 +1,13 @@
 //! `samtal bench …`: measurements that print numbers (speed, latency, memory, CPU time,
-//! load time), never pass/fail.
+//! load time, accuracy on synthetic renderings), never pass/fail.
 mod live;
 mod load;
+mod speakers;
 mod transcribe;
 
 use crate::engine::ModelArgs;
+use crate::transcribe::Spoken;
 use clap::Subcommand;
-use samtal_core::transcribe::Language;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -17,8 +18,8 @@ pub enum BenchCommand {
         #[arg(long)]
         file: Option<PathBuf>,
         /// Spoken language of the file.
-        #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_language)]
-        lang: Language,
+        #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_spoken)]
+        lang: Spoken,
         /// Transcriptions of the file with the model loaded once; the fastest and the
         /// median are printed (this machine's speed drifts from run to run).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
@@ -34,8 +35,8 @@ pub enum BenchCommand {
         #[arg(long)]
         file: Option<PathBuf>,
         /// Spoken language of the file.
-        #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_language)]
-        lang: Language,
+        #[arg(long, default_value = "en", value_parser = crate::transcribe::parse_spoken)]
+        lang: Spoken,
         /// Also print every segment's times and delay (never its text).
         #[arg(long)]
         each: bool,
@@ -54,6 +55,10 @@ pub enum BenchCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
+    /// Speaker attribution on espeak-ng renderings of the dev meetings: share of speech
+    /// time with the right role and the right side of worker / not worker, and time per
+    /// audio minute.
+    Speakers(speakers::SpeakersArgs),
 }
 
 fn default_clip() -> PathBuf {
@@ -131,6 +136,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
             model,
         } => live::run(&file.unwrap_or_else(default_clip), lang, each, &model),
         BenchCommand::Load { cold, runs, model } => load::run(cold, runs, &model),
+        BenchCommand::Speakers(args) => speakers::run(args),
     }
 }
 

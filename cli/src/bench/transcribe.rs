@@ -2,14 +2,15 @@
 //! battery use) and peak memory of one configuration.
 use super::{cpu_seconds, print_config, print_peak_rss};
 use crate::engine::ModelArgs;
-use samtal_core::audio::WavFileSource;
-use samtal_core::transcribe::{Language, TranscribeOptions};
+use crate::transcribe::Spoken;
+use samtal_asr::TranscribeOptions;
+use samtal_audio::WavFileSource;
 use std::path::Path;
 use std::time::Instant;
 
-pub fn run(file: &Path, lang: Language, runs: u32, model: &ModelArgs) -> anyhow::Result<()> {
+pub fn run(file: &Path, lang: Spoken, runs: u32, model: &ModelArgs) -> anyhow::Result<()> {
     let samples = WavFileSource::read_all(file)?;
-    let audio_secs = samples.len() as f64 / 16_000.0;
+    let audio_secs = samtal_audio::seconds(samples.len());
     let load = Instant::now();
     let transcriber = model.load()?;
     let load_secs = load.elapsed().as_secs_f64();
@@ -18,7 +19,7 @@ pub fn run(file: &Path, lang: Language, runs: u32, model: &ModelArgs) -> anyhow:
     let cpu_before = cpu_seconds();
     for _ in 0..runs {
         let t = Instant::now();
-        let transcript = transcriber.transcribe(&samples, &TranscribeOptions::new(lang))?;
+        let transcript = transcriber.transcribe(&samples, &TranscribeOptions::new(lang.0))?;
         walls.push(t.elapsed().as_secs_f64());
         segments = transcript.segments.len();
     }

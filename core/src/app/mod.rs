@@ -1,48 +1,67 @@
-//! The whole on-device flow behind one object, for the phone shells (through the UniFFI
-//! facade) and anything else that wants the product rather than its parts: open the
-//! encrypted store, record with consent, draft, review with the citizen, approve, enroll,
-//! sign in with BankID, sync and wipe. Each method composes the modules that do the work;
-//! state changes are announced to [`events`] listeners.
+//! The whole on-device flow behind one object, the one assembly of the product: the phone
+//! shells use it through the UniFFI facade and the desktop CLI directly. Open the encrypted
+//! store, record with consent, draft, review with the citizen, approve, enroll, sign in
+//! with BankID, sync and wipe. Each method composes the crates that do the work; state
+//! changes are announced to [`events`] listeners.
 pub mod events;
 mod recording;
+mod wipe;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use events::{Listener, Listeners, Subscription};
 pub use recording::Recording;
 
-use crate::keyvault::{KeyVault, KeyVaultError};
-use crate::login::{
-    self, LoginClient, LoginError, LoginHandle, LoginObserver, SigningHandle, SigningObserver,
-    WorkerSession,
-};
-use crate::retention::{self, RetentionPolicy};
+use crate::recorder::{RecordError, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
 use crate::review_flow::{self, FlowError, ReviewChange};
-use crate::session::{SessionState, WhisperStreams, DEFAULT_CHUNK_SAMPLES};
-use crate::store::{
-    ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo, Store, StoreError,
-};
-use crate::sync::{self, outbox, DeviceIdentity, OutboxEntry, SyncClient, SyncError, SyncReport};
-use crate::transcribe::{EngineConfig, Language, TranscribeError, TranscribeOptions, Transcriber};
+use samtal_asr::{EngineConfig, Language, TranscribeError, TranscribeOptions, Transcriber};
 use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewError};
 use samtal_draft::template::{TemplateError, Templates};
-use samtal_draft::transcript::{Segment, Transcript};
+use samtal_draft::transcript::Segment;
 use samtal_draft::DraftContext;
+use samtal_store::audit::{AuditError, Event, Verified};
+use samtal_store::keyvault::{KeyVault, KeyVaultError};
+use samtal_store::retention::{self, RetentionPolicy};
+use samtal_store::{
+    ConsentDecision, InformedBy, Receipt, SessionId, SessionInfo, SessionState, Store, StoreError,
+};
+use samtal_sync::login::{
+    self, LoginClient, LoginError, LoginHandle, LoginObserver, SignedOut, SigningHandle,
+    SigningObserver, WorkerSession,
+};
+use samtal_sync::{outbox, DeviceIdentity, OutboxEntry, SyncClient, SyncError, SyncReport};
 
 /// Where the app keeps its data and which speech model it runs.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     /// The app's private data directory (encrypted store and spool).
     pub data_dir: PathBuf,
-    /// A verified whisper.cpp model file (see `samtal-models`).
-    pub model_path: PathBuf,
-    /// CPU threads for recognition; `None` picks the setting for this device (two lanes of
-    /// one thread, or one on phones with little memory: `transcribe::EngineConfig`).
-    pub threads: Option<usize>,
+    /// A verified whisper.cpp model file (see `samtal-models`); `None` for an app that only
+    /// reviews, syncs or wipes (recording then fails with [`AppError::NoModel`]).
+    pub model_path: Option<PathBuf>,
+    /// How the recognition engine runs (threads, lanes).
+    pub engine: EngineConfig,
     /// Extra municipal templates (`*.toml`) besides the built-in ones.
     pub templates_dir: Option<PathBuf>,
     pub retention: RetentionPolicy,
+    /// Audio per spool chunk, in samples (at most one second): the most a crash can lose.
+    pub chunk_samples: usize,
+}
+
+impl AppConfig {
+    /// Defaults for everything but the data directory: no model, the default engine, the
+    /// built-in templates, 12 hours' retention, half-second spool chunks.
+    pub fn new(data_dir: impl Into<PathBuf>) -> AppConfig {
+        AppConfig {
+            data_dir: data_dir.into(),
+            model_path: None,
+            engine: EngineConfig::default(),
+            templates_dir: None,
+            retention: RetentionPolicy::default(),
+            chunk_samples: DEFAULT_CHUNK_SAMPLES,
+        }
+    }
 }
 
 /// Everything that can go wrong in the app. Every message is free of transcript and note
@@ -54,7 +73,7 @@ pub enum AppError {
     #[error(transparent)]
     Transcribe(#[from] TranscribeError),
     #[error(transparent)]
-    Audio(#[from] crate::audio::AudioError),
+    Audio(#[from] samtal_audio::AudioError),
     #[error(transparent)]
     Template(#[from] TemplateError),
     #[error(transparent)]
@@ -69,6 +88,17 @@ pub enum AppError {
     Vault(#[from] KeyVaultError),
     #[error("this recording has already been stopped or withdrawn")]
     RecordingEnded,
+    #[error("no speech model is installed, so nothing can be recorded")]
+    NoModel,
+}
+
+impl From<RecordError> for AppError {
+    fn from(e: RecordError) -> Self {
+        match e {
+            RecordError::Store(e) => AppError::Store(e),
+            RecordError::Recognition(e) => AppError::Transcribe(e),
+        }
+    }
 }
 
 impl From<FlowError> for AppError {
@@ -115,6 +145,8 @@ pub struct App {
     templates: Templates,
     transcriber: Mutex<Option<Transcriber>>,
     events: Arc<AppEvents>,
+    /// Sessions retention wiped when the app opened.
+    expired: Vec<SessionId>,
 }
 
 impl App {
@@ -126,7 +158,7 @@ impl App {
             source: e,
         })?;
         let store = Arc::new(Store::open(&config.data_dir, vault.as_ref())?);
-        retention::enforce(&store, &config.retention)?;
+        let expired = retention::enforce(&store, &config.retention)?;
         let templates = match &config.templates_dir {
             Some(dir) => Templates::with_dir(dir)?,
             None => Templates::builtin(),
@@ -138,11 +170,22 @@ impl App {
             templates,
             transcriber: Mutex::new(None),
             events: Arc::new(AppEvents::default()),
+            expired,
         })
     }
 
     pub fn events(&self) -> &AppEvents {
         &self.events
+    }
+
+    /// Sessions past their retention time that opening the app wiped.
+    pub fn expired_on_open(&self) -> &[SessionId] {
+        &self.expired
+    }
+
+    /// The worker (a staff id, never a personal number) audit events are attributed to.
+    pub fn set_worker(&self, worker: &str) -> Result<()> {
+        Ok(self.store.set_user(worker)?)
     }
 
     /// Ids of the note templates available.
@@ -176,8 +219,19 @@ impl App {
         Ok(id)
     }
 
+    /// Loads the speech model now instead of at the first recording, so a missing or
+    /// broken model shows before a session is started.
+    pub fn load_model(&self) -> Result<()> {
+        self.transcriber().map(drop)
+    }
+
     /// Starts recording a consented session; segments are announced as they are final.
-    pub fn start_recording(&self, session: &SessionId, language: Language) -> Result<Recording> {
+    /// `language: None` lets the recogniser detect it.
+    pub fn start_recording(
+        &self,
+        session: &SessionId,
+        language: Option<Language>,
+    ) -> Result<Recording> {
         let factory = WhisperStreams {
             transcriber: self.transcriber()?,
             options: TranscribeOptions::new(language),
@@ -186,7 +240,7 @@ impl App {
             self.store.clone(),
             session.clone(),
             &factory,
-            DEFAULT_CHUNK_SAMPLES,
+            self.config.chunk_samples,
             self.events.clone(),
         )?;
         self.announce(session, SessionState::Recording);
@@ -194,7 +248,11 @@ impl App {
     }
 
     /// Picks up a recording interrupted by a crash; it is left paused (or stopped).
-    pub fn recover_recording(&self, session: &SessionId, language: Language) -> Result<Recording> {
+    pub fn recover_recording(
+        &self,
+        session: &SessionId,
+        language: Option<Language>,
+    ) -> Result<Recording> {
         let factory = WhisperStreams {
             transcriber: self.transcriber()?,
             options: TranscribeOptions::new(language),
@@ -203,14 +261,14 @@ impl App {
             self.store.clone(),
             session.clone(),
             &factory,
-            DEFAULT_CHUNK_SAMPLES,
+            self.config.chunk_samples,
             self.events.clone(),
         )
     }
 
-    /// The session's stored transcript.
-    pub fn transcript(&self, session: &SessionId) -> Result<Transcript> {
-        Ok(self.store.transcript(session, "")?)
+    /// The session's stored transcript, segments in order.
+    pub fn transcript(&self, session: &SessionId) -> Result<Vec<Segment>> {
+        Ok(self.store.segments(session)?)
     }
 
     /// Drafts the transcript into a note with `template` (replacing an earlier draft).
@@ -282,7 +340,7 @@ impl App {
 
     /// Enrolls this phone with the endpoint using a one-time code.
     pub fn enroll(&self, enroll_url: &str, code: &str) -> Result<DeviceIdentity> {
-        Ok(sync::enroll(
+        Ok(samtal_sync::enroll(
             &self.store,
             self.vault.as_ref(),
             enroll_url,
@@ -341,17 +399,31 @@ impl App {
 
     /// Signs out: revokes the session at the endpoint if it can be reached, and always
     /// removes it here.
-    pub fn logout(&self) -> Result<()> {
-        if let login::SignedOut::NotRevoked(e) = login::sign_out(&self.store, self.vault.as_ref())?
-        {
+    pub fn logout(&self) -> Result<SignedOut> {
+        let outcome = login::sign_out(&self.store, self.vault.as_ref())?;
+        if let SignedOut::NotRevoked(e) = &outcome {
             tracing::warn!(error = %e, "could not revoke the session at the endpoint");
         }
-        Ok(())
+        Ok(outcome)
+    }
+
+    /// Queues the note of every approved session not queued yet (approval queues it; this
+    /// catches an approval interrupted before that). Returns the note ids queued.
+    pub fn queue_approved(&self) -> Result<Vec<String>> {
+        let mut queued = Vec::new();
+        for session in self.store.sessions()? {
+            if session.state == SessionState::Approved {
+                queued.push(outbox::enqueue(&self.store, &session.id)?);
+                self.announce(&session.id, SessionState::Queued);
+            }
+        }
+        Ok(queued)
     }
 
     /// Uploads every due note now, then announces each outbox entry's status. Delivered
     /// notes are purged, keeping their receipts.
     pub fn sync_now(&self) -> Result<SyncReport> {
+        self.queue_approved()?;
         let client = SyncClient::new(self.store.clone(), self.vault.as_ref())?;
         let report = client.sync_now()?;
         for entry in outbox::list(&self.store)? {
@@ -375,13 +447,31 @@ impl App {
         Ok(self.store.receipts()?)
     }
 
-    /// Removes every local trace: database, spool, session token and keys. Drop the app
-    /// afterwards; open a new one to start again.
-    pub fn wipe(&self) -> Result<()> {
-        let (dir, vault) = (&self.config.data_dir, self.vault.as_ref());
-        login::token::clear(dir, vault)?;
-        vault.delete(sync::enroll::TLS_KEY_ALIAS)?;
-        Ok(retention::wipe_all(dir, vault)?)
+    /// Checks the whole hash-chained audit trail.
+    pub fn verify_audit(&self) -> std::result::Result<Verified, AuditError> {
+        self.store.verify_audit()
+    }
+
+    /// Audit events (kinds, ids and times, never content) of one session or of all.
+    pub fn audit_events(&self, session: Option<&SessionId>) -> Result<Vec<Event>> {
+        Ok(self.store.audit_events(session)?)
+    }
+
+    /// Removes every local trace of the user: database, spool, sign-in, device identity
+    /// and keys. First signs the worker out at the endpoint when it answers within a few
+    /// seconds; that never holds up or prevents the wipe. Drop the app afterwards; open a
+    /// new one to start again.
+    pub fn wipe(&self) -> Result<SignedOut> {
+        let signed_out = wipe::sign_out(&self.store, self.vault.as_ref());
+        wipe::local_data(&self.config.data_dir, self.vault.as_ref())?;
+        Ok(signed_out)
+    }
+
+    /// [`wipe`](Self::wipe) for a data directory whose store cannot be opened (its key is
+    /// lost, the file is damaged): the same removal, without signing out, as the endpoint
+    /// identity is in the unreadable store.
+    pub fn wipe_unopened(data_dir: &Path, vault: &dyn KeyVault) -> Result<()> {
+        wipe::local_data(data_dir, vault)
     }
 
     /// The loaded recognition engine (loaded once, shared by every recording).
@@ -390,12 +480,8 @@ impl App {
         if let Some(t) = slot.as_ref() {
             return Ok(t.clone());
         }
-        let device = EngineConfig::for_device();
-        let config = match self.config.threads {
-            Some(threads) => EngineConfig { threads, ..device },
-            None => device,
-        };
-        let t = Transcriber::load(&self.config.model_path, config)?;
+        let model = self.config.model_path.as_ref().ok_or(AppError::NoModel)?;
+        let t = Transcriber::load(model, self.config.engine.clone())?;
         *slot = Some(t.clone());
         Ok(t)
     }

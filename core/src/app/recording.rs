@@ -2,20 +2,40 @@
 //! audio while its UI thread pauses or stops). Finalized segments are announced to the
 //! app's transcript listeners as they arrive.
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{AppError, AppEvents, Result, SegmentEvent, StateEvent};
-use crate::audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
-use crate::session::{Recorder, SegmentSink, SessionState, StreamFactory, TranscriptionStream};
-use crate::store::{SessionId, Store};
+use crate::recorder::{Recorder, SegmentSink, StreamFactory, TranscriptionStream};
+use samtal_asr::TranscribeError;
+use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
+use samtal_store::{SessionId, SessionState, Store};
 
 /// One session's recording. After `stop` or `withdraw` every call fails with
-/// [`AppError::RecordingEnded`].
+/// [`AppError::RecordingEnded`]. Dropped without `stop`, it is let go as a killed process
+/// lets go of it: the session stays recoverable and nothing more reaches the store.
 pub struct Recording {
     session: SessionId,
     store: Arc<Store>,
     recorder: Mutex<Option<Recorder>>,
     events: Arc<AppEvents>,
+    released: Released,
+}
+
+/// Set once the recording is let go (dropped or withdrawn). The engine may still answer
+/// windows that were in flight; those answers are neither stored nor announced, so a
+/// recovery transcribes that audio once, from the spool, and a withdrawal stores nothing more.
+#[derive(Clone, Default)]
+struct Released(Arc<AtomicBool>);
+
+impl Released {
+    fn set(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// Wraps the app's stream factory so each stored segment is also announced.
@@ -23,14 +43,21 @@ struct Announcing<'a> {
     inner: &'a dyn StreamFactory,
     session: SessionId,
     events: Arc<AppEvents>,
+    released: Released,
 }
 
 impl<'a> Announcing<'a> {
-    fn new(inner: &'a dyn StreamFactory, session: &SessionId, events: &Arc<AppEvents>) -> Self {
+    fn new(
+        inner: &'a dyn StreamFactory,
+        session: &SessionId,
+        events: &Arc<AppEvents>,
+        released: &Released,
+    ) -> Self {
         Announcing {
             inner,
             session: session.clone(),
             events: events.clone(),
+            released: released.clone(),
         }
     }
 }
@@ -39,9 +66,13 @@ impl StreamFactory for Announcing<'_> {
     fn start(
         &self,
         mut on_segment: SegmentSink,
-    ) -> std::result::Result<Box<dyn TranscriptionStream>, String> {
+    ) -> std::result::Result<Box<dyn TranscriptionStream>, TranscribeError> {
         let (session, events) = (self.session.clone(), self.events.clone());
+        let released = self.released.clone();
         self.inner.start(Box::new(move |segment| {
+            if released.is_set() {
+                return;
+            }
             on_segment(segment.clone());
             events.transcript.emit(&SegmentEvent {
                 session: session.clone(),
@@ -59,9 +90,10 @@ impl Recording {
         chunk_samples: usize,
         events: Arc<AppEvents>,
     ) -> Result<Recording> {
-        let announcing = Announcing::new(factory, &session, &events);
+        let released = Released::default();
+        let announcing = Announcing::new(factory, &session, &events, &released);
         let recorder = Recorder::start(store.clone(), session.clone(), &announcing, chunk_samples)?;
-        Ok(Recording::new(store, session, recorder, events))
+        Ok(Recording::new(store, session, recorder, events, released))
     }
 
     pub(super) fn recover(
@@ -71,10 +103,11 @@ impl Recording {
         chunk_samples: usize,
         events: Arc<AppEvents>,
     ) -> Result<Recording> {
-        let announcing = Announcing::new(factory, &session, &events);
+        let released = Released::default();
+        let announcing = Announcing::new(factory, &session, &events, &released);
         let recorder =
             Recorder::recover(store.clone(), session.clone(), &announcing, chunk_samples)?;
-        Ok(Recording::new(store, session, recorder, events))
+        Ok(Recording::new(store, session, recorder, events, released))
     }
 
     fn new(
@@ -82,12 +115,14 @@ impl Recording {
         session: SessionId,
         recorder: Recorder,
         events: Arc<AppEvents>,
+        released: Released,
     ) -> Self {
         Recording {
             session,
             store,
             recorder: Mutex::new(Some(recorder)),
             events,
+            released,
         }
     }
 
@@ -156,6 +191,7 @@ impl Recording {
     /// The citizen withdraws consent mid-recording: transcription stops and everything
     /// captured is wiped at once.
     pub fn withdraw(&self) -> Result<()> {
+        self.released.set();
         drop(self.recorder().take());
         self.store.withdraw(&self.session)?;
         self.announce(SessionState::Withdrawn);
@@ -171,5 +207,11 @@ impl Recording {
             session: self.session.clone(),
             state,
         });
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        self.released.set();
     }
 }

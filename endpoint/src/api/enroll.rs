@@ -4,13 +4,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use axum::Json;
-use rcgen::CertificateSigningRequestParams;
+use axum::{Extension, Json};
 use sha2::{Digest, Sha256};
 use time::Duration;
 
 use super::{ApiError, AppState};
 use crate::pki::Role;
+use crate::tls::RemoteAddr;
 use samtal_protocol::{EnrollRequest, EnrollResponse};
 
 const MAX_ENROLL_BYTES: usize = 16 * 1024;
@@ -22,8 +22,19 @@ pub fn code_hash(secret: &str) -> String {
 
 pub async fn enroll(
     State(state): State<AppState>,
+    Extension(RemoteAddr(remote)): Extension<RemoteAddr>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<EnrollResponse>), ApiError> {
+    if let Err(seconds) = state.enroll_throttle.check(remote.ip()) {
+        tracing::info!("enrollment throttled: too many wrong codes from this address");
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many wrong enrollment codes from this address; try again in {seconds} s"),
+        );
+        error.retry_after = Some(seconds);
+        return Err(error);
+    }
     if body.len() > MAX_ENROLL_BYTES {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -38,7 +49,7 @@ pub async fn enroll(
             "expected JSON {\"code\": \"…\", \"csr_pem\": \"…\"}",
         )
     })?;
-    let csr = CertificateSigningRequestParams::from_pem(&request.csr_pem).map_err(|_| {
+    let csr = crate::pki::parse_csr(&request.csr_pem).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_csr",
@@ -50,6 +61,7 @@ pub async fn enroll(
         .redeem_enrollment_code(&code_hash(&request.code))
         .await?
     else {
+        state.enroll_throttle.failed(remote.ip());
         tracing::info!("enrollment refused: unknown, used or expired code");
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,

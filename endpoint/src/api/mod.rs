@@ -36,6 +36,8 @@ pub struct AppState {
     pub public_url: Arc<String>,
     /// BankID sign-in and signing; `None` when no `[bankid]` section is configured.
     pub bankid: Option<Arc<crate::auth::BankIdService>>,
+    /// Failed enrollment codes per address.
+    pub enroll_throttle: Arc<crate::throttle::FailureThrottle>,
 }
 
 /// Routes served to peers with a valid, known, unrevoked client certificate.
@@ -98,6 +100,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds for a `Retry-After` header.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -106,6 +110,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -127,14 +132,20 @@ impl From<anyhow::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status,
             Json(ErrorBody {
                 error: self.code.to_owned(),
                 message: self.message,
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

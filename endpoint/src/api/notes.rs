@@ -16,7 +16,7 @@ use crate::metrics::NoteOutcome;
 use crate::pki::Role;
 use crate::tls::Peer;
 use samtal_protocol::note::is_uuid;
-use samtal_protocol::{validate_note, Receipt};
+use samtal_protocol::{parse_canonical, validate_note, CanonicalError, Receipt};
 
 /// A slow client may not hold a request open indefinitely.
 const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -77,17 +77,15 @@ async fn store(
         ));
     }
     let bytes = read_body(body, state.max_note_bytes).await?;
-    let note: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!(
-                "the body is not valid JSON ({:?} error at line {} column {})",
-                e.classify(),
-                e.line(),
-                e.column()
-            ),
-        )
+    // Only the canonical form is accepted, so the stored and delivered bytes are exactly the
+    // bytes the content hash and the receipt cover.
+    let note = parse_canonical(&bytes).map_err(|e| {
+        let code = match e {
+            CanonicalError::Syntax(_) => "malformed_json",
+            CanonicalError::DuplicateKey(_) => "duplicate_key",
+            CanonicalError::NotCanonical(_) => "non_canonical_json",
+        };
+        ApiError::new(StatusCode::BAD_REQUEST, code, e.to_string())
     })?;
     let envelope = validate_note(&note).map_err(|e| {
         ApiError::new(
@@ -110,7 +108,7 @@ async fn store(
             "the body is not UTF-8",
         )
     })?;
-    let (author, citizen_signature) = crate::auth::author_for_note(
+    let authorship = crate::auth::author_for_note(
         state,
         peer,
         headers,
@@ -126,8 +124,9 @@ async fn store(
         received_at: now.format(&Rfc3339).map_err(anyhow::Error::from)?,
         received_at_ms,
         device_id: peer.subject.clone(),
-        author,
-        citizen_signature,
+        author: authorship.author,
+        citizen_signature: authorship.citizen_signature,
+        session_id: authorship.session_id,
         key_id: String::new(),
         signature: String::new(),
     });
@@ -146,7 +145,7 @@ async fn store(
             state.outbox.notify_one();
             Ok((StatusCode::CREATED, Json(receipt)))
         }
-        StoreOutcome::Duplicate(original) => Ok((StatusCode::OK, Json(original))),
+        StoreOutcome::Duplicate(original) => Ok((StatusCode::OK, Json(*original))),
         StoreOutcome::Conflict => Err(ApiError::new(
             StatusCode::CONFLICT,
             "conflict",

@@ -29,6 +29,8 @@ enum Purpose {
     Sign {
         note_id: String,
         content_hash: String,
+        /// SHA-256 of the worker session's token that started the signature.
+        session_hash: String,
     },
 }
 

@@ -237,19 +237,11 @@ async fn collect(
             Purpose::Sign {
                 note_id,
                 content_hash,
+                session_hash,
             } => {
-                sessions::store_signature(
-                    &state.db,
-                    &note_id,
-                    &content_hash,
-                    &data.signature,
-                    &data.ocsp_response,
-                )
-                .await?;
-                let digest = sessions::signature_digest(&state.db, &note_id, &content_hash)
-                    .await?
-                    .unwrap_or_default();
-                tracing::info!(note_id, "citizen signature stored");
+                let digest =
+                    keep_signature(&state, &peer, &note_id, &content_hash, &session_hash, data)
+                        .await?;
                 view.signature = Some(SignatureInfo {
                     signature_sha256: digest,
                 });
@@ -257,6 +249,73 @@ async fn collect(
         }
     }
     Ok(Json(view))
+}
+
+/// Stores a completed citizen signature for the device and worker session that started it,
+/// if that session is still valid, the note not yet delivered and this version not yet
+/// signed; returns the SHA-256 of the stored signature.
+async fn keep_signature(
+    state: &AppState,
+    peer: &Peer,
+    note_id: &str,
+    content_hash: &str,
+    session_hash: &str,
+    data: &CompletionData,
+) -> Result<String, ApiError> {
+    let session = match sessions::check_hash(&state.db, session_hash, &peer.serial).await? {
+        Ok(session) => session,
+        Err(invalid) => {
+            tracing::info!(
+                ?invalid,
+                "citizen signature dropped: the worker session ended"
+            );
+            return Err(session_error(invalid));
+        }
+    };
+    let signer = sessions::Signer {
+        device_id: &peer.subject,
+        session_hash,
+    };
+    let stored = sessions::store_signature(
+        &state.db,
+        note_id,
+        content_hash,
+        &signer,
+        &data.signature,
+        &data.ocsp_response,
+    )
+    .await?;
+    match stored {
+        sessions::Stored::Stored => {}
+        sessions::Stored::AlreadySigned => return Err(already_signed()),
+        sessions::Stored::AlreadyDelivered => return Err(already_delivered()),
+    }
+    tracing::info!(note_id, "citizen signature stored");
+    Ok(sessions::signature_digest(
+        &state.db,
+        note_id,
+        content_hash,
+        &peer.subject,
+        &session.personal_number,
+    )
+    .await?
+    .unwrap_or_default())
+}
+
+fn already_signed() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "already_signed",
+        "this note version already has a citizen signature; it is never replaced",
+    )
+}
+
+fn already_delivered() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "already_delivered",
+        "a note with this id has already been delivered; the citizen signs before delivery",
+    )
 }
 
 async fn grant_session(
@@ -308,9 +367,21 @@ async fn cancel(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode, ApiError> {
+/// Sign-out of the session signed in on this device: a token presented over another
+/// certificate (another phone, a case system) revokes nothing.
+async fn logout(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    device_only(&peer)?;
     if let Some(token) = bearer(&headers) {
-        sessions::revoke_token(&state.db, token).await?;
+        if sessions::revoke_token(&state.db, token, &peer.serial).await?
+            == sessions::Logout::OtherDevice
+        {
+            tracing::info!(device = %peer.subject, "sign-out refused: the session belongs to another device");
+            return Err(session_error(Invalid::OtherDevice));
+        }
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -346,7 +417,7 @@ async fn start_signature(
 ) -> Result<Json<StartResponse>, ApiError> {
     device_only(&peer)?;
     let service = service(&state)?;
-    require_session(&state, &peer, &headers).await?;
+    let session = require_session(&state, &peer, &headers).await?;
     let body: SignatureStartBody = parse_body(&body)?;
     let hash_ok =
         body.content_hash.len() == 64 && body.content_hash.bytes().all(|b| b.is_ascii_hexdigit());
@@ -361,6 +432,13 @@ async fn start_signature(
             "give the note's UUID in the URL, contentHash as 64 hex digits and a summary of 1–1000 characters",
         ));
     }
+    let content_hash = body.content_hash.to_ascii_lowercase();
+    if sessions::note_delivered(&state.db, &id).await? {
+        return Err(already_delivered());
+    }
+    if sessions::is_signed(&state.db, &id, &content_hash).await? {
+        return Err(already_signed());
+    }
     let req = SignRequest::new(
         service.settings.end_user_ip.clone(),
         &signature_text(&body.summary, &body.content_hash),
@@ -370,7 +448,8 @@ async fn start_signature(
     let order = service.client.sign(&req).await.map_err(bankid_error)?;
     let purpose = Purpose::Sign {
         note_id: id,
-        content_hash: body.content_hash.to_ascii_lowercase(),
+        content_hash,
+        session_hash: session.token_hash,
     };
     Ok(Json(track(
         service,
@@ -394,44 +473,68 @@ async fn require_session(
             "sign in with BankID first (Authorization: Bearer <session token>)",
         )
     })?;
-    match sessions::check(&state.db, token, &peer.serial).await? {
-        Ok(session) => Ok(session),
-        Err(invalid) => {
-            let (code, message) = match invalid {
-                Invalid::Unknown => (
-                    "session_unknown",
-                    "the session token is not known; sign in again",
-                ),
-                Invalid::Expired => ("session_expired", "the session has expired; sign in again"),
-                Invalid::Revoked => ("session_revoked", "the session was revoked; sign in again"),
-                Invalid::OtherDevice => (
-                    "session_other_device",
-                    "the session belongs to another device certificate",
-                ),
-                Invalid::NoLongerStaff => (
-                    "session_not_staff",
-                    "the worker is no longer on the staff allow-list",
-                ),
-            };
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, code, message))
-        }
-    }
+    sessions::check(&state.db, token, &peer.serial)
+        .await?
+        .map_err(session_error)
+}
+
+/// The answer to a request whose worker session is not valid, naming why.
+fn session_error(invalid: Invalid) -> ApiError {
+    let (code, message) = match invalid {
+        Invalid::Unknown => (
+            "session_unknown",
+            "the session token is not known; sign in again",
+        ),
+        Invalid::Expired => ("session_expired", "the session has expired; sign in again"),
+        Invalid::Revoked => ("session_revoked", "the session was revoked; sign in again"),
+        Invalid::OtherDevice => (
+            "session_other_device",
+            "the session belongs to another device certificate",
+        ),
+        Invalid::NoLongerStaff => (
+            "session_not_staff",
+            "the worker is no longer on the staff allow-list",
+        ),
+    };
+    ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+}
+
+/// Who a note upload is recorded for.
+#[derive(Debug, Default)]
+pub struct Authorship {
+    /// The worker's personal number.
+    pub author: Option<String>,
+    /// SHA-256 of the citizen's signature of this note version made on this device in a
+    /// session of this worker, if any.
+    pub citizen_signature: Option<String>,
+    /// [`samtal_protocol::session_id`] of the worker session.
+    pub session_id: Option<String>,
 }
 
 /// For `PUT /v1/notes/{id}`: with BankID configured a valid worker session is required and
-/// its personal number becomes the receipt's author; the citizen's signature of this note
-/// version, if any, is returned as its SHA-256. Without BankID: `(None, None)`.
+/// its personal number becomes the receipt's author. Without BankID: nobody.
 pub async fn author_for_note(
     state: &AppState,
     peer: &Peer,
     headers: &HeaderMap,
     note_id: &str,
     content_hash: &str,
-) -> Result<(Option<String>, Option<String>), ApiError> {
+) -> Result<Authorship, ApiError> {
     if state.bankid.is_none() {
-        return Ok((None, None));
+        return Ok(Authorship::default());
     }
     let session = require_session(state, peer, headers).await?;
-    let signature = sessions::signature_digest(&state.db, note_id, content_hash).await?;
-    Ok((Some(session.personal_number), signature))
+    let citizen_signature = sessions::signature_digest(
+        &state.db,
+        note_id,
+        content_hash,
+        &peer.subject,
+        &session.personal_number,
+    )
+    .await?;
+    Ok(Authorship {
+        session_id: Some(session.token_hash[..sessions::SESSION_ID_LEN].to_string()),
+        author: Some(session.personal_number),
+        citizen_signature,
+    })
 }

@@ -11,6 +11,8 @@ use crate::db::{now_ms, Db};
 pub struct Session {
     pub personal_number: String,
     pub expires_ms: i64,
+    /// SHA-256 of the token: what a citizen signature started in this session records.
+    pub token_hash: String,
 }
 
 impl std::fmt::Debug for Session {
@@ -76,13 +78,22 @@ pub async fn check(
     token: &str,
     cert_serial: &str,
 ) -> anyhow::Result<Result<Session, Invalid>> {
+    check_hash(db, &token_hash(token), cert_serial).await
+}
+
+/// As [`check`], for the session whose token has SHA-256 `hash`.
+pub async fn check_hash(
+    db: &Db,
+    hash: &str,
+    cert_serial: &str,
+) -> anyhow::Result<Result<Session, Invalid>> {
     let row = sqlx::query(
         "SELECT s.personal_number, s.cert_serial, s.expires_ms, s.revoked_ms, \
          COALESCE(st.allowed, 0) AS allowed \
          FROM staff_sessions s LEFT JOIN staff st ON st.personal_number = s.personal_number \
          WHERE s.token_hash = $1",
     )
-    .bind(token_hash(token))
+    .bind(hash)
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else {
@@ -104,34 +115,54 @@ pub async fn check(
         Ok(Session {
             personal_number: row.try_get("personal_number")?,
             expires_ms,
+            token_hash: hash.to_string(),
         })
     })
 }
 
-/// Revokes the session of `token` (sign-out); true if there was one to revoke.
-pub async fn revoke_token(db: &Db, token: &str) -> anyhow::Result<bool> {
-    Ok(revoke_where(db, "token_hash = $2", token_hash(token)).await? > 0)
+/// What a sign-out did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logout {
+    /// The session was open and is now revoked (or was already closed).
+    Done,
+    /// The token belongs to a session signed in on another device certificate: untouched.
+    OtherDevice,
 }
 
-/// Marks the sessions matching `condition` (over `$1` = now and `$2` = `value`) revoked,
-/// unless they already are; returns how many it revoked.
-async fn revoke_where(db: &Db, condition: &'static str, value: String) -> anyhow::Result<u64> {
+/// Revokes the session of `token` (sign-out) if it was signed in over `cert_serial`: a
+/// token alone, presented by another device or a service certificate, revokes nothing.
+pub async fn revoke_token(db: &Db, token: &str, cert_serial: &str) -> anyhow::Result<Logout> {
+    let hash = token_hash(token);
+    let on_this_device = "token_hash = $2 AND cert_serial = $3";
+    revoke_where(db, on_this_device, &[&hash, cert_serial]).await?;
+    let row = sqlx::query("SELECT cert_serial FROM staff_sessions WHERE token_hash = $1")
+        .bind(&hash)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        Some(row) if row.try_get::<String, _>("cert_serial")? != cert_serial => Logout::OtherDevice,
+        _ => Logout::Done,
+    })
+}
+
+/// Marks the sessions matching `condition` (over `$1` = now and `$2`, `$3`… = `values`)
+/// revoked, unless they already are; returns how many it revoked.
+async fn revoke_where(db: &Db, condition: &'static str, values: &[&str]) -> anyhow::Result<u64> {
     let sql = format!(
         "UPDATE staff_sessions SET revoked_ms = $1 WHERE revoked_ms IS NULL AND {condition}"
     );
     // `condition` is one of this module's literals; values only ever travel as binds.
-    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(now_ms())
-        .bind(value)
-        .execute(db.pool())
-        .await?;
-    Ok(done.rows_affected())
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now_ms());
+    for value in values {
+        query = query.bind(value.to_string());
+    }
+    Ok(query.execute(db.pool()).await?.rows_affected())
 }
 
 /// Revokes every open (unexpired) session of a worker; returns how many there were.
 pub async fn revoke_person(db: &Db, personal_number: &str) -> anyhow::Result<u64> {
     let open_of_person = "personal_number = $2 AND expires_ms > $1";
-    revoke_where(db, open_of_person, personal_number.to_string()).await
+    revoke_where(db, open_of_person, &[personal_number]).await
 }
 
 /// How administrators name a session: the first 16 hex digits of the SHA-256 of its token.
@@ -197,50 +228,110 @@ pub async fn revoke_id(db: &Db, session_id: &str) -> anyhow::Result<bool> {
         "a session id is {SESSION_ID_LEN} hex digits, as printed by `session list`"
     );
     let open_with_id = "token_hash LIKE $2 AND expires_ms > $1";
-    Ok(revoke_where(db, open_with_id, format!("{id}%")).await? > 0)
+    Ok(revoke_where(db, open_with_id, &[&format!("{id}%")]).await? > 0)
 }
 
 /// Revokes every open session signed in on a device (e.g. a lost phone); returns how many.
 pub async fn revoke_device(db: &Db, device_id: &str) -> anyhow::Result<u64> {
     let open_on_device = "device_id = $2 AND expires_ms > $1";
-    revoke_where(db, open_on_device, device_id.to_string()).await
+    revoke_where(db, open_on_device, &[device_id]).await
 }
 
-/// Stores a citizen's completed BankID signature of a note version.
+/// What storing a citizen's signature did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    Stored,
+    /// This note version already has a signature; it is never replaced.
+    AlreadySigned,
+    /// The note id was already delivered (by any device): a signature must come first.
+    AlreadyDelivered,
+}
+
+/// Who started a signature: the device and the worker session.
+pub struct Signer<'a> {
+    pub device_id: &'a str,
+    pub session_hash: &'a str,
+}
+
+/// Stores a citizen's completed BankID signature of a note version, bound to the device
+/// and worker session that started it, unless the note was delivered meanwhile or this
+/// version is already signed (a stored signature is never overwritten).
 pub async fn store_signature(
     db: &Db,
     note_id: &str,
     content_hash: &str,
+    signer: &Signer<'_>,
     signature: &str,
     ocsp_response: &str,
-) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO note_signatures (note_id, content_hash, signature, ocsp_response, signed_ms) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (note_id, content_hash) DO UPDATE SET \
-         signature = excluded.signature, ocsp_response = excluded.ocsp_response, \
-         signed_ms = excluded.signed_ms",
+) -> anyhow::Result<Stored> {
+    let inserted = sqlx::query(
+        "INSERT INTO note_signatures (note_id, content_hash, signature, ocsp_response, \
+         signed_ms, device_id, session_hash) \
+         SELECT $1, $2, $3, $4, $5, $6, $7 \
+         WHERE NOT EXISTS (SELECT 1 FROM notes WHERE note_id = $1) \
+         ON CONFLICT (note_id, content_hash) DO NOTHING",
     )
     .bind(note_id)
     .bind(content_hash)
     .bind(signature)
     .bind(ocsp_response)
     .bind(now_ms())
+    .bind(signer.device_id)
+    .bind(signer.session_hash)
     .execute(db.pool())
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(if inserted == 1 {
+        Stored::Stored
+    } else if note_delivered(db, note_id).await? {
+        Stored::AlreadyDelivered
+    } else {
+        Stored::AlreadySigned
+    })
 }
 
-/// SHA-256 (hex) of the stored citizen signature of this note version, if signed.
+/// True if a note with this id was delivered, by any device.
+pub async fn note_delivered(db: &Db, note_id: &str) -> anyhow::Result<bool> {
+    Ok(sqlx::query("SELECT 1 AS one FROM notes WHERE note_id = $1")
+        .bind(note_id)
+        .fetch_optional(db.pool())
+        .await?
+        .is_some())
+}
+
+/// True if this note version already has a stored signature.
+pub async fn is_signed(db: &Db, note_id: &str, content_hash: &str) -> anyhow::Result<bool> {
+    Ok(
+        sqlx::query(
+            "SELECT 1 AS one FROM note_signatures WHERE note_id = $1 AND content_hash = $2",
+        )
+        .bind(note_id)
+        .bind(content_hash)
+        .fetch_optional(db.pool())
+        .await?
+        .is_some(),
+    )
+}
+
+/// SHA-256 (hex) of the stored citizen signature of this note version, if it was signed on
+/// `device_id` in a session of the worker `personal_number`.
 pub async fn signature_digest(
     db: &Db,
     note_id: &str,
     content_hash: &str,
+    device_id: &str,
+    personal_number: &str,
 ) -> anyhow::Result<Option<String>> {
     let row = sqlx::query(
-        "SELECT signature FROM note_signatures WHERE note_id = $1 AND content_hash = $2",
+        "SELECT ns.signature FROM note_signatures ns \
+         JOIN staff_sessions s ON s.token_hash = ns.session_hash \
+         WHERE ns.note_id = $1 AND ns.content_hash = $2 AND ns.device_id = $3 \
+         AND s.personal_number = $4",
     )
     .bind(note_id)
     .bind(content_hash)
+    .bind(device_id)
+    .bind(personal_number)
     .fetch_optional(db.pool())
     .await?;
     Ok(match row {

@@ -50,6 +50,11 @@ impl Setup {
     }
 
     pub fn with_limits(backend: &Backend, max_note_bytes: usize) -> Self {
+        Self::with_config(backend, max_note_bytes, "")
+    }
+
+    /// `extra` is appended to the config file, right after `[sinks.directory] path = "drop"`.
+    pub fn with_config(backend: &Backend, max_note_bytes: usize, extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}/endpoint.db?mode=rwc", dir.path().display()),
@@ -61,7 +66,8 @@ impl Setup {
             format!(
                 "listen = \"127.0.0.1:{}\"\nenroll_listen = \"127.0.0.1:{}\"\ndata_dir = \"data\"\n\
                  database_url = \"{database_url}\"\nmax_note_bytes = {max_note_bytes}\n\
-                 [sinks.directory]\npath = \"drop\"\n",
+                 delivery_lease_secs = 5\n\
+                 [sinks.directory]\npath = \"drop\"\n{extra}",
                 free_port(),
                 free_port()
             ),

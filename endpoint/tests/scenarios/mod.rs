@@ -173,14 +173,28 @@ pub async fn put_is_idempotent_and_conflicts_are_refused(setup: &Setup) {
     verifier.verify(&receipt, &id, &hash).unwrap();
     assert_eq!(receipt.device_id, device.device_id);
 
-    // The same note again, also re-serialized differently: the original receipt.
+    // The same note again: the original receipt. Re-serialized in another form it is not
+    // the canonical note and is refused.
     let again = put_note(&client, setup, &note).await;
     assert_eq!(again.status(), 200);
     assert_eq!(again.json::<Receipt>().await.unwrap(), receipt);
     let pretty = serde_json::to_vec_pretty(&note).unwrap();
     let again = try_put(&client, setup, &id, pretty).await.unwrap();
-    assert_eq!(again.status(), 200);
-    assert_eq!(again.json::<Receipt>().await.unwrap(), receipt);
+    assert_eq!(again.status(), 400);
+    assert_eq!(
+        again.json::<ErrorBody>().await.unwrap().error,
+        "non_canonical_json"
+    );
+
+    // Another device re-sending the very same note learns nothing: the answer a different
+    // note gets, no receipt, no author.
+    let (other_phone, _) = setup.enroll_device().await;
+    let copied = put_note(&setup.client(&other_phone), setup, &note).await;
+    assert_eq!(copied.status(), 409);
+    let text = copied.text().await.unwrap();
+    let body: ErrorBody = serde_json::from_str(&text).unwrap();
+    assert_eq!(body.error, "conflict");
+    assert!(!text.contains(&device.device_id) && !text.contains(&receipt.signature));
 
     // Other content under the same id.
     let mut other = note.clone();
@@ -214,7 +228,13 @@ pub async fn put_is_idempotent_and_conflicts_are_refused(setup: &Setup) {
     setup.wait_for_sink(1).await;
     let files = setup.sink_files();
     assert_eq!(files.len(), 1);
-    let dropped: Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    let raw = std::fs::read_to_string(&files[0]).unwrap();
+    let canonical = samtal_protocol::canonical::to_canonical_string(&note);
+    assert!(
+        raw.ends_with(&format!("\"note\":{canonical}}}")),
+        "the drop file carries exactly the canonical bytes the hash covers"
+    );
+    let dropped: Value = serde_json::from_str(&raw).unwrap();
     assert_eq!(dropped["note"], note);
     assert_eq!(
         serde_json::from_value::<Receipt>(dropped["receipt"].clone()).unwrap(),
@@ -312,6 +332,20 @@ pub async fn bad_notes_get_clear_errors_and_change_nothing(setup: &Setup) {
             serde_json::to_vec(&bad_version).unwrap(),
         )
         .await,
+    );
+
+    // A duplicate key hides a first value from the hash: refused, the hidden value unnamed.
+    let sealed = serde_json::to_string(&synthetic_note(&id, 6)).unwrap();
+    let hidden = sealed.replacen(
+        "\"approval\":{",
+        "\"approval\":{\"approved_by\":\"Dold Handläggare\",",
+        1,
+    );
+    let msg =
+        expect(400, "duplicate_key")(send(id.clone(), "application/json", hidden.into()).await);
+    assert!(
+        !msg.contains("Dold") && !msg.contains("approved_by"),
+        "{msg}"
     );
 
     // Wrong media type, id mismatch, bad id.

@@ -1,5 +1,13 @@
 package app.samtal.ffi
 
+import app.samtal.draft.Language
+import app.samtal.core.ReviewChange
+import app.samtal.store.ConsentDecision
+import app.samtal.store.InformedBy
+import app.samtal.store.OutboxEntry
+import app.samtal.store.OutboxStatus
+import app.samtal.store.SessionState
+import app.samtal.sync.LoginProgress
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -29,8 +37,8 @@ class FlowTest {
             val vault = MemoryVault()
             Samtal.open(config(dir), vault).use { samtal ->
                 val live = Collections.synchronizedList(mutableListOf<TranscriptSegment>())
-                val phases = Collections.synchronizedList(mutableListOf<Phase>())
-                val outbox = Collections.synchronizedList(mutableListOf<OutboxItem>())
+                val phases = Collections.synchronizedList(mutableListOf<SessionState>())
+                val outbox = Collections.synchronizedList(mutableListOf<OutboxEntry>())
                 // Handles are kept: dropping one cancels its listener.
                 val transcriptHandle = samtal.observeTranscript(object : TranscriptListener {
                     override fun onSegment(sessionId: String, segment: TranscriptSegment) {
@@ -38,19 +46,19 @@ class FlowTest {
                     }
                 })
                 val sessionsHandle = samtal.observeSessions(object : SessionListener {
-                    override fun onPhase(sessionId: String, phase: Phase) {
-                        phases += phase
+                    override fun onPhase(sessionId: String, state: SessionState) {
+                        phases += state
                     }
                 })
                 val outboxHandle = samtal.observeOutbox(object : OutboxListener {
-                    override fun onStatus(item: OutboxItem) {
+                    override fun onStatus(item: OutboxEntry) {
                         outbox += item
                     }
                 })
 
                 // Consent, then the fixture recorded through the shell's capture hook.
-                val session = samtal.beginSession(Consent.GIVEN, Informed.VERBAL, "en", worker)
-                val recording = samtal.startRecording(session, SpokenLanguage.ENGLISH)
+                val session = samtal.beginSession(ConsentDecision.GIVEN, InformedBy.VERBAL, "en", worker)
+                val recording = samtal.startRecording(session, Language.EN)
                 recording.capture(WavInput(Paths.fixture("en-meeting-60s.wav")))
                 assertTrue(recording.capturedSeconds() > 59.0)
                 recording.stop()
@@ -58,34 +66,34 @@ class FlowTest {
                 assertTrue(transcript.size >= 5, "expected a real transcript, got ${transcript.size} segments")
                 assertEquals(transcript.map { it.text }, live.map { it.text }, "live segments are the stored transcript")
                 assertTrue(transcript.joinToString(" ") { it.text }.contains("library", ignoreCase = true))
-                assertEquals(Phase.TRANSCRIBED, samtal.session(session).phase)
+                assertEquals(SessionState.TRANSCRIBED, samtal.session(session).state)
 
                 // Draft, review with the citizen, approve.
                 var draft = samtal.draft(session, "en-casenote", "office visit")
                 assertTrue(draft.items.isNotEmpty())
                 assertTrue(draft.items.all { it.citedSegments.isNotEmpty() || it.flags.any { f -> f.reason == FlagReason.UNSUPPORTED } })
                 val first = draft.items.first()
-                draft = samtal.review(session, ReviewEdit.Edit(first.id, "The client has a job interview at the library next Tuesday."))
+                draft = samtal.review(session, ReviewChange.Edit(first.id, "The client has a job interview at the library next Tuesday."))
                 assertTrue(draft.items.first { it.id == first.id }.flags.any { it.reason == FlagReason.EDITED })
-                draft = samtal.review(session, ReviewEdit.MarkAllReviewed)
+                draft = samtal.review(session, ReviewChange.MarkAllReviewed)
                 assertEquals(0u, draft.unresolved)
-                samtal.review(session, ReviewEdit.CitizenComment("I agree. Please call before visiting."))
+                samtal.review(session, ReviewChange.CitizenComment("I agree. Please call before visiting."))
                 assertTrue(samtal.citizenView(session).contains("Please call before visiting"))
                 val noteId = samtal.approve(session, worker, CitizenRole.REVIEWED_ON_SCREEN)
                 assertTrue(samtal.document(session).approved)
-                assertEquals(DeliveryStatus.QUEUED, samtal.outbox().single().status)
+                assertEquals(OutboxStatus.QUEUED, samtal.outbox().single().status)
 
                 // Nothing leaves without a signed-in worker.
                 val enrollment = samtal.enroll(services.enrollUrl, services.enrollmentCode)
                 assertTrue(enrollment.deviceId.isNotBlank())
                 assertThrows<SamtalException.SignInRequired> { runBlocking { samtal.syncNow() } }
-                assertEquals(DeliveryStatus.QUEUED, samtal.outbox().single().status)
+                assertEquals(OutboxStatus.QUEUED, samtal.outbox().single().status)
 
                 // BankID sign-in with QR frames from the simulator.
-                val reports = Collections.synchronizedList(mutableListOf<SignInProgress>())
+                val reports = Collections.synchronizedList(mutableListOf<LoginProgress>())
                 val finished = CompletableFuture<SignInResult>()
                 val handle = samtal.signIn(false, "en", object : SignInListener {
-                    override fun onProgress(progress: SignInProgress) {
+                    override fun onProgress(progress: LoginProgress) {
                         reports += progress
                     }
                     override fun onFinished(result: SignInResult) {
@@ -101,7 +109,7 @@ class FlowTest {
                 // The citizen signs the approved note with their own BankID (QR for their phone).
                 val signed = CompletableFuture<CitizenSignResult>()
                 val signing = samtal.citizenSign(session, false, "sv", object : CitizenSignListener {
-                    override fun onProgress(progress: SignInProgress) {}
+                    override fun onProgress(progress: LoginProgress) {}
                     override fun onFinished(result: CitizenSignResult) {
                         signed.complete(result)
                     }
@@ -117,12 +125,12 @@ class FlowTest {
                 val receipt = samtal.receipts().single()
                 assertEquals(noteId, receipt.noteId)
                 assertEquals((signature as CitizenSignResult.Signed).signatureSha256, receipt.citizenSignature)
-                assertEquals(DeliveryStatus.DELIVERED, outbox.last { it.noteId == noteId }.status)
+                assertEquals(OutboxStatus.DELIVERED, outbox.last { it.noteId == noteId }.status)
                 // Only the receipt stays on the phone: the session and its transcript are gone.
                 assertTrue(samtal.sessions().none { it.id == session })
                 assertThrows<SamtalException.InvalidInput> { samtal.transcript(session) }
                 assertEquals(1, services.dropDir.listFiles()!!.count { it.name.contains(noteId) })
-                assertTrue(phases.containsAll(listOf(Phase.CONSENTED, Phase.RECORDING, Phase.TRANSCRIBED, Phase.DRAFTED, Phase.QUEUED)))
+                assertTrue(phases.containsAll(listOf(SessionState.CONSENTED, SessionState.RECORDING, SessionState.TRANSCRIBED, SessionState.DRAFTED, SessionState.QUEUED)))
 
                 listOf(transcriptHandle, sessionsHandle, outboxHandle).forEach { it.close() }
                 samtal.signOut()
@@ -139,9 +147,9 @@ class FlowTest {
             val bad = assertThrows<SamtalException.InvalidInput> { samtal.session("not-a-session") }
             assertTrue(bad.message!!.contains("session id"), bad.message)
 
-            val session = samtal.beginSession(Consent.GIVEN, Informed.WRITTEN, "sv", "worker-1")
+            val session = samtal.beginSession(ConsentDecision.GIVEN, InformedBy.WRITTEN, "sv", "worker-1")
             val model = assertThrows<SamtalException.Model> {
-                runBlocking { samtal.startRecording(session, SpokenLanguage.SWEDISH) }
+                runBlocking { samtal.startRecording(session, Language.SV) }
             }
             assertTrue(model.message!!.contains("could not be loaded"), model.message)
 
@@ -153,8 +161,8 @@ class FlowTest {
             }
             assertTrue(unknownTemplate.message!!.contains("template"), unknownTemplate.message)
 
-            val refused = samtal.beginSession(Consent.REFUSED, Informed.VERBAL, "sv", "worker-1")
-            assertEquals(Phase.DISCARDED, samtal.session(refused).phase)
+            val refused = samtal.beginSession(ConsentDecision.REFUSED, InformedBy.VERBAL, "sv", "worker-1")
+            assertEquals(SessionState.DISCARDED, samtal.session(refused).state)
 
             assertThrows<SamtalException.NotEnrolled> { runBlocking { samtal.syncNow() } }
         }
@@ -165,23 +173,23 @@ class FlowTest {
     @Test
     fun `a cancelled listener hears nothing more`(@TempDir dir: File) {
         Samtal.open(config(dir, modelPath = "unused"), MemoryVault()).use { samtal ->
-            val cancelled = Collections.synchronizedList(mutableListOf<Phase>())
-            val kept = Collections.synchronizedList(mutableListOf<Phase>())
+            val cancelled = Collections.synchronizedList(mutableListOf<SessionState>())
+            val kept = Collections.synchronizedList(mutableListOf<SessionState>())
             val handle = samtal.observeSessions(object : SessionListener {
-                override fun onPhase(sessionId: String, phase: Phase) {
-                    cancelled += phase
+                override fun onPhase(sessionId: String, state: SessionState) {
+                    cancelled += state
                 }
             })
             val keptHandle = samtal.observeSessions(object : SessionListener {
-                override fun onPhase(sessionId: String, phase: Phase) {
-                    kept += phase
+                override fun onPhase(sessionId: String, state: SessionState) {
+                    kept += state
                 }
             })
-            val session = samtal.beginSession(Consent.GIVEN, Informed.VERBAL, "da", "nurse-1")
+            val session = samtal.beginSession(ConsentDecision.GIVEN, InformedBy.VERBAL, "da", "nurse-1")
             handle.cancel()
             samtal.discard(session)
-            assertEquals(listOf(Phase.CONSENTED), cancelled.toList())
-            assertEquals(listOf(Phase.CONSENTED, Phase.DISCARDED), kept.toList())
+            assertEquals(listOf(SessionState.CONSENTED), cancelled.toList())
+            assertEquals(listOf(SessionState.CONSENTED, SessionState.DISCARDED), kept.toList())
             keptHandle.close()
         }
     }
@@ -192,7 +200,7 @@ class FlowTest {
             .split(Regex("\\s+"))[1].toLong()
         val vault = MemoryVault()
         val listener = object : SessionListener {
-            override fun onPhase(sessionId: String, phase: Phase) {}
+            override fun onPhase(sessionId: String, state: SessionState) {}
         }
         fun cycle() {
             Samtal.open(config(dir, modelPath = "unused"), vault).use { samtal ->

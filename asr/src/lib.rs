@@ -1,0 +1,378 @@
+//! samtal-asr: on-device speech recognition with whisper.cpp, the only crate that links it.
+//! Voice-activity windows go to the engine lanes, and what comes back is checked against
+//! Whisper's known inventions before anyone sees it.
+mod device;
+mod engine;
+mod guard;
+mod lanes;
+mod segmenter;
+mod vad;
+
+pub use device::{device_memory_mb, low_memory_device, LOW_MEMORY_BELOW_MB};
+pub use engine::EngineConfig;
+pub use samtal_draft::{Language, UnknownLanguage};
+
+use engine::{Engine, Job, RawSegment, WindowResult};
+use samtal_draft::transcript::{Segment, Transcript, Word};
+use segmenter::{Segmenter, Window};
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+
+#[derive(Debug, Clone)]
+pub struct TranscribeOptions {
+    /// The spoken language; `None` lets Whisper detect it per window.
+    pub language: Option<Language>,
+    /// Domain vocabulary (e.g. "försörjningsstöd, LSS, IBIC") that biases recognition.
+    pub prompt: Option<String>,
+}
+
+impl TranscribeOptions {
+    pub fn new(language: Option<Language>) -> TranscribeOptions {
+        TranscribeOptions {
+            language,
+            prompt: None,
+        }
+    }
+}
+
+/// Why recognition failed. Errors carry no transcript content.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TranscribeError {
+    #[error("the speech model {path} could not be loaded: it is missing, damaged or not a whisper.cpp model; install it again")]
+    ModelLoad { path: PathBuf },
+    /// The model loaded but its lanes could not be set up (memory, threads).
+    #[error("the speech recognition engine could not start: {0}")]
+    Start(String),
+    /// whisper.cpp failed on one window of audio.
+    #[error("speech recognition failed on a stretch of audio: {0}")]
+    Window(String),
+    /// Audio came after the engine had shut down.
+    #[error("the speech recognition engine has stopped")]
+    Stopped,
+}
+
+/// A handle to the engine. Cheap to clone; all clones share one loaded model.
+#[derive(Clone)]
+pub struct Transcriber {
+    engine: Arc<Engine>,
+    cut_after_secs: f32,
+}
+
+impl Transcriber {
+    /// Loads the ggml model once and starts the engine lanes.
+    pub fn load(model: &Path, config: EngineConfig) -> Result<Transcriber, TranscribeError> {
+        Ok(Transcriber {
+            cut_after_secs: config.cut_after_secs,
+            engine: Arc::new(engine::spawn(model, config)?),
+        })
+    }
+
+    /// Transcribes a whole recording (16 kHz mono). Runs exactly the streaming pipeline, so
+    /// a live transcript and a batch transcript of the same audio are the same.
+    pub fn transcribe(
+        &self,
+        samples: &[f32],
+        options: &TranscribeOptions,
+    ) -> Result<Transcript, TranscribeError> {
+        let mut stream = self.stream(options.clone(), Box::new(|_| {}));
+        stream.push(samples)?;
+        stream.finish()
+    }
+
+    /// Starts a live transcription; `on_segment` is called on an engine thread with each
+    /// finalized segment, in recording order, while audio keeps coming. It must not block
+    /// for long.
+    pub fn stream(
+        &self,
+        options: TranscribeOptions,
+        on_segment: Box<dyn FnMut(Segment) + Send>,
+    ) -> Stream {
+        Stream {
+            segmenter: Segmenter::new(self.cut_after_secs),
+            engine: Arc::clone(&self.engine),
+            options,
+            next_window: 0,
+            shared: Arc::new(Shared {
+                state: Mutex::new(StreamState {
+                    next_id: 1,
+                    in_flight: VecDeque::new(),
+                    recent: VecDeque::new(),
+                    segments: Vec::new(),
+                    language: None,
+                    error: None,
+                    on_segment,
+                }),
+                idle: Condvar::new(),
+            }),
+        }
+    }
+}
+
+/// A live transcription in progress.
+pub struct Stream {
+    segmenter: Segmenter,
+    engine: Arc<Engine>,
+    options: TranscribeOptions,
+    /// Sequence number of the next window sent to the engine.
+    next_window: u64,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    state: Mutex<StreamState>,
+    idle: Condvar,
+}
+
+/// A window sent to the engine. Lanes may answer out of order; answers are taken in
+/// recording order, so segment ids, loop checks and callbacks follow the recording.
+struct InFlight {
+    seq: u64,
+    /// First sample of the window.
+    start: usize,
+    len: usize,
+    result: Option<Result<WindowResult, TranscribeError>>,
+}
+
+struct StreamState {
+    next_id: u32,
+    /// Windows sent to the engine whose answers are not yet taken, in recording order.
+    in_flight: VecDeque<InFlight>,
+    /// Normalised text of the last segments, to drop loops that span segments.
+    recent: VecDeque<String>,
+    segments: Vec<Segment>,
+    language: Option<String>,
+    error: Option<TranscribeError>,
+    on_segment: Box<dyn FnMut(Segment) + Send>,
+}
+
+impl Stream {
+    /// Adds recorded audio (16 kHz mono, any length).
+    pub fn push(&mut self, samples: &[f32]) -> Result<(), TranscribeError> {
+        let mut windows = Vec::new();
+        self.segmenter.push(samples, &mut windows);
+        self.dispatch(windows)
+    }
+
+    /// Seconds of audio from the start that are fully dealt with: transcribed, or judged to
+    /// hold no speech. Recorded audio before this point is no longer needed.
+    pub fn transcribed_until(&self) -> f64 {
+        let state = self.shared.state.lock().expect("stream state");
+        let pending = state.in_flight.front().map(|w| w.start);
+        let settled = self.segmenter.settled_until();
+        samtal_audio::seconds(pending.map_or(settled, |p| p.min(settled)))
+    }
+
+    /// Ends the recording: transcribes what is left, waits for the engine and returns the
+    /// whole transcript.
+    pub fn finish(mut self) -> Result<Transcript, TranscribeError> {
+        let mut windows = Vec::new();
+        self.segmenter.finish(&mut windows);
+        self.dispatch(windows)?;
+        let mut state = self.shared.state.lock().expect("stream state");
+        while !state.in_flight.is_empty() {
+            state = self.shared.idle.wait(state).expect("stream state");
+        }
+        if let Some(e) = state.error.take() {
+            return Err(e);
+        }
+        let language = match self.options.language {
+            Some(lang) => lang.code().to_string(),
+            None => state.language.clone().unwrap_or_else(|| "und".into()),
+        };
+        Ok(Transcript {
+            language,
+            segments: std::mem::take(&mut state.segments),
+        })
+    }
+
+    fn dispatch(&mut self, windows: Vec<Window>) -> Result<(), TranscribeError> {
+        if windows.is_empty() {
+            return Ok(());
+        }
+        let mut jobs = Vec::with_capacity(windows.len());
+        let mut seqs = Vec::with_capacity(windows.len());
+        let mut state = self.shared.state.lock().expect("stream state");
+        for window in windows {
+            let seq = self.next_window;
+            self.next_window += 1;
+            state.in_flight.push_back(InFlight {
+                seq,
+                start: window.start,
+                len: window.samples.len(),
+                result: None,
+            });
+            let shared = Arc::clone(&self.shared);
+            jobs.push(Job {
+                samples: window.samples,
+                options: self.options.clone(),
+                reply: Box::new(move |result| shared.accept(seq, result)),
+            });
+            seqs.push(seq);
+        }
+        drop(state);
+        self.engine.submit(jobs).inspect_err(|e| {
+            for seq in seqs {
+                self.shared.accept(seq, Err(e.clone()));
+            }
+        })
+    }
+}
+
+impl Shared {
+    fn accept(&self, seq: u64, result: Result<WindowResult, TranscribeError>) {
+        let mut state = self.state.lock().expect("stream state");
+        if let Some(window) = state.in_flight.iter_mut().find(|w| w.seq == seq) {
+            window.result = Some(result);
+        }
+        while state.in_flight.front().is_some_and(|w| w.result.is_some()) {
+            let Some(InFlight {
+                start,
+                len,
+                result: Some(result),
+                ..
+            }) = state.in_flight.pop_front()
+            else {
+                break;
+            };
+            let start = samtal_audio::seconds(start);
+            let end = start + samtal_audio::seconds(len);
+            match result {
+                Ok(window) => {
+                    state.language.get_or_insert(window.language);
+                    for raw in window.segments {
+                        if let Some(segment) = state.finalize(raw, start, end) {
+                            (state.on_segment)(segment.clone());
+                            state.segments.push(segment);
+                        }
+                    }
+                }
+                Err(e) => {
+                    state.error.get_or_insert(e);
+                }
+            }
+        }
+        self.idle.notify_all();
+    }
+}
+
+impl StreamState {
+    /// Applies the hallucination guards and moves window-relative times to recording time.
+    fn finalize(&mut self, raw: RawSegment, start: f64, end: f64) -> Option<Segment> {
+        let shift = |t: f64| (start + t).min(end);
+        let words: Vec<Word> = if raw.words.is_empty() {
+            raw.text
+                .split_whitespace()
+                .map(|w| Word {
+                    text: w.to_string(),
+                    start: raw.start,
+                    end: raw.end,
+                    confidence: 1.0,
+                })
+                .collect()
+        } else {
+            raw.words
+        };
+        let texts: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+        let words: Vec<Word> = guard::collapse_loops(&texts)
+            .into_iter()
+            .map(|i| Word {
+                start: shift(words[i].start),
+                end: shift(words[i].end),
+                ..words[i].clone()
+            })
+            .collect();
+        let text = words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let confidence =
+            words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
+        let key = guard::normalise(&text);
+        if key.is_empty()
+            || guard::is_fabricated(&text)
+            || guard::is_no_speech(raw.no_speech_prob, confidence)
+            || self.recent.contains(&key)
+        {
+            return None;
+        }
+        self.recent.push_back(key);
+        if self.recent.len() > 2 {
+            self.recent.pop_front();
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        Some(Segment {
+            id,
+            start: shift(raw.start),
+            end: shift(raw.end).max(shift(raw.start)),
+            text,
+            confidence,
+            words,
+            speaker: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECOND: usize = samtal_audio::SAMPLE_RATE as usize;
+
+    fn raw(text: &str) -> RawSegment {
+        RawSegment {
+            start: 0.0,
+            end: 1.0,
+            text: text.into(),
+            words: Vec::new(),
+            no_speech_prob: 0.0,
+        }
+    }
+
+    fn window(text: &str) -> Result<WindowResult, TranscribeError> {
+        Ok(WindowResult {
+            segments: vec![raw(text)],
+            language: "en".into(),
+        })
+    }
+
+    #[test]
+    fn answers_from_lanes_are_taken_in_recording_order() {
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&heard);
+        let shared = Shared {
+            state: Mutex::new(StreamState {
+                next_id: 1,
+                in_flight: (0..3)
+                    .map(|seq| InFlight {
+                        seq,
+                        start: seq as usize * 2 * SECOND,
+                        len: SECOND,
+                        result: None,
+                    })
+                    .collect(),
+                recent: VecDeque::new(),
+                segments: Vec::new(),
+                language: None,
+                error: None,
+                on_segment: Box::new(move |s: Segment| sink.lock().unwrap().push(s.text)),
+            }),
+            idle: Condvar::new(),
+        };
+        shared.accept(2, window("third window"));
+        shared.accept(1, window("second window"));
+        assert!(heard.lock().unwrap().is_empty(), "the first is still out");
+        assert_eq!(shared.state.lock().unwrap().in_flight.len(), 3);
+        shared.accept(0, window("first window"));
+        assert_eq!(
+            *heard.lock().unwrap(),
+            ["first window", "second window", "third window"]
+        );
+        let state = shared.state.lock().unwrap();
+        assert!(state.in_flight.is_empty());
+        let ids: Vec<(u32, f64)> = state.segments.iter().map(|s| (s.id, s.start)).collect();
+        assert_eq!(ids, [(1, 0.0), (2, 2.0), (3, 4.0)]);
+    }
+}

@@ -1,0 +1,1043 @@
+//! Stage 6, reported speech: what someone said becomes a journal sentence about them.
+//! The speaker's first person becomes their third person ("jag har alltid klarat mig
+//! själv" → "hen har alltid klarat sig själv"), the worker's "du"/"you" becomes the person
+//! addressed, English verbs agree with the new subject ("I have" → "Harold has"), a short
+//! answer to a yes/no question becomes a statement ("Have you had any falls?" – "No." →
+//! "Harold has not had any falls."), an answer that is only a fragment is reported with
+//! its question ("Asked what they eat, Harold answers: toast, soup."), and a frame ("Petra
+//! berättar att …") is put only around a full clause.
+use super::sentences::Sentence;
+use super::speakers::{People, Referent, Role};
+use super::text::{capitalise, decapitalise, words};
+use crate::language::LanguageData;
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+/// Tokens: words (with inner apostrophes and hyphens) and what lies between them.
+fn tokens(s: &str) -> Vec<(bool, String)> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out: Vec<(bool, String)> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let inner = matches!(c, '\'' | '’' | '-')
+            && i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        let is_word = c.is_alphanumeric() || inner;
+        let c = if c == '’' { '\'' } else { c };
+        match out.last_mut() {
+            Some((w, t)) if *w == is_word => t.push(c),
+            _ => out.push((is_word, c.to_string())),
+        }
+    }
+    out
+}
+
+/// English -s for a present-tense verb ("want" → "wants", "watch" → "watches").
+fn third_singular(verb: &str) -> String {
+    if verb == "have" {
+        "has".into()
+    } else if verb.ends_with(['s', 'x', 'o']) || verb.ends_with("sh") || verb.ends_with("ch") {
+        format!("{verb}es")
+    } else if verb.ends_with('y')
+        && !verb.ends_with("ay")
+        && !verb.ends_with("ey")
+        && !verb.ends_with("oy")
+    {
+        format!("{}ies", &verb[..verb.len() - 1])
+    } else {
+        format!("{verb}s")
+    }
+}
+
+/// Who is being rewritten, and how.
+pub struct Shift<'a> {
+    pub speaker: &'a Referent,
+    pub addressee: Option<&'a Referent>,
+    /// The speaker's first "I" becomes their name (the worker's own actions).
+    pub name_speaker: bool,
+    /// The addressee's first mention is their name (not in a question put before a label).
+    pub name_addressee: bool,
+    /// "we" becomes "they" (not for the worker: the worker's "we" is the service).
+    pub plural: bool,
+}
+
+/// Rewrites one sentence into the third person.
+pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> String {
+    let g = &lang.grammar;
+    let english = !g.singular_agreement.is_empty();
+    let mut toks = tokens(sentence);
+    let lower: Vec<String> = toks.iter().map(|(_, t)| t.to_lowercase()).collect();
+    let word_at = |i: usize| toks[i].0;
+    let next_word = |i: usize| (i + 1..toks.len()).find(|&k| word_at(k));
+    let prev_word = |i: usize| (0..i).rev().find(|&k| word_at(k));
+    let first_word = (0..toks.len()).find(|&k| word_at(k));
+    let mut named_speaker = false;
+    let mut named_addressee = !shift.name_addressee;
+    // Replacements by token index; agreement edits for the following verb.
+    let mut out: Vec<Option<String>> = vec![None; toks.len()];
+    let is_in = |list: &[String], w: &str| list.iter().any(|x| x == w);
+    for i in 0..toks.len() {
+        if !word_at(i) {
+            continue;
+        }
+        let l = lower[i].as_str();
+        let (base, suffix) = match l.split_once('\'') {
+            Some((b, s)) => (b, Some(format!("'{s}"))),
+            None => (l, None),
+        };
+        let subject_of = |who: &Referent, name: bool| {
+            if name {
+                who.short()
+            } else {
+                who.pronouns[0].clone()
+            }
+        };
+        let mut subject: Option<(String, bool)> = None;
+        let replacement: Option<String> = if is_in(&g.first_subject, base) {
+            let name = shift.name_speaker && !named_speaker;
+            named_speaker |= name;
+            let s = subject_of(shift.speaker, name);
+            subject = Some((s.clone(), name || shift.speaker.singular()));
+            Some(s)
+        } else if suffix.is_none() && is_in(&g.first_object, l) {
+            let before: Vec<&str> = (0..i)
+                .rev()
+                .filter(|&k| word_at(k))
+                .take(2)
+                .map(|k| lower[k].as_str())
+                .collect();
+            let reflexive = next_word(i)
+                .is_some_and(|k| Some(lower[k].as_str()) == g.self_word.as_deref())
+                || before.first().is_some_and(|p| is_in(&g.reflexive_verbs, p))
+                || (before.first().is_some_and(|p| is_in(&g.first_subject, p))
+                    && before.get(1).is_some_and(|p| is_in(&g.reflexive_verbs, p)));
+            Some(if reflexive {
+                shift.speaker.pronouns[3].clone()
+            } else if shift.name_speaker && !named_speaker {
+                // "You told me" → "The client told the worker": named before a pronoun.
+                named_speaker = true;
+                shift.speaker.short()
+            } else {
+                shift.speaker.pronouns[1].clone()
+            })
+        } else if suffix.is_none() && is_in(&g.reflexive_words, l) {
+            let who = if l.starts_with("my") {
+                shift.speaker
+            } else {
+                shift.addressee.unwrap_or(shift.speaker)
+            };
+            Some(who.pronouns[3].clone())
+        } else if let Some(p) = g.first_possessive.get(l) {
+            // "min" → "sin" only where the speaker is the clause's subject ("jag ringer min
+            // dotter" → "hon ringer sin dotter"); else the possessive ("min lillebror sover här"
+            // → "hennes lillebror sover här").
+            let own_subject = lower.iter().any(|w| is_in(&g.first_subject, w));
+            Some(if p == "{possessive}" || !own_subject {
+                shift.speaker.pronouns[2].clone()
+            } else {
+                p.clone()
+            })
+        } else if let Some(p) = g.first_plural.get(base).filter(|_| shift.plural) {
+            Some(format!("{p}{}", suffix.clone().unwrap_or_default()))
+        } else if let Some(a) = shift.addressee {
+            if is_in(&g.second_subject, base) || (suffix.is_none() && is_in(&g.second_object, l)) {
+                let reflexive = suffix.is_none()
+                    && is_in(&g.second_object, l)
+                    && (next_word(i)
+                        .is_some_and(|k| Some(lower[k].as_str()) == g.self_word.as_deref())
+                        || prev_word(i).is_some_and(|k| is_in(&g.reflexive_verbs, &lower[k])));
+                // English "you" is subject and object: at the start of a clause, after an
+                // auxiliary or before a verb it is the subject.
+                let as_subject = is_in(&g.second_subject, base)
+                    && (!english
+                        || suffix.is_some()
+                        || Some(i) == first_word
+                        || prev_word(i).is_some_and(|k| {
+                            is_in(&g.clause_openers, &lower[k]) || is_in(&g.auxiliaries, &lower[k])
+                        })
+                        || next_word(i).is_some_and(|k| {
+                            is_in(&g.auxiliaries, &lower[k])
+                                || is_in(&g.present_verbs, &lower[k])
+                                || g.singular_agreement.contains_key(&lower[k])
+                        }));
+                if reflexive {
+                    Some(a.pronouns[3].clone())
+                } else if !named_addressee {
+                    named_addressee = true;
+                    if as_subject {
+                        subject = Some((a.short(), true));
+                    }
+                    Some(a.short())
+                } else if as_subject {
+                    subject = Some((a.pronouns[0].clone(), a.singular()));
+                    Some(a.pronouns[0].clone())
+                } else {
+                    Some(a.pronouns[1].clone())
+                }
+            } else if is_in(&g.second_possessive, l) {
+                Some(if !named_addressee {
+                    named_addressee = true;
+                    a.genitive(english)
+                } else {
+                    a.pronouns[2].clone()
+                })
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        let Some(mut r) = replacement else { continue };
+        // English agreement: the contraction or the next verb follows the new subject.
+        if let Some((subj, singular)) = subject {
+            let map = if singular {
+                &g.singular_agreement
+            } else {
+                &g.plural_agreement
+            };
+            if let Some(suf) = &suffix {
+                let is_name = subj.chars().next().is_some_and(char::is_uppercase);
+                let agreed = map.get(suf).cloned().unwrap_or_else(|| suf.clone());
+                let perfect = next_word(i).is_some_and(|k| is_in(&g.participles, &lower[k]));
+                let full = perfect
+                    .then(|| g.perfect_contractions.get(suf))
+                    .flatten()
+                    .or_else(|| g.contractions.get(suf));
+                r = if let Some(full) = full.filter(|_| is_name) {
+                    // "I've been" → "Priya has been".
+                    format!("{subj} {}", map.get(full).unwrap_or(full))
+                } else {
+                    format!("{subj}{agreed}")
+                };
+            } else if english {
+                if let Some(k) = next_word(i) {
+                    if let Some(a) = map.get(&lower[k]) {
+                        out[k] = Some(a.clone());
+                    } else if singular && is_in(&g.present_verbs, &lower[k]) {
+                        out[k] = Some(third_singular(&lower[k]));
+                    }
+                }
+            }
+        }
+        let capital =
+            toks[i].1.chars().next().is_some_and(char::is_uppercase) && Some(i) == first_word;
+        out[i] = Some(if capital { capitalise(&r) } else { r });
+    }
+    for (i, r) in out.into_iter().enumerate() {
+        if let Some(r) = r {
+            toks[i].1 = r;
+        }
+    }
+    toks.into_iter().map(|(_, t)| t).collect()
+}
+
+/// A question turned around: the words of a question as a statement about the person.
+#[derive(Debug, PartialEq)]
+enum Question {
+    /// "Have you had any falls?" → finite verb and the rest (subject first).
+    YesNo { verb: String, rest: String },
+    /// "What are you eating?" → "what you are eating".
+    Open { clause: String },
+    /// "Tell me about the stairs.", "And the bath?" → what it is about.
+    About { topic: String },
+}
+
+/// The words of a question without its opening ("And, so …") and its tag ("…, do you think").
+fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
+    let c = &lang.compiled;
+    let mut body = q.trim().trim_end_matches(['?', '.', '!']).to_string();
+    if let Some((head, tail)) = body.rsplit_once(',') {
+        let tw = words(tail);
+        if !tw.is_empty() && c.question_tags.prefix_len(&tw) == Some(tw.len()) {
+            body = head.to_string();
+        }
+    }
+    let mut ws: Vec<String> = body
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-' && c != ',')
+                .to_string()
+        })
+        .filter(|w| !w.is_empty() && w != ",")
+        .collect();
+    loop {
+        let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+        let n = [&c.leading_conjunctions, &c.openers]
+            .iter()
+            .filter_map(|p| p.prefix_len(&lw))
+            .max();
+        match n {
+            Some(n) if n < ws.len() => {
+                ws.drain(..n);
+            }
+            _ => break,
+        }
+    }
+    ws
+}
+
+/// Reads a worker's question; None for questions that ask permission or inform.
+fn read_question(q: &str, lang: &LanguageData) -> Option<Question> {
+    read_question_of(q, lang, true)
+}
+
+/// Reads a question; a worker's "May I …?" asks nothing about the person, a citizen's does.
+fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Question> {
+    let c = &lang.compiled;
+    let g = &lang.grammar;
+    let english = !g.singular_agreement.is_empty();
+    let mut ws = question_words(q, lang);
+    let plain = |ws: &[String]| {
+        ws.iter()
+            .map(|w| w.trim_end_matches(','))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    if lw.len() < 2 || c.informing_question.prefix_len(&lw).is_some() {
+        return None;
+    }
+    if worker && g.permission_verbs.contains(&lw[0]) && g.first_subject.contains(&lw[1]) {
+        return None;
+    }
+    if let Some(n) = c.requests.prefix_len(&lw) {
+        let topic = plain(&ws[n..]);
+        return (!topic.is_empty() && words(&topic).len() <= 10)
+            .then_some(Question::About { topic });
+    }
+    if let Some(n) = c.embedded_question.prefix_len(&lw) {
+        let clause = plain(&ws[n..]);
+        return (words(&clause).len() >= 2).then_some(Question::Open { clause });
+    }
+    // "And food, what are you eating?": a topic before the question word goes.
+    if let Some(k) = (1..ws.len().min(4)).find(|&k| c.question_words.has_word(&lw[k])) {
+        ws.drain(..k);
+    }
+    let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    let is_subject = |w: &str| {
+        g.second_subject.iter().any(|x| x == w)
+            || g.first_subject.iter().any(|x| x == w)
+            || g.pronouns
+                .values()
+                .any(|p| p.first().is_some_and(|s| s == w))
+    };
+    if c.question_words.has_word(&lw[0]) {
+        // The subject pronoun, and the finite verb just before it.
+        let Some(s) = (1..lw.len())
+            .find(|&k| is_subject(&lw[k]))
+            .filter(|&s| s >= 2)
+        else {
+            // "Hvordan er appetitten?" → "hvordan appetitten er": a short noun after the verb.
+            let v = (1..3.min(lw.len())).find(|&k| g.auxiliaries.contains(&lw[k]))?;
+            let noun = &ws[v + 1..];
+            if noun.is_empty() || noun.len() > 4 {
+                return None;
+            }
+            let mut parts: Vec<String> = lw[..v].to_vec();
+            parts.extend(noun.iter().cloned());
+            parts.push(lw[v].clone());
+            return Some(Question::Open {
+                clause: plain(&parts),
+            });
+        };
+        if english && !g.auxiliaries.contains(&lw[s - 1]) {
+            return None;
+        }
+        // English do-support carries no meaning in the statement.
+        let verb = if english && matches!(lw[s - 1].as_str(), "do" | "does") {
+            None
+        } else {
+            Some(lw[s - 1].clone())
+        };
+        let mut parts: Vec<String> = lw[..s - 1].to_vec();
+        parts.push(ws[s].clone());
+        parts.extend(verb);
+        parts.extend(ws[s + 1..].iter().cloned());
+        return Some(Question::Open {
+            clause: plain(&parts),
+        });
+    }
+    // Verb first, subject second.
+    if is_subject(&lw[1]) && (!english || g.auxiliaries.contains(&lw[0])) {
+        return Some(Question::YesNo {
+            verb: lw[0].clone(),
+            rest: plain(&ws[1..]),
+        });
+    }
+    // Anything else is about its first phrase ("Og agrafferne, er de fjernet?").
+    let cut = ws
+        .iter()
+        .take(4)
+        .position(|w| w.ends_with(','))
+        .map(|k| k + 1)
+        .unwrap_or(ws.len());
+    let topic = plain(&ws[..cut]);
+    (words(&topic).len() <= 8).then_some(Question::About { topic })
+}
+
+/// What the drafter knows while phrasing one note.
+pub struct Phrasing<'a> {
+    pub lang: &'a LanguageData,
+    pub people: &'a People,
+    /// People already introduced with their description.
+    mentioned: RefCell<HashSet<Role>>,
+    /// People already named in the item being phrased (later sentences use pronouns).
+    named: RefCell<HashSet<Role>>,
+    /// Words the transcript also has in lower case: a capital on them only starts a
+    /// sentence (names and acronyms never appear in lower case).
+    common: HashSet<String>,
+}
+
+/// One sentence of an item with who said it and the worker question it answers.
+pub struct Part<'a> {
+    pub sentence: &'a Sentence,
+    pub role: Role,
+    pub question: Option<&'a Sentence>,
+}
+
+impl<'a> Phrasing<'a> {
+    pub fn new(lang: &'a LanguageData, people: &'a People) -> Phrasing<'a> {
+        Phrasing {
+            lang,
+            people,
+            mentioned: RefCell::new(HashSet::new()),
+            named: RefCell::new(HashSet::new()),
+            common: HashSet::new(),
+        }
+    }
+
+    /// Learns which words are common words from the transcript's own text.
+    pub fn with_vocabulary<'t>(mut self, texts: impl Iterator<Item = &'t str>) -> Phrasing<'a> {
+        for t in texts {
+            for w in t.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+                if w.chars().next().is_some_and(char::is_lowercase) {
+                    self.common.insert(w.to_string());
+                }
+            }
+        }
+        self
+    }
+
+    /// The sentence with its first letter lower-cased, unless it starts with a name.
+    fn lower_first(&self, s: &str) -> String {
+        let first: String = s.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let lower = first.to_lowercase();
+        // A one-letter word is an article ("A wash …"), unless it is English "I".
+        let single =
+            first.chars().count() == 1 && !self.lang.grammar.first_subject.contains(&lower);
+        let pronoun = self
+            .lang
+            .grammar
+            .pronouns
+            .values()
+            .any(|p| p.contains(&lower))
+            || self.lang.grammar.first_plural.values().any(|p| *p == lower);
+        if single || pronoun || self.common.is_empty() || self.common.contains(&lower) {
+            decapitalise(s)
+        } else if first.chars().count() > 1 {
+            s.to_string()
+        } else {
+            decapitalise(s)
+        }
+    }
+
+    fn label(&self, role: Role) -> String {
+        let first = self.mentioned.borrow_mut().insert(role.voice());
+        let mut l = self.people.of(role).label(first);
+        if role == Role::Interpreter && first {
+            l = format!("{l} ({})", self.lang.report.via_interpreter);
+        }
+        l
+    }
+
+    fn addressee(&self) -> &Referent {
+        self.people.of(self.people.addressee)
+    }
+
+    fn shift(&self, text: &str, role: Role) -> String {
+        self.shift_with(text, role, true)
+    }
+
+    fn shift_with(&self, text: &str, role: Role, name_addressee: bool) -> String {
+        let worker = role == Role::Worker;
+        let addressee = self.people.addressee.voice();
+        let named = |r: Role| self.named.borrow().contains(&r);
+        let out = third_person(
+            text,
+            self.lang,
+            &Shift {
+                speaker: self.people.of(role),
+                addressee: worker.then(|| self.addressee()),
+                name_speaker: worker && !named(Role::Worker),
+                name_addressee: name_addressee && !named(addressee),
+                plural: !worker,
+            },
+        );
+        // Once named in an item, a person is "she"/"they" in its later sentences.
+        let lower = out.to_lowercase();
+        for r in [Role::Worker, addressee] {
+            if lower.contains(&self.people.of(r).short().to_lowercase()) {
+                self.named.borrow_mut().insert(r);
+            }
+        }
+        out
+    }
+
+    /// A yes/no question in statement order: "he has got new tablets".
+    fn yes_no_clause(&self, verb: &str, rest: &str, name: bool) -> Option<(String, String)> {
+        self.yes_no_clause_of(verb, rest, name, Role::Worker)
+    }
+
+    /// [`Phrasing::yes_no_clause`] for a question asked by `role`.
+    fn yes_no_clause_of(
+        &self,
+        verb: &str,
+        rest: &str,
+        name: bool,
+        role: Role,
+    ) -> Option<(String, String)> {
+        // Statement order first ("you would say …"), then the person shift, so the verb
+        // agrees with the new subject and what follows the verb is left alone.
+        let mut ws: Vec<&str> = rest.split_whitespace().collect();
+        if ws.is_empty() {
+            return None;
+        }
+        let subject = ws.remove(0);
+        let declarative = format!("{subject} {verb} {}", ws.join(" "));
+        let shifted = self.shift_with(declarative.trim(), role, name);
+        let mut out: Vec<&str> = shifted.split_whitespace().collect();
+        if out.len() < 2 {
+            return None;
+        }
+        let head = out.drain(..2).collect::<Vec<_>>().join(" ");
+        Some((head, out.join(" ")))
+    }
+
+    /// The worker's question as a statement about the person asked.
+    fn statement(&self, q: &Question, polarity: bool) -> Option<String> {
+        let Question::YesNo { verb, rest } = q else {
+            return None;
+        };
+        let (head, tail) = self.yes_no_clause(verb, rest, true)?;
+        let negation = if polarity {
+            String::new()
+        } else {
+            format!(
+                " {}",
+                self.lang.grammar.negation.as_deref().unwrap_or("not")
+            )
+        };
+        Some(format!("{}{negation} {tail}.", capitalise(&head)))
+    }
+
+    /// Journal text for one item.
+    pub fn item(&self, parts: &[Part], view: bool) -> String {
+        self.named.borrow_mut().clear();
+        let mut out: Vec<String> = Vec::new();
+        let mut k = 0;
+        while k < parts.len() {
+            let role = parts[k].role;
+            let mut end = k + 1;
+            while end < parts.len() && parts[end].role == role && parts[end].question.is_none() {
+                end += 1;
+            }
+            let run = &parts[k..end];
+            if role == Role::Worker {
+                for p in run
+                    .iter()
+                    .filter(|p| !p.sentence.question && !p.sentence.text.is_empty())
+                {
+                    out.push(self.shift(&p.sentence.text, role));
+                }
+            } else {
+                out.extend(self.answer_run(run, view));
+            }
+            k = end;
+        }
+        if out.is_empty() {
+            // Only questions: the worker asked, nothing else was said to it.
+            for p in parts.iter().filter(|p| !p.sentence.text.is_empty()) {
+                out.push(self.shift(&p.sentence.text, p.role).replace('?', "."));
+            }
+        }
+        out.join(" ")
+    }
+
+    /// "{asked} {clause}, {label} {verb}{that} {content}", or with the verb before the
+    /// label in languages that put the verb second; without a question, "{label} {verb}…".
+    fn frame(
+        &self,
+        asked: Option<(&str, &str)>,
+        label: &str,
+        verb: &str,
+        that: &str,
+        content: &str,
+    ) -> String {
+        let join = |that: &str| {
+            if that.starts_with([',', ':']) || that.is_empty() {
+                that.to_string()
+            } else {
+                format!(" {that}")
+            }
+        };
+        let subordinate = !that.is_empty() && !that.starts_with(':');
+        // "Att hon inte orkar mer." is a subordinate clause already.
+        let that_word = words(that).join(" ");
+        let already = subordinate && words(content).first() == Some(&that_word);
+        let content = if subordinate && !already {
+            self.subordinate(content)
+        } else {
+            content.to_string()
+        };
+        let that = if already { "" } else { that };
+        let that = join(that);
+        match asked {
+            None => format!("{label} {verb}{that} {content}"),
+            Some((asked, clause)) if self.lang.grammar.verb_second.unwrap_or(false) => {
+                format!("{asked} {clause} {verb} {label}{that} {content}")
+            }
+            Some((asked, clause)) => format!("{asked} {clause}, {label} {verb}{that} {content}"),
+        }
+    }
+
+    /// A main clause as a clause after "att"/"at": in Swedish and Danish a sentence
+    /// adverb goes before the finite verb ("hen vill inte" → "hen inte vill") and a fronted
+    /// word goes after the subject ("nu bor hen" → "hen nu bor").
+    fn subordinate(&self, clause: &str) -> String {
+        let g = &self.lang.grammar;
+        if !g.verb_second.unwrap_or(false) {
+            return clause.to_string();
+        }
+        let mut ws: Vec<String> = clause.split(' ').map(String::from).collect();
+        let bare = |w: &str| words(w).join(" ");
+        let subject = |w: &str| {
+            let b = bare(w);
+            self.lang.compiled.subjects.has_word(&b)
+                || g.pronouns.values().any(|p| p.first() == Some(&b))
+                || (w.chars().next().is_some_and(char::is_uppercase) && !self.common.contains(&b))
+        };
+        let plain = |w: &str| !w.ends_with([',', '.', ';', ':', '?', '!']);
+        if ws.len() >= 3
+            && !subject(&ws[0])
+            && subject(&ws[2])
+            && plain(&ws[0])
+            && plain(&ws[1])
+            && plain(&ws[2])
+        {
+            // X V S … → S X V …
+            let s = ws.remove(2);
+            ws.insert(0, s);
+        } else if ws.len() >= 3
+            && subject(&ws[0])
+            && plain(&ws[1])
+            && g.clause_adverbs.contains(&bare(&ws[2]))
+        {
+            // The punctuation stays where it was: "vet inte." → "inte vet."
+            let tail: String = ws[2].chars().skip_while(|c| c.is_alphanumeric()).collect();
+            let adverb: String = ws[2].chars().take_while(|c| c.is_alphanumeric()).collect();
+            ws[2] = format!("{}{tail}", ws[1]);
+            ws[1] = adverb;
+        }
+        ws.join(" ")
+    }
+
+    /// The worker's question as a clause after "Asked whether", "Asked" or "Asked about".
+    fn question_clause(&self, q: &Sentence) -> Option<(String, String)> {
+        let r = &self.lang.report;
+        let question = read_question(&q.text, self.lang)?;
+        if let Question::About { topic } = &question {
+            // "Birgit?" calls someone; it asks about nothing.
+            let ws = words(topic);
+            if ws.len() < 2 && !ws.iter().any(|w| self.common.contains(w)) {
+                return None;
+            }
+        }
+        match question {
+            Question::YesNo { verb, rest } => {
+                let (head, tail) = self.yes_no_clause(&verb, &rest, false)?;
+                Some((
+                    r.asked_whether.clone(),
+                    format!("{head} {tail}").trim().to_string(),
+                ))
+            }
+            Question::Open { clause } => Some((
+                r.asked.clone(),
+                self.lower_first(&self.shift_with(&clause, Role::Worker, false)),
+            )),
+            Question::About { topic } => Some((
+                r.asked_about.clone(),
+                self.lower_first(&self.shift_with(&topic, Role::Worker, false)),
+            )),
+        }
+    }
+
+    /// A question someone other than the worker asked, reported: "Linus frågar om hen får
+    /// tänka på det." None for questions that cannot be turned around.
+    fn reported_question(&self, text: &str, role: Role) -> Option<String> {
+        let r = &self.lang.report;
+        let label = self.people.of(role).short();
+        let content = match read_question_of(text, self.lang, false)? {
+            Question::YesNo { verb, rest } => {
+                let (head, tail) = self.yes_no_clause_of(&verb, &rest, false, role)?;
+                return Some(format!(
+                    "{}.",
+                    self.frame(
+                        None,
+                        &label,
+                        &r.asks,
+                        &r.whether,
+                        format!("{head} {tail}").trim()
+                    )
+                ));
+            }
+            Question::Open { clause } => self.shift(&clause, role),
+            Question::About { .. } => return None,
+        };
+        Some(format!(
+            "{}.",
+            self.frame(None, &label, &r.asks, "", &content)
+        ))
+    }
+
+    /// A run of sentences by one person other than the worker.
+    fn answer_run(&self, run: &[Part], view: bool) -> Vec<String> {
+        let r = &self.lang.report;
+        let role = run[0].role;
+        let mut out: Vec<String> = Vec::new();
+        // Leading fragments answer the question together ("Water tablets. Two in the morning.").
+        let lead = run
+            .iter()
+            .take_while(|p| p.sentence.fragment || p.sentence.text.is_empty())
+            .count();
+        let rest: Vec<&Part> = run[lead..]
+            .iter()
+            .filter(|p| !p.sentence.text.is_empty())
+            .filter(|p| {
+                !p.sentence.question
+                    || read_question_of(&p.sentence.text, self.lang, false)
+                        .is_some_and(|q| !matches!(q, Question::About { .. }))
+            })
+            .collect();
+        let fragments: Vec<String> = run[..lead]
+            .iter()
+            .filter(|p| !p.sentence.text.is_empty() && !p.sentence.question)
+            .map(|p| {
+                self.lower_first(
+                    self.shift(&p.sentence.text, role)
+                        .trim_end_matches(['.', '!']),
+                )
+            })
+            .collect();
+        let question = run[0].question;
+        let parsed = question.and_then(|q| read_question(&q.text, self.lang));
+        let said: String = run
+            .iter()
+            .map(|p| p.sentence.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let verb = if view { &r.says } else { &r.tells };
+        let clause = |p: &Part| {
+            let shifted = self.shift(p.sentence.text.trim_end_matches(['?', '!']), role);
+            if shifted.ends_with('.') {
+                shifted
+            } else {
+                format!("{shifted}.")
+            }
+        };
+        let mut rest_from = 0;
+        let short_answer = lead > 0
+            || rest
+                .first()
+                .is_some_and(|p| words(&p.sentence.text).len() <= 4);
+        match (&parsed, run[0].sentence.polarity) {
+            // "Have you had any falls?" – "No." → "Harold has not had any falls."
+            (Some(q @ Question::YesNo { .. }), Some(pol)) if short_answer => {
+                if let Some(s) = self.statement(q, pol) {
+                    out.push(s);
+                }
+                let new: Vec<&str> = fragments
+                    .iter()
+                    .filter(|f| {
+                        !shares_stem(f, &question.map(|q| q.text.clone()).unwrap_or_default())
+                    })
+                    .map(String::as_str)
+                    .collect();
+                if !new.is_empty() {
+                    out.push(format!("{}.", capitalise(&new.join(", "))));
+                }
+            }
+            _ => {
+                // The question goes in when the answer is a fragment or does not say what
+                // was asked about.
+                let asked = question
+                    .filter(|q| !fragments.is_empty() || !covers(&said, &q.text))
+                    .and_then(|q| self.question_clause(q));
+                let asked = asked.as_ref().map(|(a, c)| (a.as_str(), c.as_str()));
+                let label = self.label(role);
+                if !fragments.is_empty() {
+                    let answer = fragments.join(", ");
+                    out.push(match asked {
+                        Some(_) => {
+                            format!("{}.", self.frame(asked, &label, &r.answers, ":", &answer))
+                        }
+                        None => format!("{}.", capitalise(&answer)),
+                    });
+                    if asked.is_some() {
+                        out.extend(rest.iter().filter_map(|p| {
+                            if p.sentence.question {
+                                self.reported_question(&p.sentence.text, role)
+                            } else {
+                                Some(capitalise(&clause(p)))
+                            }
+                        }));
+                        return out;
+                    }
+                }
+                if let Some(first) = rest.first().filter(|p| !p.sentence.question) {
+                    let label = if out.is_empty() {
+                        label
+                    } else {
+                        self.people.of(role).short()
+                    };
+                    out.push(self.frame(
+                        asked,
+                        &label,
+                        verb,
+                        &r.that,
+                        &self.lower_first(&clause(first)),
+                    ));
+                    rest_from = 1;
+                }
+            }
+        }
+        out.extend(rest.iter().skip(rest_from).filter_map(|p| {
+            if p.sentence.question {
+                self.reported_question(&p.sentence.text, role)
+            } else {
+                Some(capitalise(&clause(p)))
+            }
+        }));
+        out
+    }
+}
+
+/// Whether `answer` repeats every longer word of `question` (then the question adds nothing).
+fn covers(answer: &str, question: &str) -> bool {
+    let a = words(answer);
+    words(question)
+        .iter()
+        .filter(|w| w.chars().count() >= 5)
+        .all(|w| a.contains(w))
+}
+
+/// Whether two texts share a content word (by its first four letters).
+fn shares_stem(a: &str, b: &str) -> bool {
+    let stems = |t: &str| -> Vec<String> {
+        words(t)
+            .into_iter()
+            .filter(|w| w.chars().count() >= 4)
+            .map(|w| w.chars().take(4).collect())
+            .collect()
+    };
+    let sb = stems(b);
+    stems(a).iter().any(|s| sb.contains(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drafter::sentences::clean;
+    use crate::drafter::{DraftContext, Participant};
+    use crate::language::{Language, Languages};
+
+    fn people(lang: &LanguageData, lines: &[&str]) -> People {
+        People::new(
+            &DraftContext {
+                participants: lines.iter().filter_map(|l| Participant::parse(l)).collect(),
+                ..DraftContext::default()
+            },
+            lang,
+        )
+    }
+
+    fn say(lang: Language, lines: &[&str], turns: &[(Role, &str)]) -> String {
+        let all = Languages::builtin();
+        let data = all.get(lang);
+        let p = people(data, lines);
+        let ph = Phrasing::new(data, &p);
+        // (turn, sentence) for every sentence of every turn.
+        let sentences: Vec<(usize, Sentence)> = turns
+            .iter()
+            .enumerate()
+            .flat_map(|(t, (_, text))| {
+                crate::drafter::sentences::split(text)
+                    .into_iter()
+                    .map(move |s| (t, clean(&s, data)))
+            })
+            .collect();
+        let last_of = |t: usize| sentences.iter().rposition(|(x, _)| *x == t);
+        let parts: Vec<Part> = sentences
+            .iter()
+            .enumerate()
+            .map(|(i, (t, s))| {
+                let first = i == 0 || sentences[i - 1].0 != *t;
+                let asked = first
+                    && *t > 0
+                    && turns[t - 1].0 == Role::Worker
+                    && turns[*t].0 != Role::Worker;
+                Part {
+                    sentence: s,
+                    role: turns[*t].0,
+                    question: asked
+                        .then(|| last_of(t - 1))
+                        .flatten()
+                        .map(|k| &sentences[k].1),
+                }
+            })
+            .collect();
+        ph.item(&parts, false)
+    }
+
+    #[test]
+    fn first_and_second_person_become_third() {
+        let all = Languages::builtin();
+        let sv = all.get(Language::Sv);
+        let p = people(
+            sv,
+            &[
+                "Lotta E – socialsekreterare (worker)",
+                "Nadia P – sökande (citizen)",
+            ],
+        );
+        let shift = |t: &str, r: Role| Phrasing::new(sv, &p).shift(t, r);
+        assert_eq!(
+            shift("Jag har alltid klarat mig själv.", Role::Citizen),
+            "Hen har alltid klarat sig själv."
+        );
+        assert_eq!(
+            shift("Jag mejlar intyget till dig i eftermiddag.", Role::Worker),
+            "Lotta mejlar intyget till Nadia i eftermiddag."
+        );
+        assert_eq!(
+            shift("Min dotter hjälper mig.", Role::Citizen),
+            "Hens dotter hjälper hen."
+        );
+        assert_eq!(
+            shift("Jag ringer min dotter.", Role::Citizen),
+            "Hen ringer sin dotter."
+        );
+        let en = all.get(Language::En);
+        let p = people(
+            en,
+            &[
+                "Priya M – social worker (worker)",
+                "Harold N – widower (citizen)",
+            ],
+        );
+        let shift = |t: &str, r: Role| Phrasing::new(en, &p).shift(t, r);
+        assert_eq!(
+            shift("I'm not having someone washing me.", Role::Citizen),
+            "He's not having someone washing him."
+        );
+        assert_eq!(
+            shift("I want to stay here, in my own house.", Role::Citizen),
+            "He wants to stay here, in his own house."
+        );
+        assert_eq!(
+            shift("I'll ring Susan and you can call me.", Role::Worker),
+            "Priya will ring Susan and Harold can call them."
+        );
+        assert_eq!(
+            shift("I have to stop twice.", Role::Citizen),
+            "He has to stop twice."
+        );
+    }
+
+    #[test]
+    fn answers_become_statements() {
+        let lines = [
+            "Priya M – social worker (worker)",
+            "Harold N – widower (citizen)",
+        ];
+        assert_eq!(
+            say(
+                Language::En,
+                &lines,
+                &[
+                    (Role::Worker, "Have you had any falls?"),
+                    (Role::Citizen, "Not a fall, no.")
+                ]
+            ),
+            "Harold has not had any falls."
+        );
+        assert_eq!(
+            say(
+                Language::En,
+                &lines,
+                &[
+                    (Role::Worker, "And food, what are you eating at the moment?"),
+                    (Role::Citizen, "Toast.")
+                ]
+            ),
+            "Asked what he is eating at the moment, Harold answers: toast."
+        );
+        let sv = [
+            "Lotta E – socialsekreterare (worker)",
+            "Nadia P – sökande (citizen)",
+        ];
+        assert_eq!(
+            say(
+                Language::Sv,
+                &sv,
+                &[
+                    (Role::Worker, "Har du fallit någon gång?"),
+                    (Role::Citizen, "Nej.")
+                ]
+            ),
+            "Nadia har inte fallit någon gång."
+        );
+        let da = [
+            "Mette O – sygeplejerske (worker)",
+            "Knud F – borger (citizen)",
+        ];
+        assert_eq!(
+            say(
+                Language::Da,
+                &da,
+                &[
+                    (Role::Worker, "Hvordan er appetitten?"),
+                    (Role::Citizen, "Øh, den er ikke god, altså.")
+                ]
+            ),
+            "Adspurgt hvordan appetitten er fortæller Knud, at den ikke er god."
+        );
+        assert_eq!(
+            say(
+                Language::Sv,
+                &sv,
+                &[(Role::Citizen, "Eh, jag bor ensam, liksom.")]
+            ),
+            "Nadia berättar att hen bor ensam."
+        );
+        assert_eq!(
+            say(
+                Language::Sv,
+                &sv,
+                &[(Role::Citizen, "Jag vet inte. Får jag tänka på det?")]
+            ),
+            "Nadia berättar att hen inte vet. Nadia frågar om hen får tänka på det."
+        );
+        let da = [
+            "Mette O – sygeplejerske (worker)",
+            "Knud F – borger (citizen)",
+        ];
+        assert_eq!(
+            say(
+                Language::Da,
+                &da,
+                &[(Role::Citizen, "Øh, jeg sover dårligt om natten, ikke?")]
+            ),
+            "Knud fortæller, at vedkommende sover dårligt om natten."
+        );
+    }
+}

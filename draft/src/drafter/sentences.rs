@@ -1,0 +1,397 @@
+//! Stage 1, sentence splitting and cleaning: spoken text becomes written sentences. False
+//! starts, repetitions, fillers, hedges, discourse openers and tags go; a leading or trailing
+//! yes/no is kept aside as the answer's polarity; what is left is marked as a question, a
+//! full clause or a fragment ("Last Wednesday.") so later stages know how to report it.
+use super::text::{capitalise, words};
+use crate::language::LanguageData;
+
+/// One cleaned sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    /// Written form: capitalised, ending in `.`, `?` or `!`; empty when nothing is left.
+    pub text: String,
+    /// A yes (true) or no (false) that opened or closed the sentence.
+    pub polarity: Option<bool>,
+    pub question: bool,
+    /// No subject and at most six words ("Two in the morning.", "A wash at the sink.").
+    pub fragment: bool,
+}
+
+impl Sentence {
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// Replaces hesitation marks with spaces and removes a cut-off dash, so repeated words
+/// around a false start become adjacent and can be removed.
+pub fn soften(text: &str) -> String {
+    let t = text.replace("...", " ").replace('…', " ");
+    let t = t.trim_end().trim_end_matches(['—', '–']).to_string();
+    t.replace(" — ", ", ")
+        .replace("— ", ", ")
+        .replace(" – ", ", ")
+        .replace('—', " ")
+}
+
+/// Splits into sentences at `.`, `!` or `?` followed by whitespace or the end; "13." in a
+/// Danish date and "kl." are not sentence ends.
+pub fn split(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        cur.push(*c);
+        let end =
+            matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        let abbrev = *c == '.' && {
+            let w: String = cur
+                .trim_end_matches('.')
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric())
+                .collect();
+            (!w.is_empty()
+                && w.chars().all(|c| c.is_ascii_digit())
+                && chars.get(i + 2).is_some_and(|n| n.is_lowercase()))
+                || w.to_lowercase() == "lk"
+        };
+        if end && !abbrev {
+            let s = cur.trim().to_string();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            cur.clear();
+        }
+    }
+    let s = cur.trim().to_string();
+    if !s.is_empty() {
+        out.push(s);
+    }
+    out
+}
+
+/// A word and the punctuation that follows it.
+type Token = (String, String);
+
+fn tokens(sentence: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::new();
+    let mut word = String::new();
+    let chars: Vec<char> = sentence.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let inner = (c == '-' || c == '\'' || c == '’' || c == '.' || c == ',')
+            && !word.is_empty()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
+            && (c != '.' && c != ',' || word.chars().all(|w| w.is_ascii_digit()));
+        if c.is_alphanumeric() || inner || (c == '£' && word.is_empty()) {
+            word.push(c);
+        } else {
+            if !word.is_empty() {
+                out.push((std::mem::take(&mut word), String::new()));
+            }
+            match out.last_mut() {
+                Some((_, p)) => p.push(c),
+                None if !c.is_whitespace() && !matches!(c, ',' | '.' | ';' | ':') => word.push(c),
+                None => {}
+            }
+        }
+    }
+    if !word.is_empty() {
+        out.push((word, String::new()));
+    }
+    out
+}
+
+fn join(tokens: &[Token]) -> String {
+    let mut s = String::new();
+    for (w, p) in tokens {
+        s.push_str(w);
+        s.push_str(p);
+    }
+    s.trim().to_string()
+}
+
+fn lower(t: &Token) -> String {
+    t.0.to_lowercase().replace('’', "'")
+}
+
+/// Removes immediately repeated words or phrases of up to four words ("jag har aldrig
+/// jag har aldrig sökt" → "jag har aldrig sökt"); numbers repeat on purpose ("ett ett två").
+fn drop_repetitions(mut toks: Vec<Token>, lang: &LanguageData) -> Vec<Token> {
+    let number = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || super::numbers::number_word(w, &lang.numbers).is_some()
+    };
+    for n in (1..=4).rev() {
+        let mut i = 0;
+        while i + 2 * n <= toks.len() {
+            let same = (0..n).all(|k| lower(&toks[i + k]) == lower(&toks[i + n + k]));
+            if same && !number(&lower(&toks[i])) {
+                toks.drain(i..i + n);
+            } else {
+                i += 1;
+            }
+        }
+    }
+    toks
+}
+
+fn lower_words(toks: &[Token]) -> Vec<String> {
+    toks.iter().map(lower).collect()
+}
+
+/// Removes every occurrence of the phrases in `list` (whole words); the punctuation of a
+/// removed phrase moves to the word before it when it ends a sentence or clause.
+fn drop_phrases(toks: Vec<Token>, list: &super::text::Phrases) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::new();
+    let lw = lower_words(&toks);
+    let mut i = 0;
+    while i < toks.len() {
+        match list.prefix_len(&lw[i..]) {
+            Some(n) => {
+                let p = &toks[i + n - 1].1;
+                let end: String = p.chars().filter(|c| matches!(c, '.' | '?' | '!')).collect();
+                if let Some(last) = out.last_mut() {
+                    if !end.is_empty() {
+                        last.1 = end;
+                    }
+                }
+                i += n;
+            }
+            None => {
+                out.push(toks[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Cleans one sentence.
+pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
+    let c = &lang.compiled;
+    let mut question = sentence.trim_end().ends_with('?');
+    let mut toks = drop_phrases(
+        drop_repetitions(tokens(&soften(sentence)), lang),
+        &c.fillers,
+    );
+    let mut polarity = None;
+    // Openers at the start, again and again; a yes or no among them is the polarity.
+    loop {
+        let lw = lower_words(&toks);
+        let yes = c.yes.prefix_len(&lw);
+        let no = c.no.prefix_len(&lw);
+        let opener = c.openers.prefix_len(&lw);
+        let n = match (yes, no) {
+            (Some(y), _) if y >= no.unwrap_or(0) => {
+                polarity.get_or_insert(true);
+                Some(y.max(opener.unwrap_or(0)))
+            }
+            (_, Some(n)) => {
+                polarity.get_or_insert(false);
+                Some(n.max(opener.unwrap_or(0)))
+            }
+            _ => opener,
+        };
+        match n {
+            // A "no" that negates what follows ("Aldrig varit där") is not an opener.
+            Some(n) if n < toks.len() || toks.len() == n => {
+                let negation_word = polarity == Some(false)
+                    && n == 1
+                    && toks[0].1.trim().is_empty()
+                    && toks.len() > 1;
+                if negation_word {
+                    break;
+                }
+                toks.drain(..n);
+            }
+            _ => break,
+        }
+        if toks.is_empty() {
+            break;
+        }
+    }
+    let toks = drop_phrases(toks, &c.hedges);
+    let mut toks = drop_phrases(toks, &c.fillers);
+    // Tags at the end ("…, va?", "…, ikke?"); a closing "no" or "yes" is the polarity.
+    while toks.len() > 1 {
+        let lw = lower_words(&toks);
+        let tail = |list: &super::text::Phrases| {
+            (1..=3.min(lw.len() - 1))
+                .rev()
+                .find(|&k| list.prefix_len(&lw[lw.len() - k..]) == Some(k))
+        };
+        let (k, pol) = if let Some(k) = tail(&c.no) {
+            (k, Some(false))
+        } else if let Some(k) = tail(&c.yes) {
+            (k, Some(true))
+        } else if let Some(k) = tail(&c.tags) {
+            (k, None)
+        } else {
+            break;
+        };
+        // Only when set off by a comma: "…, ikke?" but not "Jeg kan ikke."
+        let before = &toks[toks.len() - k - 1].1;
+        if !before.contains(',') {
+            break;
+        }
+        if let Some(p) = pol {
+            polarity.get_or_insert(p);
+        }
+        // "Jeg sover dårligt, ikke?" asks for agreement, not for information.
+        question = false;
+        let end = toks.split_off(toks.len() - k).pop().expect("k >= 1").1;
+        if let Some(prev) = toks.last_mut() {
+            prev.1 = end.trim_start_matches([',', ' ']).to_string();
+        }
+    }
+    let toks = drop_repetitions(toks, lang);
+    let text = tidy(&join(&toks), question);
+    let n = words(&text).len();
+    let has_subject = c.subjects.any(&super::text::Text::new(&text));
+    Sentence {
+        fragment: !text.is_empty() && !has_subject && n <= 6,
+        text,
+        polarity,
+        question,
+    }
+}
+
+/// Punctuation tidied, capitalised, ending in a full stop or question mark.
+fn tidy(s: &str, question: bool) -> String {
+    let mut s = s
+        .trim_start_matches([',', ';', ':', ' ', '.', '-'])
+        .to_string();
+    while s.contains(",,") || s.contains(", ,") || s.contains(",.") {
+        s = s.replace(",,", ",").replace(", ,", ",").replace(",.", ".");
+    }
+    let s = s.trim_end_matches([',', ';', ':', ' ', '-']).to_string();
+    if s.chars().filter(|c| c.is_alphanumeric()).count() == 0 {
+        return String::new();
+    }
+    let mut s = capitalise(&s);
+    let s_end = s.trim_end_matches(['.', '?', '!']).len();
+    s.truncate(s_end);
+    s.push(if question { '?' } else { '.' });
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::{Language, Languages};
+
+    fn check(lang: Language, table: &[(&str, &str, Option<bool>)]) {
+        let all = Languages::builtin();
+        let data = all.get(lang);
+        for (input, text, polarity) in table {
+            let s = clean(input, data);
+            assert_eq!(
+                (s.text.as_str(), s.polarity),
+                (*text, *polarity),
+                "{lang}: {input}"
+            );
+        }
+    }
+
+    #[test]
+    fn swedish_ugly_inputs() {
+        check(
+            Language::Sv,
+            &[
+                (
+                    "Ja, alltså, jag har aldrig... jag har aldrig sökt sånt här förut, liksom.",
+                    "Jag har aldrig sökt sånt här förut.",
+                    Some(true),
+                ),
+                ("Mm.", "", None),
+                ("Ja.", "", Some(true)),
+                ("Nej, det har hon inte.", "Det har hon inte.", Some(false)),
+                ("Eh, vi, vi bor i en trea, va?", "Vi bor i en trea.", None),
+                ("Och hyran, vad är hyran?", "Hyran, vad är hyran?", None),
+                (
+                    "Nej men, du vet, det är tungt.",
+                    "Det är tungt.",
+                    Some(false),
+                ),
+                ("Aldrig varit där.", "Aldrig varit där.", Some(false)),
+                (
+                    "Jag jobbar, eh, på ett lager —",
+                    "Jag jobbar, på ett lager.",
+                    None,
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn danish_ugly_inputs() {
+        check(
+            Language::Da,
+            &[
+                ("Øh, tre gange, ikke?", "Tre gange.", None),
+                (
+                    "Ja ja, altså, jeg klarer mig.",
+                    "Jeg klarer mig.",
+                    Some(true),
+                ),
+                ("Nej, det gør jeg ikke.", "Det gør jeg ikke.", Some(false)),
+                ("Jeg kan ikke.", "Jeg kan ikke.", None),
+                ("Fireogtyve—", "Fireogtyve.", None),
+                (
+                    "Jamen, øh, jeg sover dårligt, ved du.",
+                    "Jeg sover dårligt.",
+                    None,
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn english_ugly_inputs() {
+        check(
+            Language::En,
+            &[
+                (
+                    "I've got the stick, yes.",
+                    "I've got the stick.",
+                    Some(true),
+                ),
+                ("Not a fall, no.", "Not a fall.", Some(false)),
+                (
+                    "And I, you know, I hold onto the furniture.",
+                    "I hold onto the furniture.",
+                    None,
+                ),
+                ("Um, yeah.", "", Some(true)),
+                ("Well, that's the thing.", "That's the thing.", None),
+                (
+                    "I would like help with cleaning.",
+                    "I would like help with cleaning.",
+                    None,
+                ),
+                ("Fifty-one years, mind.", "Fifty-one years.", None),
+            ],
+        );
+    }
+
+    #[test]
+    fn fragments_and_clauses() {
+        let all = Languages::builtin();
+        let en = all.get(Language::En);
+        assert!(clean("Last Wednesday.", en).fragment);
+        assert!(clean("Two in the morning.", en).fragment);
+        assert!(!clean("They dropped me at the door.", en).fragment);
+        let sv = all.get(Language::Sv);
+        assert!(clean("Starköl.", sv).fragment);
+        assert!(!clean("Jag dricker starköl.", sv).fragment);
+    }
+
+    #[test]
+    fn splitting_keeps_dates_and_abbreviations() {
+        assert_eq!(
+            split("Det var den 13. april. Kl. 10 kommer hun. Ja?"),
+            ["Det var den 13. april.", "Kl. 10 kommer hun.", "Ja?"]
+        );
+    }
+}

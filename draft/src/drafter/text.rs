@@ -1,0 +1,172 @@
+//! Words and phrase matching shared by every stage: lower-case word lists, text padded for
+//! matching at word boundaries, and compiled phrase lists from the language data.
+
+/// Lower-case words of `text` (letters, digits, inner hyphens and apostrophes).
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
+        .map(|w| w.trim_matches(|c| c == '-' || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().replace('’', "'"))
+        .collect()
+}
+
+/// Text prepared for phrase matching: lower-case words joined by single spaces, padded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text(String);
+
+impl Text {
+    pub fn new(text: &str) -> Text {
+        Text(format!(" {} ", words(text).join(" ")))
+    }
+
+    /// The padded, normalised text (" word word ").
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The words, in order.
+    pub fn word_list(&self) -> Vec<&str> {
+        self.0.split(' ').filter(|w| !w.is_empty()).collect()
+    }
+
+    /// Whether the normalised phrase `p` starts at a word start (and ends at a word end
+    /// when `whole`).
+    fn find(&self, p: &str, whole: bool) -> bool {
+        if p.is_empty() {
+            return false;
+        }
+        let bytes = self.0.as_bytes();
+        self.0.match_indices(p).any(|(at, _)| {
+            at > 0 && bytes[at - 1] == b' ' && (!whole || bytes.get(at + p.len()) == Some(&b' '))
+        })
+    }
+}
+
+/// One entry of a word list: normalised words, and whether it must end at a word end.
+#[derive(Debug, Clone, PartialEq)]
+struct Phrase {
+    text: String,
+    whole: bool,
+}
+
+/// A compiled list of stems and phrases. An entry matches at a word start; an entry
+/// ending in a space (in the data file) matches whole words only.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phrases(Vec<Phrase>);
+
+impl Phrases {
+    pub fn new<S: AsRef<str>>(entries: &[S]) -> Phrases {
+        Phrases(
+            entries
+                .iter()
+                .filter_map(|e| {
+                    let e = e.as_ref();
+                    let text = words(e).join(" ");
+                    (!text.is_empty()).then(|| Phrase {
+                        text,
+                        whole: e.ends_with(' '),
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// Like [`Phrases::new`], but every entry matches whole words only.
+    pub fn whole<S: AsRef<str>>(entries: &[S]) -> Phrases {
+        let mut p = Phrases::new(entries);
+        for e in &mut p.0 {
+            e.whole = true;
+        }
+        p
+    }
+
+    pub fn any(&self, t: &Text) -> bool {
+        self.0.iter().any(|p| t.find(&p.text, p.whole))
+    }
+
+    /// How many entries occur.
+    pub fn count(&self, t: &Text) -> usize {
+        self.0.iter().filter(|p| t.find(&p.text, p.whole)).count()
+    }
+
+    /// The entries that occur, as normalised text.
+    pub fn found<'a>(&'a self, t: &'a Text) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(|p| t.find(&p.text, p.whole))
+            .map(|p| p.text.as_str())
+    }
+
+    /// Length in words of the longest entry that `ws` starts with (whole words).
+    pub fn prefix_len(&self, ws: &[String]) -> Option<usize> {
+        self.0
+            .iter()
+            .filter_map(|p| {
+                let pw: Vec<&str> = p.text.split(' ').collect();
+                (ws.len() >= pw.len() && ws.iter().zip(&pw).all(|(a, b)| a == b))
+                    .then_some(pw.len())
+            })
+            .max()
+    }
+
+    /// Whether a whole-word entry equals `word`.
+    pub fn has_word(&self, word: &str) -> bool {
+        self.0.iter().any(|p| p.text == word)
+    }
+}
+
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Lower-cases the first letter unless it starts a name or an acronym (a capital followed
+/// by a capital, or a word that is capitalised in the middle of a sentence elsewhere).
+pub fn decapitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f)
+            if f.is_uppercase()
+                && s.chars()
+                    .nth(1)
+                    .is_some_and(|n| n.is_lowercase() || n == ' ') =>
+        {
+            f.to_lowercase().collect::<String>() + c.as_str()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// Number of words, as a reader counts them.
+pub fn word_count(s: &str) -> usize {
+    s.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_match_at_word_starts_and_spaces_demand_whole_words() {
+        let t = Text::new("Hyran är sju tusen, och jag bor i Borås.");
+        let p = Phrases::new(&["hyr", "bor ", "tusen och"]);
+        assert_eq!(p.count(&t), 3);
+        assert!(!Phrases::new(&["yran"]).any(&t));
+        assert!(!Phrases::new(&["bo "]).any(&t));
+        assert_eq!(
+            Phrases::whole(&["nej men", "nej"]).prefix_len(&words("Nej men hej")),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn words_keep_apostrophes_and_hyphens_inside() {
+        assert_eq!(words("I'm fifty-one — ok?"), ["i'm", "fifty-one", "ok"]);
+        assert_eq!(word_count("Hen har 3 000 kr."), 5);
+    }
+}

@@ -1,0 +1,166 @@
+//! The conversation as the later stages see it: each segment's sentences after corrections
+//! (stage 1b) and cleaning (stage 1), with the role of whoever said them (stage 2). One
+//! cleaned sentence is a unit: what relevance, section classification and condensing
+//! decide about.
+use super::corrections;
+use super::sentences::{clean, Sentence};
+use super::speakers::Role;
+use crate::language::LanguageData;
+use crate::transcript::Transcript;
+use std::ops::Range;
+
+/// One sentence of one segment.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Index of its segment in the transcript.
+    pub seg: usize,
+    /// Position among the segment's sentences.
+    pub idx: usize,
+    /// The sentence after corrections, before cleaning (for matching what was said).
+    pub raw: String,
+    pub sentence: Sentence,
+}
+
+/// A transcript split into units.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub units: Vec<Unit>,
+    /// The units of each segment.
+    pub by_seg: Vec<Range<usize>>,
+    /// Who said each segment.
+    pub roles: Vec<Role>,
+    /// Whether the segment's speaker came from the transcript (not estimated).
+    pub labelled: Vec<bool>,
+}
+
+impl Conversation {
+    /// Corrections, splitting and cleaning. Roles start as the transcript's labels (an
+    /// unlabelled segment counts as the citizen until [`Conversation::set_roles`]).
+    pub fn build(transcript: &Transcript, lang: &LanguageData) -> Conversation {
+        let texts: Vec<&str> = transcript
+            .segments
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect();
+        let labels: Vec<Option<&str>> = transcript
+            .segments
+            .iter()
+            .map(|s| s.speaker.as_deref())
+            .collect();
+        let sentences = corrections::apply(&texts, &labels, lang);
+        let mut units = Vec::new();
+        let mut by_seg = Vec::with_capacity(texts.len());
+        for (seg, list) in sentences.into_iter().enumerate() {
+            let start = units.len();
+            for (idx, raw) in list.into_iter().enumerate() {
+                let sentence = clean(&raw, lang);
+                if !sentence.is_empty() || sentence.polarity.is_some() {
+                    units.push(Unit {
+                        seg,
+                        idx,
+                        raw,
+                        sentence,
+                    });
+                }
+            }
+            by_seg.push(start..units.len());
+        }
+        let labelled: Vec<bool> = labels
+            .iter()
+            .map(|l| l.is_some_and(|l| !l.trim().is_empty()))
+            .collect();
+        let roles = labels
+            .iter()
+            .map(|l| l.map(Role::from_label).unwrap_or(Role::Citizen))
+            .collect();
+        Conversation {
+            units,
+            by_seg,
+            roles,
+            labelled,
+        }
+    }
+
+    pub fn set_roles(&mut self, roles: Vec<Role>) {
+        self.roles = roles;
+    }
+
+    pub fn role(&self, unit: &Unit) -> Role {
+        self.roles[unit.seg]
+    }
+
+    /// The segment's units.
+    pub fn seg_units(&self, seg: usize) -> &[Unit] {
+        &self.units[self.by_seg[seg].clone()]
+    }
+
+    /// The segment's cleaned text.
+    pub fn seg_text(&self, seg: usize) -> String {
+        self.seg_units(seg)
+            .iter()
+            .map(|u| u.sentence.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The question the worker asked just before segment `seg` (its last question
+    /// sentence), when someone else speaks in `seg`.
+    pub fn question_before(&self, seg: usize) -> Option<&Unit> {
+        self.question_index(seg).map(|u| &self.units[u])
+    }
+
+    /// Index of the unit [`Conversation::question_before`] gives.
+    pub fn question_index(&self, seg: usize) -> Option<usize> {
+        let prev = seg.checked_sub(1)?;
+        if self.roles[prev] != Role::Worker || self.roles[seg] == Role::Worker {
+            return None;
+        }
+        self.by_seg[prev]
+            .clone()
+            .rev()
+            .find(|&u| self.units[u].sentence.question)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::{Language, Languages};
+    use crate::transcript::Segment;
+
+    #[test]
+    fn segments_become_cleaned_sentences_with_their_questions() {
+        let all = Languages::builtin();
+        let seg = |id: u32, who: Option<&str>, text: &str| Segment {
+            id,
+            start: id as f64,
+            end: id as f64 + 1.0,
+            text: text.into(),
+            confidence: 1.0,
+            words: vec![],
+            speaker: who.map(String::from),
+        };
+        let t = Transcript {
+            language: "en".into(),
+            segments: vec![
+                seg(
+                    1,
+                    Some("worker"),
+                    "Right. And the stairs, how many are there?",
+                ),
+                seg(2, Some("citizen"), "Um, fourteen. No, hang on, thirteen."),
+                seg(3, None, "Okay."),
+            ],
+        };
+        let conv = Conversation::build(&t, all.get(Language::En));
+        assert_eq!(conv.seg_text(1), "Thirteen.");
+        assert_eq!(
+            conv.question_before(1).map(|u| u.sentence.text.as_str()),
+            Some("The stairs, how many are there?")
+        );
+        assert!(conv.question_before(0).is_none());
+        assert_eq!(conv.labelled, [true, true, false]);
+        assert_eq!(conv.roles[1], Role::Citizen);
+        assert!(conv.seg_units(2).iter().all(|u| u.sentence.text.is_empty()));
+    }
+}
