@@ -213,3 +213,88 @@ fn gguf_headers_with_impossible_counts_are_refused() {
         refused(check_gguf_bytes(&valid[..cut]), "");
     }
 }
+
+/// A small deterministic generator (xorshift64*), so a failure names a reproducible case.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Values that sit on the edges of what the readers bound.
+const EDGES: [i64; 12] = [
+    0,
+    1,
+    -1,
+    4,
+    5,
+    64,
+    255,
+    1 << 16,
+    1 << 30,
+    1 << 31,
+    i64::MAX,
+    i64::MIN,
+];
+
+/// Overwrites a few fields (at offsets drawn from `regions`) with edge or random values,
+/// sometimes cuts the file: the readers must refuse or accept, never panic, and never take
+/// a cut file.
+fn mutants(valid: &[u8], regions: &[(usize, usize)], count: usize, check: impl Fn(&[u8], bool)) {
+    let mut rng = Rng(0x5a17_a1c0_ffee_0017);
+    for case in 0..count {
+        let mut b = valid.to_vec();
+        for _ in 0..1 + rng.below(3) {
+            let (from, len) = regions[rng.below(regions.len())];
+            let at = (from + rng.below(len)).min(b.len() - 8);
+            let v = if rng.below(2) == 0 {
+                EDGES[rng.below(EDGES.len())]
+            } else {
+                rng.next() as i64
+            };
+            let width = [1, 2, 4, 8][rng.below(4)];
+            b[at..at + width].copy_from_slice(&v.to_le_bytes()[..width]);
+        }
+        let cut = rng.below(8) == 0;
+        if cut {
+            b.truncate(rng.below(b.len()));
+        }
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&b, cut)));
+        assert!(outcome.is_ok(), "mutant {case} made the reader panic");
+    }
+}
+
+#[test]
+fn mutated_whisper_headers_are_refused_or_read_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = installed(dir.path(), setup_pinned(dir.path(), &synthetic_model()));
+    let valid = std::fs::read(converted(&store, Quantization::Q4_0)).unwrap();
+    let mel = 48;
+    let vocab = mel + 8 + 80 * 201 * 4;
+    // Hyper-parameters, the mel filterbank's size, the vocabulary's start, the whole file.
+    let regions = [(0, 56), (vocab, 64), (0, valid.len())];
+    mutants(&valid, &regions, 1_500, |b, cut| {
+        let read = check_whisper_ggml_bytes(b);
+        assert!(!(cut && read.is_ok()), "a cut file was accepted");
+    });
+}
+
+#[test]
+fn mutated_gguf_headers_are_refused_or_read_never_panic() {
+    let (valid, l) = gguf();
+    let regions = [(0, l.first_type + 12), (0, valid.len())];
+    mutants(&valid, &regions, 20_000, |b, _| {
+        if let Ok(head) = check_gguf_bytes(b) {
+            assert!(head.alignment.is_power_of_two());
+            assert!(head.data_start <= b.len() as u64);
+        }
+    });
+}
