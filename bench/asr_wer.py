@@ -102,6 +102,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cut-after", type=float, help="samtal's window setting (seconds)")
     ap.add_argument("--split", choices=["tune", "held-out", "all"], default="all")
+    ap.add_argument("--only", help="comma-separated recordings (e.g. dev-06,en-fixture), for "
+                    "a quick comparison on a busy machine")
     ap.add_argument("--synthesize-only", action="store_true")
     args = ap.parse_args()
     synthesize()
@@ -109,7 +111,8 @@ def main():
         return
     quants = args.quant.split(",")
     wavs = [w for w in sorted(WORK.glob("*.wav")) if not w.stem.startswith("turn")
-            and (args.split == "all" or held_out(w.stem) == (args.split == "held-out"))]
+            and (args.split == "all" or held_out(w.stem) == (args.split == "held-out"))
+            and (not args.only or w.stem in args.only.split(","))]
     totals = {}
     for wav in wavs:
         lang = wav.with_suffix(".lang").read_text().strip()
