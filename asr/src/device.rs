@@ -1,6 +1,6 @@
 //! How much memory the phone has decides the recogniser's setting: where the BankID app and
-//! the camera must fit beside Samtal, it runs one lane (one whisper state) with the smaller
-//! weight format (README, Performance: the low-memory setting).
+//! the camera must fit beside Samtal, it runs one lane (one whisper state) of one thread
+//! (README, Performance: the low-memory setting).
 
 /// Devices reporting less RAM than this run the low-memory setting: phones sold with 3 GB
 /// or less (the kernel reports a few hundred MB below the nominal size).

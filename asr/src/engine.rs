@@ -38,7 +38,7 @@ impl EngineConfig {
     }
 
     /// For phones with little memory: one lane of one thread, so one whisper state instead
-    /// of two (pair it with the low-memory weight format).
+    /// of two (the weight format is the default one: README, Performance).
     pub fn low_memory() -> EngineConfig {
         EngineConfig {
             threads: 1,

@@ -22,14 +22,11 @@ pub use types::*;
 
 uniffi::setup_scaffolding!();
 
-/// The weight format to pass to [`verified_model_path`] on this phone: the low-memory one
-/// where the phone has little RAM (where the app also runs one lane), else the default.
+/// The weight format to pass to [`verified_model_path`]: the same on every phone (on one
+/// with little RAM the engine runs one lane instead, `Config::threads` left unset).
 #[uniffi::export]
 pub fn recommended_quantization() -> String {
-    let low_memory = samtal_asr::low_memory_device();
-    samtal_models::Quantization::for_device(low_memory)
-        .name()
-        .to_string()
+    samtal_models::Quantization::DEFAULT.name().to_string()
 }
 
 /// The path of an installed model after checking it against the built-in manifest
