@@ -67,7 +67,7 @@ impl Default for EngineConfig {
             lanes: 2,
             fit_context: true,
             flash_attention: false,
-            cut_after_secs: 12.0,
+            cut_after_secs: 6.0,
         }
     }
 }
