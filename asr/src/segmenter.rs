@@ -4,10 +4,11 @@
 //! A pause is quiet, not merely unvoiced: the /st/ of "statements" has no voice but is
 //! part of the word.
 //!
-//! Past 12 s any short quiet ends a window. Shorter windows are cheaper to encode (attention
-//! grows with the square of the length) and keep both engine lanes busy; 12 s was as
-//! accurate as 20 s on the English fixtures and on espeak renderings of the Swedish and
-//! Danish dev meetings (README, Performance).
+//! Past `EngineConfig::cut_after_secs` (6 s) any short quiet ends a window. Shorter windows
+//! are cheaper to encode (attention grows with the square of the length), keep both engine
+//! lanes busy and show text sooner; 6 s was as accurate as 12 and 20 s on the English
+//! fixtures and on espeak renderings of the Swedish and Danish dev meetings, 3 s was not
+//! (README, Performance).
 use super::vad::{FrameInfo, Vad, FRAME};
 
 /// Samples per second.
