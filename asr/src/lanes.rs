@@ -1,7 +1,9 @@
 //! The work queue in front of the engine lanes. Each lane is a thread that owns one whisper
 //! state (the model is shared, read-only); windows waiting together are recognised side by
-//! side, a window alone gets every thread. The threads in use never exceed the budget:
-//! whisper.cpp's workers spin while they wait, so an oversubscribed core stalls them all.
+//! side, each with its lane's share of the threads, also when it is alone. The threads in
+//! use never exceed the budget: whisper.cpp's workers spin while they wait for each other,
+//! so a window spread over more threads than the phone gives it burns CPU without getting
+//! done sooner (README, Performance).
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, PoisonError};
 
@@ -78,12 +80,7 @@ impl<J> WorkQueue<J> {
         let mut inner = self.lock();
         loop {
             if !inner.jobs.is_empty() && inner.free > 0 {
-                let alone = inner.jobs.len() == 1 && inner.busy == 0;
-                let threads = if alone {
-                    inner.free
-                } else {
-                    (self.threads / self.lanes).min(inner.free)
-                };
+                let threads = (self.threads / self.lanes).max(1).min(inner.free);
                 let job = inner.jobs.pop_front()?;
                 inner.free -= threads;
                 inner.busy += 1;
@@ -117,11 +114,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_job_alone_gets_every_thread() {
+    fn a_job_alone_gets_its_lanes_share() {
         let q = WorkQueue::new(4, 2);
         q.push(vec![1]).unwrap();
         let (job, lease) = q.take().unwrap();
-        assert_eq!((job, lease.threads), (1, 4));
+        assert_eq!((job, lease.threads), (1, 2));
+        let one_lane = WorkQueue::new(2, 1);
+        one_lane.push(vec![2]).unwrap();
+        assert_eq!(one_lane.take().unwrap().1.threads, 2);
     }
 
     #[test]
@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn a_lane_waits_while_a_job_holds_every_thread() {
-        let q = std::sync::Arc::new(WorkQueue::new(2, 2));
+        let q = std::sync::Arc::new(WorkQueue::new(2, 1));
         q.push(vec![0]).unwrap();
         let (_, first) = q.take().unwrap();
         assert_eq!(first.threads, 2);

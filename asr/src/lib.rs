@@ -1,12 +1,14 @@
 //! samtal-asr: on-device speech recognition with whisper.cpp, the only crate that links it.
 //! Voice-activity windows go to the engine lanes, and what comes back is checked against
 //! Whisper's known inventions before anyone sees it.
+mod device;
 mod engine;
 mod guard;
 mod lanes;
 mod segmenter;
 mod vad;
 
+pub use device::{device_memory_mb, low_memory_device, LOW_MEMORY_BELOW_MB};
 pub use engine::EngineConfig;
 pub use samtal_draft::{Language, UnknownLanguage};
 
@@ -54,12 +56,14 @@ pub enum TranscribeError {
 #[derive(Clone)]
 pub struct Transcriber {
     engine: Arc<Engine>,
+    cut_after_secs: f32,
 }
 
 impl Transcriber {
     /// Loads the ggml model once and starts the engine lanes.
     pub fn load(model: &Path, config: EngineConfig) -> Result<Transcriber, TranscribeError> {
         Ok(Transcriber {
+            cut_after_secs: config.cut_after_secs,
             engine: Arc::new(engine::spawn(model, config)?),
         })
     }
@@ -85,7 +89,7 @@ impl Transcriber {
         on_segment: Box<dyn FnMut(Segment) + Send>,
     ) -> Stream {
         Stream {
-            segmenter: Segmenter::new(),
+            segmenter: Segmenter::new(self.cut_after_secs),
             engine: Arc::clone(&self.engine),
             options,
             next_window: 0,

@@ -4,10 +4,11 @@
 //! A pause is quiet, not merely unvoiced: the /st/ of "statements" has no voice but is
 //! part of the word.
 //!
-//! Past 12 s any short quiet ends a window. Shorter windows are cheaper to encode (attention
-//! grows with the square of the length) and keep both engine lanes busy; 12 s was as
-//! accurate as 20 s on the English fixtures and on espeak renderings of the Swedish and
-//! Danish dev meetings (README, Performance).
+//! Past `EngineConfig::cut_after_secs` (6 s) any short quiet ends a window. Shorter windows
+//! are cheaper to encode (attention grows with the square of the length), keep both engine
+//! lanes busy and show text sooner; 6 s was as accurate as 12 and 20 s on the English
+//! fixtures and on espeak renderings of the Swedish and Danish dev meetings, 3 s was not
+//! (README, Performance).
 use super::vad::{FrameInfo, Vad, FRAME};
 
 /// Samples per second.
@@ -18,8 +19,7 @@ const PRE_PAD: usize = SECOND / 5;
 const POST_PAD: usize = SECOND * 3 / 10;
 /// A pause this long ends the window (end of a turn: show it to the user now).
 const TURN_PAUSE_FRAMES: usize = FRAMES_PER_SEC * 3 / 2;
-/// Past this much window, any quiet of `SHORT_PAUSE_FRAMES` ends it, cut in its middle.
-const LONG_WINDOW: usize = SECOND * 12;
+/// Past `cut_after` seconds of window, any quiet of this long ends it, cut in its middle.
 const SHORT_PAUSE_FRAMES: usize = FRAMES_PER_SEC * 3 / 10;
 /// Hard limit; beyond it the window is cut at its quietest point.
 const MAX_WINDOW: usize = SECOND * 28;
@@ -35,6 +35,8 @@ pub struct Window {
 
 pub struct Segmenter {
     vad: Vad,
+    /// Window length (samples) past which a short quiet ends the window.
+    cut_after: usize,
     /// Audio from `buffer_start` on, not yet handed out in a window.
     buffer: Vec<f32>,
     buffer_start: usize,
@@ -51,16 +53,12 @@ pub struct Segmenter {
     quiet_run: usize,
 }
 
-impl Default for Segmenter {
-    fn default() -> Self {
-        Segmenter::new()
-    }
-}
-
 impl Segmenter {
-    pub fn new() -> Segmenter {
+    /// Windows longer than `cut_after_secs` end at the next short quiet.
+    pub fn new(cut_after_secs: f32) -> Segmenter {
         Segmenter {
             vad: Vad::new(),
+            cut_after: (cut_after_secs.clamp(0.0, 28.0) * SECOND as f32) as usize,
             buffer: Vec::new(),
             buffer_start: 0,
             scanned: 0,
@@ -129,7 +127,7 @@ impl Segmenter {
         if self.silent_run >= TURN_PAUSE_FRAMES {
             let end = self.last_speech_end + POST_PAD.min(self.silent_run * FRAME);
             self.emit(start, end, out);
-        } else if length >= LONG_WINDOW && self.quiet_run >= SHORT_PAUSE_FRAMES {
+        } else if length >= self.cut_after && self.quiet_run >= SHORT_PAUSE_FRAMES {
             let end = self.scanned - self.quiet_run * FRAME / 2;
             self.emit(start, end, out);
         } else if length >= MAX_WINDOW {
@@ -198,7 +196,11 @@ mod tests {
     }
 
     fn run(audio: &[f32], piece: usize) -> Vec<(usize, usize)> {
-        let mut s = Segmenter::new();
+        run_cut(audio, piece, 12.0)
+    }
+
+    fn run_cut(audio: &[f32], piece: usize, cut_after: f32) -> Vec<(usize, usize)> {
+        let mut s = Segmenter::new(cut_after);
         let mut out = Vec::new();
         for chunk in audio.chunks(piece) {
             s.push(chunk, &mut out);
@@ -260,6 +262,23 @@ mod tests {
             );
         }
         assert!(windows.last().is_some_and(|w| w.1 > hiss_at + hiss.len()));
+    }
+
+    #[test]
+    fn a_shorter_cut_ends_windows_at_sentence_pauses() {
+        // Three 5 s sentences 0.4 s apart: too short a pause to end a turn.
+        let mut audio = vec![0.0; 8_000];
+        for _ in 0..3 {
+            audio.extend(vowel(5.0));
+            audio.extend(vec![0.0; 6_400]);
+        }
+        audio.extend(vec![0.0; 32_000]);
+        assert_eq!(run_cut(&audio, 8_000, 12.0).len(), 1);
+        let short = run_cut(&audio, 8_000, 4.0);
+        assert_eq!(short.len(), 3, "{short:?}");
+        for (start, end) in &short {
+            assert!(end - start < 6 * SECOND, "{}", end - start);
+        }
     }
 
     #[test]

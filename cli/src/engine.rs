@@ -11,10 +11,10 @@ pub struct ModelArgs {
     /// Whisper model id from the manifest (`samtal models list --all`).
     #[arg(long = "model", default_value = "whisper-base")]
     pub model: String,
-    /// Weight format: q8_0 (smaller, faster) or f16.
-    #[arg(long = "quant", default_value = "q8_0", value_parser = parse_quant)]
+    /// Weight format: f16, q8_0, q5_1, q5_0 or q4_0 (README, Performance).
+    #[arg(long = "quant", default_value_t = Quantization::DEFAULT, value_parser = parse_quant)]
     pub quant: Quantization,
-    /// CPU threads for recognition (default: up to 4).
+    /// CPU threads for recognition, all lanes together (default: 2, one per lane).
     #[arg(long)]
     pub threads: Option<usize>,
     /// Windows recognised side by side when several wait (default 2; 1: one at a time).
@@ -26,10 +26,14 @@ pub struct ModelArgs {
     /// With whisper.cpp's flash attention kernels (slower on this machine's CPU).
     #[arg(long)]
     pub flash_attention: bool,
+    /// Seconds after which a window ends at the next short quiet (default: the engine's).
+    #[arg(long)]
+    pub cut_after: Option<f32>,
 }
 
 fn parse_quant(s: &str) -> Result<Quantization, String> {
-    Quantization::parse(s).ok_or_else(|| format!("unknown quantization `{s}` (use f16 or q8_0)"))
+    Quantization::parse(s)
+        .ok_or_else(|| format!("unknown quantization `{s}` (use {})", Quantization::names()))
 }
 
 impl ModelArgs {
@@ -42,13 +46,14 @@ impl ModelArgs {
             lanes: self.lanes.unwrap_or(base.lanes),
             fit_context: !self.full_context,
             flash_attention: self.flash_attention,
+            cut_after_secs: self.cut_after.unwrap_or(base.cut_after_secs),
             ..base
         }
     }
 
-    /// The installed model's file, after re-checking its checksum.
+    /// The installed model's file, after checking it against the manifest.
     pub fn verified_path(&self) -> anyhow::Result<PathBuf> {
-        Ok(ModelStore::from_env().whisper_model(&self.model, self.quant)?)
+        Ok(ModelStore::from_env()?.whisper_model(&self.model, self.quant)?)
     }
 
     /// Loads the verified model into a recognition engine.

@@ -1,7 +1,7 @@
 //! `samtal models …`: fetch, list and verify models in the local cache.
 use anyhow::bail;
 use clap::Subcommand;
-use samtal_models::{fetch, Manifest, ModelStore, Outcome};
+use samtal_models::{fetch, ModelStore, Outcome};
 
 #[derive(Subcommand)]
 pub enum ModelsCommand {
@@ -19,13 +19,13 @@ pub enum ModelsCommand {
         #[arg(long)]
         all: bool,
     },
-    /// Re-check every installed file against its recorded checksum.
+    /// Re-hash every installed file against the manifest and check its header.
     Verify,
 }
 
 pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
-    let manifest = Manifest::from_env()?;
-    let store = ModelStore::from_env();
+    let store = ModelStore::from_env()?;
+    let manifest = store.manifest();
     match cmd {
         ModelsCommand::Fetch { ids, force } => {
             let entries: Vec<_> = if ids.is_empty() {
@@ -36,7 +36,7 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<()> {
                     .collect::<Result<_, _>>()?
             };
             for entry in entries {
-                match fetch(&manifest, &store, entry, force)? {
+                match fetch(&store, entry, force)? {
                     Outcome::Installed => println!(
                         "{}: installed in {}",
                         entry.id,

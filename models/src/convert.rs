@@ -1,6 +1,7 @@
 //! CTranslate2 Whisper → whisper.cpp ggml conversion (names and layouts: docs/model-formats.md).
 use crate::ct2::Ct2Model;
-use crate::ggml::{self, HParams, Quantization, TensorType};
+use crate::ggml::{self, HParams, Quantization};
+use crate::ggml_type::GgmlType;
 use crate::mel;
 use std::collections::HashMap;
 use std::io::Write;
@@ -12,7 +13,7 @@ const BASE_VOCAB: usize = 50_257;
 struct Planned {
     name: String,
     dims: Vec<usize>,
-    ty: TensorType,
+    ty: GgmlType,
     source: String,
     /// Row range of a fused source matrix (Q|K|V or K|V), in units of rows.
     rows: Option<(usize, usize)>,
@@ -131,7 +132,7 @@ fn vocabulary(tokenizer_json: &[u8]) -> Result<Vec<Vec<u8>>, String> {
 /// Collects the output tensors in order, checking each source exists.
 struct Planner<'m, 'a> {
     ct2: &'m Ct2Model<'a>,
-    matrix_type: TensorType,
+    matrix_type: GgmlType,
     out: Vec<Planned>,
 }
 
@@ -142,20 +143,22 @@ impl Planner<'_, '_> {
         name: String,
         source: String,
         rows: Option<(usize, usize)>,
-        force: Option<TensorType>,
+        force: Option<GgmlType>,
     ) -> Result<(), String> {
         let mut dims = self.ct2.var(&source)?.dims.clone();
         if let Some((from, to)) = rows {
             dims[0] = to - from;
         }
         let ty = force.unwrap_or(if dims.len() == 1 {
-            TensorType::F32
+            GgmlType::F32
         } else {
             self.matrix_type
         });
-        if ty == TensorType::Q8_0 && !ggml::q8_0_fits(*dims.last().unwrap_or(&0)) {
+        let row = *dims.last().unwrap_or(&0);
+        if !ggml::row_fits(ty, row) {
             return Err(format!(
-                "{name}: row length not a multiple of 32, cannot store as q8_0"
+                "{name}: rows of {row} values cannot be stored as {}",
+                ty.name()
             ));
         }
         self.out.push(Planned {
@@ -190,17 +193,13 @@ impl Planner<'_, '_> {
 }
 
 fn plan(ct2: &Ct2Model<'_>, hp: &HParams, q: Quantization) -> Result<Vec<Planned>, String> {
-    let matrix_type = match q {
-        Quantization::F16 => TensorType::F16,
-        Quantization::Q8_0 => TensorType::Q8_0,
-    };
     let mut p = Planner {
         ct2,
-        matrix_type,
+        matrix_type: q.matrix_type(),
         out: Vec::new(),
     };
-    let f32_ = Some(TensorType::F32);
-    let f16_ = Some(TensorType::F16);
+    let f32_ = Some(GgmlType::F32);
+    let f16_ = Some(GgmlType::F16);
 
     p.add(
         "encoder.positional_embedding".into(),

@@ -22,6 +22,23 @@ pub enum ModelError {
         expected: u64,
         actual: u64,
     },
+    #[error("the manifest pins no checksum for the {quantization} conversion of `{id}`, and a checksum beside the model file is not trusted; add `converted.{quantization} = {{ size = …, sha256 = \"…\" }}` to its manifest entry (`samtal models list` shows the values of the installed files)")]
+    Unpinned { id: String, quantization: String },
+    #[error("converting `{id}` to {quantization} gave sha256 {actual}, but the manifest pins {expected}; the converter and the manifest disagree, so nothing was installed")]
+    Conversion {
+        id: String,
+        quantization: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("model `{id}` is not a {wanted} model")]
+    WrongKind { id: String, wanted: &'static str },
+    #[error("{path} holds {actual} weights, not {wanted}; ask for {actual}")]
+    Format {
+        path: PathBuf,
+        actual: &'static str,
+        wanted: &'static str,
+    },
     #[error("{path} is not a valid {format} model: {reason}")]
     Corrupt {
         path: PathBuf,

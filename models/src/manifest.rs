@@ -2,7 +2,9 @@
 //! must hash to. The built-in manifest ships with the binary; a municipality may point
 //! `SAMTAL_MODELS_MANIFEST` at its own file with mirrored models.
 use crate::error::{ModelError, Result};
+use crate::ggml::Quantization;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const BUILTIN: &str = include_str!("../manifest.toml");
@@ -48,6 +50,24 @@ pub struct ModelEntry {
     #[serde(default)]
     pub default: bool,
     pub source: Source,
+    /// For `ctranslate2` sources: size and SHA-256 of each ggml file the converter makes
+    /// from it, by quantization name. The converter is deterministic, so these pin the
+    /// installed files to what the app ships, whoever can write the models directory.
+    #[serde(default)]
+    pub converted: BTreeMap<String, Pinned>,
+}
+
+/// The size and checksum a file must have.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Pinned {
+    pub size: u64,
+    pub sha256: String,
+}
+
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -104,14 +124,37 @@ impl Manifest {
             path: origin.to_string(),
             message: e.to_string(),
         })?;
+        let invalid = |message: String| ModelError::Manifest {
+            path: origin.to_string(),
+            message,
+        };
         for m in &manifest.models {
-            let valid_hash =
-                m.sha256.len() == 64 && m.sha256.bytes().all(|b| b.is_ascii_hexdigit());
-            if !valid_hash {
-                return Err(ModelError::Manifest {
-                    path: origin.to_string(),
-                    message: format!("model `{}`: sha256 must be 64 hex digits", m.id),
-                });
+            if !is_sha256(&m.sha256) {
+                return Err(invalid(format!(
+                    "model `{}`: sha256 must be 64 lower-case hex digits",
+                    m.id
+                )));
+            }
+            for (q, pinned) in &m.converted {
+                if m.format != SourceFormat::Ctranslate2 {
+                    return Err(invalid(format!(
+                        "model `{}`: only ctranslate2 sources are converted",
+                        m.id
+                    )));
+                }
+                if Quantization::parse(q).is_none() {
+                    return Err(invalid(format!(
+                        "model `{}`: unknown quantization `{q}` in converted (use {})",
+                        m.id,
+                        Quantization::names()
+                    )));
+                }
+                if !is_sha256(&pinned.sha256) {
+                    return Err(invalid(format!(
+                        "model `{}`: converted.{q}.sha256 must be 64 lower-case hex digits",
+                        m.id
+                    )));
+                }
             }
             if m.format == SourceFormat::Ctranslate2 && m.kind != ModelKind::WhisperGgml {
                 return Err(ModelError::Manifest {
@@ -171,6 +214,17 @@ type = "file"
 path = "m.bin"
 "#;
         let msg = Manifest::parse(text, "t.toml").unwrap_err().to_string();
-        assert!(msg.contains("64 hex digits"), "{msg}");
+        assert!(msg.contains("64 lower-case hex digits"), "{msg}");
+    }
+
+    #[test]
+    fn builtin_conversions_are_pinned_for_every_quantization() {
+        let m = Manifest::builtin();
+        for id in ["whisper-base", "whisper-tiny-en"] {
+            let entry = m.get(id).unwrap();
+            for q in Quantization::all() {
+                assert!(entry.converted.contains_key(q.name()), "{id} {}", q.name());
+            }
+        }
     }
 }

@@ -1,166 +1,10 @@
-//! Fetch, convert, install and verify, on a small synthetic CTranslate2 Whisper model built
-//! here (same format as the real ones, tiny dimensions) so every failure path is exercised.
-use samtal_models::{fetch, Manifest, ModelError, ModelStore, Outcome, Quantization};
-use sha2::{Digest, Sha256};
+//! Fetch, convert, install and verify, on a small synthetic CTranslate2 Whisper model
+//! (`common`) so every failure path is exercised.
+mod common;
+
+use common::{setup, setup_pinned, sha, synthetic_model, STATE, VOCAB};
+use samtal_models::{fetch, ModelError, ModelStore, Outcome, Quantization};
 use std::path::Path;
-
-const STATE: usize = 64;
-const VOCAB: usize = 51_864;
-
-struct Ct2 {
-    bytes: Vec<u8>,
-    count: u32,
-}
-
-impl Ct2 {
-    fn string(&mut self, s: &str) {
-        self.bytes
-            .extend_from_slice(&((s.len() + 1) as u16).to_le_bytes());
-        self.bytes.extend_from_slice(s.as_bytes());
-        self.bytes.push(0);
-    }
-
-    fn var(&mut self, name: &str, dims: &[usize], fill: impl Fn(usize) -> f32) {
-        self.count += 1;
-        self.string(name);
-        self.bytes.push(dims.len() as u8);
-        for d in dims {
-            self.bytes.extend_from_slice(&(*d as u32).to_le_bytes());
-        }
-        self.bytes.push(4); // f16
-        let n: usize = dims.iter().product();
-        self.bytes
-            .extend_from_slice(&((n * 2) as u32).to_le_bytes());
-        for i in 0..n {
-            self.bytes
-                .extend_from_slice(&half::f16::from_f32(fill(i)).to_le_bytes());
-        }
-    }
-
-    fn scalar_i16(&mut self, name: &str, v: i16) {
-        self.count += 1;
-        self.string(name);
-        self.bytes.push(0);
-        self.bytes.push(2);
-        self.bytes.extend_from_slice(&2u32.to_le_bytes());
-        self.bytes.extend_from_slice(&v.to_le_bytes());
-    }
-}
-
-/// One encoder and one decoder layer; fused Q|K|V rows hold 1.0 | 2.0 | 3.0.
-fn synthetic_model() -> Vec<u8> {
-    let mut m = Ct2 {
-        bytes: Vec::new(),
-        count: 0,
-    };
-    let n = STATE;
-    let qkv = move |i: usize| (i / (n * n) + 1) as f32;
-    let small = |i: usize| (i % 7) as f32 / 100.0;
-    m.var("encoder/conv1/weight", &[n, 80, 3], small);
-    m.var("encoder/conv1/bias", &[n], small);
-    m.var("encoder/conv2/weight", &[n, n, 3], small);
-    m.var("encoder/conv2/bias", &[n], small);
-    m.var("encoder/position_encodings/encodings", &[1500, n], small);
-    m.var("encoder/layer_norm/gamma", &[n], small);
-    m.var("encoder/layer_norm/beta", &[n], small);
-    m.scalar_i16("encoder/num_heads", 2);
-    m.var("decoder/embeddings/weight", &[VOCAB, n], small);
-    m.var("decoder/position_encodings/encodings", &[448, n], small);
-    m.var("decoder/layer_norm/gamma", &[n], small);
-    m.var("decoder/layer_norm/beta", &[n], small);
-    m.scalar_i16("decoder/num_heads", 2);
-    for side in ["encoder", "decoder"] {
-        let l = format!("{side}/layer_0");
-        for norm in ["self_attention/layer_norm", "ffn/layer_norm"] {
-            m.var(&format!("{l}/{norm}/gamma"), &[n], small);
-            m.var(&format!("{l}/{norm}/beta"), &[n], small);
-        }
-        m.var(
-            &format!("{l}/self_attention/linear_0/weight"),
-            &[3 * n, n],
-            qkv,
-        );
-        m.var(
-            &format!("{l}/self_attention/linear_0/bias"),
-            &[3 * n],
-            small,
-        );
-        m.var(
-            &format!("{l}/self_attention/linear_1/weight"),
-            &[n, n],
-            small,
-        );
-        m.var(&format!("{l}/self_attention/linear_1/bias"), &[n], small);
-        m.var(&format!("{l}/ffn/linear_0/weight"), &[4 * n, n], small);
-        m.var(&format!("{l}/ffn/linear_0/bias"), &[4 * n], small);
-        m.var(&format!("{l}/ffn/linear_1/weight"), &[n, 4 * n], small);
-        m.var(&format!("{l}/ffn/linear_1/bias"), &[n], small);
-        if side == "decoder" {
-            m.var(&format!("{l}/attention/layer_norm/gamma"), &[n], small);
-            m.var(&format!("{l}/attention/layer_norm/beta"), &[n], small);
-            m.var(&format!("{l}/attention/linear_0/weight"), &[n, n], small);
-            m.var(&format!("{l}/attention/linear_0/bias"), &[n], small);
-            m.var(
-                &format!("{l}/attention/linear_1/weight"),
-                &[2 * n, n],
-                small,
-            );
-            m.var(&format!("{l}/attention/linear_1/bias"), &[2 * n], small);
-            m.var(&format!("{l}/attention/linear_2/weight"), &[n, n], small);
-            m.var(&format!("{l}/attention/linear_2/bias"), &[n], small);
-        }
-    }
-    let mut out = Vec::new();
-    out.extend_from_slice(&6u32.to_le_bytes());
-    let mut header = Ct2 {
-        bytes: Vec::new(),
-        count: 0,
-    };
-    header.string("WhisperSpec");
-    out.extend_from_slice(&header.bytes);
-    out.extend_from_slice(&3u32.to_le_bytes());
-    out.extend_from_slice(&m.count.to_le_bytes());
-    out.extend_from_slice(&m.bytes);
-    let mut alias = Ct2 {
-        bytes: Vec::new(),
-        count: 0,
-    };
-    alias.string("decoder/projection/weight");
-    alias.string("decoder/embeddings/weight");
-    out.extend_from_slice(&1u32.to_le_bytes());
-    out.extend_from_slice(&alias.bytes);
-    out
-}
-
-fn sha(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// Writes the model, its tokenizer and a manifest with one `file` entry into `dir`.
-fn setup(dir: &Path, model: &[u8], sha256: &str) -> Manifest {
-    std::fs::write(dir.join("model.bin"), model).unwrap();
-    std::fs::write(
-        dir.join("tokenizer.json"),
-        r#"{"model":{"vocab":{"!":0,"\u0120hej":1}}}"#,
-    )
-    .unwrap();
-    let manifest = format!(
-        r#"
-[[model]]
-id = "tiny-test"
-kind = "whisper-ggml"
-license = "MIT"
-format = "ctranslate2"
-sha256 = "{sha256}"
-[model.source]
-type = "file"
-path = "model.bin"
-tokenizer = "tokenizer.json"
-"#
-    );
-    std::fs::write(dir.join("manifest.toml"), manifest).unwrap();
-    Manifest::load(&dir.join("manifest.toml")).unwrap()
-}
 
 fn i32_at(b: &[u8], at: usize) -> i32 {
     i32::from_le_bytes(b[at..at + 4].try_into().unwrap())
@@ -198,6 +42,9 @@ fn parse_ggml(b: &[u8]) -> (Vec<i32>, Vec<TensorHead>) {
             0 => elems * 4,
             1 => elems * 2,
             8 => elems / 32 * 34,
+            7 => elems / 32 * 24,
+            6 => elems / 32 * 22,
+            2 => elems / 32 * 18,
             other => panic!("unexpected type {other}"),
         };
         tensors.push((name, ty, dims, b[at..at + bytes.min(8)].to_vec()));
@@ -208,28 +55,44 @@ fn parse_ggml(b: &[u8]) -> (Vec<i32>, Vec<TensorHead>) {
 }
 
 #[test]
-fn converts_ctranslate2_to_ggml_f16_and_q8_0() {
+fn converts_ctranslate2_to_ggml_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     let model = synthetic_model();
-    let manifest = setup(dir.path(), &model, &sha(&model));
-    let store = ModelStore::new(dir.path().join("cache"));
-    let entry = manifest.get("tiny-test").unwrap();
+    let manifest = setup_pinned(dir.path(), &model);
+    let store = ModelStore::new(dir.path().join("cache")).with_manifest(manifest);
+    let entry = store.manifest().get("tiny-test").unwrap();
+    assert_eq!(fetch(&store, entry, false).unwrap(), Outcome::Installed);
     assert_eq!(
-        fetch(&manifest, &store, entry, false).unwrap(),
-        Outcome::Installed
-    );
-    assert_eq!(
-        fetch(&manifest, &store, entry, false).unwrap(),
+        fetch(&store, entry, false).unwrap(),
         Outcome::AlreadyInstalled
     );
 
-    for (q, ftype, matrix_type) in [(Quantization::F16, 1, 1), (Quantization::Q8_0, 2007, 8)] {
+    for (q, ftype, matrix_type) in [
+        (Quantization::F16, 1, 1),
+        (Quantization::Q8_0, 2007, 8),
+        (Quantization::Q5_1, 2009, 7),
+        (Quantization::Q5_0, 2008, 6),
+        (Quantization::Q4_0, 2002, 2),
+    ] {
         let path = store.whisper_model("tiny-test", q).unwrap();
-        let (hp, tensors) = parse_ggml(&std::fs::read(path).unwrap());
+        let bytes = std::fs::read(path).unwrap();
+        let (hp, tensors) = parse_ggml(&bytes);
         // n_vocab, audio ctx/state/head/layer, text ctx/state/head/layer, mels, ftype
         assert_eq!(
             hp,
-            vec![VOCAB as i32, 1500, 64, 2, 1, 448, 64, 2, 1, 80, ftype]
+            vec![
+                VOCAB as i32,
+                1500,
+                STATE as i32,
+                2,
+                1,
+                448,
+                64,
+                2,
+                1,
+                80,
+                ftype
+            ]
         );
         assert_eq!(tensors.len(), 50);
         let find = |n: &str| {
@@ -249,6 +112,9 @@ fn converts_ctranslate2_to_ggml_f16_and_q8_0() {
         assert_eq!(find("encoder.conv1.weight").1, 1);
         assert_eq!(find("decoder.positional_embedding").1, 0);
         assert_eq!(find("decoder.blocks.0.cross_attn.value.bias").2, vec![64]);
+        let head = samtal_models::header::check_whisper_ggml_bytes(&bytes).unwrap();
+        assert_eq!(head.matrix_type, q.matrix_type());
+        assert_eq!(head.tensors, 50);
     }
     for (_, outcome) in store.verify("tiny-test").unwrap() {
         outcome.unwrap();
@@ -282,8 +148,8 @@ fn checksum_mismatch_names_the_file_and_installs_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let model = synthetic_model();
     let manifest = setup(dir.path(), &model, &"0".repeat(64));
-    let store = ModelStore::new(dir.path().join("cache"));
-    let err = fetch(&manifest, &store, manifest.get("tiny-test").unwrap(), false).unwrap_err();
+    let store = ModelStore::new(dir.path().join("cache")).with_manifest(manifest);
+    let err = fetch(&store, store.manifest().get("tiny-test").unwrap(), false).unwrap_err();
     assert!(matches!(err, ModelError::Checksum { .. }), "{err}");
     let msg = err.to_string();
     assert!(
@@ -304,8 +170,8 @@ fn truncated_source_is_reported_as_corrupt_and_installs_nothing() {
     model.truncate(model.len() - 1000);
     // The checksum matches the truncated bytes, so it is the converter that must notice.
     let manifest = setup(dir.path(), &model, &sha(&model));
-    let store = ModelStore::new(dir.path().join("cache"));
-    let err = fetch(&manifest, &store, manifest.get("tiny-test").unwrap(), false).unwrap_err();
+    let store = ModelStore::new(dir.path().join("cache")).with_manifest(manifest);
+    let err = fetch(&store, store.manifest().get("tiny-test").unwrap(), false).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, ModelError::Corrupt { .. }), "{msg}");
     assert!(
@@ -319,9 +185,9 @@ fn truncated_source_is_reported_as_corrupt_and_installs_nothing() {
 fn damaged_installed_model_is_refused_before_loading() {
     let dir = tempfile::tempdir().unwrap();
     let model = synthetic_model();
-    let manifest = setup(dir.path(), &model, &sha(&model));
-    let store = ModelStore::new(dir.path().join("cache"));
-    fetch(&manifest, &store, manifest.get("tiny-test").unwrap(), false).unwrap();
+    let manifest = setup_pinned(dir.path(), &model);
+    let store = ModelStore::new(dir.path().join("cache")).with_manifest(manifest);
+    fetch(&store, store.manifest().get("tiny-test").unwrap(), false).unwrap();
     let f16 = store.whisper_model("tiny-test", Quantization::F16).unwrap();
     let q8 = store
         .whisper_model("tiny-test", Quantization::Q8_0)
@@ -361,10 +227,33 @@ fn damaged_installed_model_is_refused_before_loading() {
         .count();
     assert_eq!(failures, 2);
     // A refetch repairs it.
-    let entry = manifest.get("tiny-test").unwrap();
-    assert_eq!(
-        fetch(&manifest, &store, entry, false).unwrap(),
-        Outcome::Installed
-    );
+    let entry = store.manifest().get("tiny-test").unwrap();
+    assert_eq!(fetch(&store, entry, false).unwrap(), Outcome::Installed);
     store.whisper_model("tiny-test", Quantization::F16).unwrap();
+}
+
+#[test]
+fn a_conversion_that_differs_from_its_pin_is_not_installed() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = synthetic_model();
+    let manifest = setup_pinned(dir.path(), &model);
+    let text = std::fs::read_to_string(dir.path().join("manifest.toml")).unwrap();
+    let q5 = text.lines().find(|l| l.starts_with("q5_0 =")).unwrap();
+    let wrong = q5.replace(
+        &manifest.get("tiny-test").unwrap().converted["q5_0"].sha256,
+        &"ab".repeat(32),
+    );
+    std::fs::write(dir.path().join("manifest.toml"), text.replace(q5, &wrong)).unwrap();
+    let manifest = samtal_models::Manifest::load(&dir.path().join("manifest.toml")).unwrap();
+    let store = ModelStore::new(dir.path().join("cache")).with_manifest(manifest);
+    let err = fetch(&store, store.manifest().get("tiny-test").unwrap(), false).unwrap_err();
+    assert!(matches!(err, ModelError::Conversion { .. }), "{err}");
+    assert!(err.to_string().contains("q5_0"), "{err}");
+    let files = leftovers(&dir.path().join("cache"));
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.ends_with("q5_0.bin") || f.ends_with("installed.json")),
+        "{files:?}"
+    );
 }

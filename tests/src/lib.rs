@@ -33,7 +33,7 @@ pub fn transcriber(model: &str, q: Quantization) -> Transcriber {
         .entry(key)
         .or_insert_with(|| {
             let path = ModelStore::from_env()
-                .whisper_model(model, q)
+                .and_then(|store| store.whisper_model(model, q))
                 .unwrap_or_else(|e| panic!("{e} (run `make models` first)"));
             Transcriber::load(&path, EngineConfig::default()).expect("model loads")
         })

@@ -226,8 +226,14 @@ impl From<ModelError> for SamtalError {
             ModelError::NotInstalled(id) => {
                 format!("the speech model `{id}` is not installed on this phone")
             }
+            ModelError::Unpinned { id, quantization } => format!(
+                "the speech model `{id}` ({quantization}) is not pinned by this app's manifest"
+            ),
             ModelError::Manifest { .. }
             | ModelError::Checksum { .. }
+            | ModelError::Conversion { .. }
+            | ModelError::WrongKind { .. }
+            | ModelError::Format { .. }
             | ModelError::Size { .. }
             | ModelError::Corrupt { .. }
             | ModelError::Pip { .. }

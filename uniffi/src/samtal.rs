@@ -47,7 +47,7 @@ impl From<Config> for AppConfig {
             });
         AppConfig {
             model_path: c.model_path.map(Into::into),
-            engine: c.threads.map_or_else(EngineConfig::default, |t| {
+            engine: c.threads.map_or_else(EngineConfig::for_device, |t| {
                 EngineConfig::with_threads(t as usize)
             }),
             templates_dir: c.templates_dir.map(Into::into),

@@ -5,3 +5,4 @@ mod lifecycle;
 mod phone;
 mod sync_endpoint;
 mod transcription;
+mod weight_formats;
