@@ -223,7 +223,7 @@ fn one(
 
     let gold = run_meetings(std::slice::from_ref(meeting), templates, drafter)?
         .remove(0)
-        .0;
+        .score;
     let draft_scored = |segments: &[Segment]| -> anyhow::Result<MeetingScore> {
         let transcript = Transcript {
             language: meeting.language.clone(),
