@@ -6,7 +6,8 @@ public struct CoreSettings: Sendable {
     public var dataDir: URL
     public var modelsDir: URL
     public var modelId = "whisper-base"
-    public var quantization = "q8_0"
+    /// The weight format the core recommends for every phone (the engine adapts to memory).
+    public var quantization = recommendedQuantization()
     public var threads: UInt32 = 2
 
     public init(dataDir: URL, modelsDir: URL) {

@@ -17,6 +17,7 @@ import app.samtal.ffi.SignInResult
 import app.samtal.ffi.TranscriptListener
 import app.samtal.ffi.TranscriptSegment
 import app.samtal.core.VoiceStatus
+import app.samtal.ffi.recommendedQuantization
 import app.samtal.ffi.verifiedModelPath
 import app.samtal.core.ReviewChange
 import app.samtal.draft.Language
@@ -30,7 +31,7 @@ data class CoreSettings(
     val dataDir: String,
     val modelsDir: String,
     val modelId: String = "whisper-base",
-    val quantization: String = "q8_0",
+    val quantization: String = recommendedQuantization(),
     val threads: Int = 2,
 )
 
