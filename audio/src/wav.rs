@@ -186,7 +186,7 @@ mod tests {
 
     #[test]
     fn too_many_channels_are_refused() {
-        let err = refusal(&wav(16_000, 64, 1_280, &[0; 1_280]));
+        let err = refusal(&wav(SAMPLE_RATE, 64, 1_280, &[0; 1_280]));
         assert!(err.contains("64 channel(s)"), "{err}");
     }
 
@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_file_shorter_than_its_header_is_a_clear_error_not_a_panic() {
-        let file = wav(16_000, 1, 32_000, &[0; 3_200]);
+        let file = wav(SAMPLE_RATE, 1, 32_000, &[0; 3_200]);
         let err = WavFileSource::read_all(file.path()).unwrap_err();
         assert!(matches!(err, AudioError::Format { .. }), "{err}");
     }

@@ -260,7 +260,7 @@ fn one(
         audio_gold_speakers,
         words_right,
         words,
-        audio_seconds: samples.len() as f64 / 16_000.0,
+        audio_seconds: samtal_audio::seconds(samples.len()),
         recognition_seconds,
         attribution_seconds,
     })

@@ -5,8 +5,8 @@ use crate::pitch::PitchTracker;
 use realfft::{RealFftPlanner, RealToComplex};
 use std::sync::Arc;
 
-/// Sample rate of the audio this crate takes.
-pub const SAMPLE_RATE: usize = 16_000;
+/// Sample rate of the audio this crate takes: the product's one rate.
+pub const SAMPLE_RATE: usize = samtal_audio::SAMPLE_RATE as usize;
 /// Samples between frames (10 ms).
 pub const HOP: usize = 160;
 /// Frames per second.

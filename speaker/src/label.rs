@@ -398,7 +398,7 @@ mod tests {
     use crate::features::{frames_of, tests::speak};
 
     fn pause(seconds: f32) -> Vec<f32> {
-        vec![0.0; (seconds * 16_000.0) as usize]
+        vec![0.0; (seconds * crate::SAMPLE_RATE as f32) as usize]
     }
 
     const WORKER: (f32, f32, f32) = (200.0, 850.0, 2_000.0);
@@ -414,9 +414,9 @@ mod tests {
         let mut audio = pause(0.5);
         let mut truth = Vec::new();
         for (voice, seconds, role) in turns {
-            let start = audio.len() as f64 / 16_000.0;
+            let start = audio.len() as f64 / crate::SAMPLE_RATE as f64;
             audio.extend(speak(*voice, *seconds));
-            truth.push((start, audio.len() as f64 / 16_000.0, *role));
+            truth.push((start, audio.len() as f64 / crate::SAMPLE_RATE as f64, *role));
             audio.extend(pause(0.7));
         }
         (audio, truth)
@@ -497,7 +497,7 @@ mod tests {
     fn a_speaker_cutting_in_without_a_pause_starts_a_new_turn() {
         let mut audio = pause(0.5);
         audio.extend(speak(WORKER, 5.0));
-        let change = audio.len() as f64 / 16_000.0;
+        let change = audio.len() as f64 / crate::SAMPLE_RATE as f64;
         audio.extend(speak(CITIZEN, 5.0));
         audio.extend(pause(0.5));
         let found = crate::attribute(

@@ -195,7 +195,7 @@ mod tests {
     };
 
     fn silence(seconds: f32) -> Vec<f32> {
-        vec![0.0; (seconds * 16_000.0) as usize]
+        vec![0.0; (seconds * crate::SAMPLE_RATE as f32) as usize]
     }
 
     #[test]
@@ -220,7 +220,7 @@ mod tests {
     fn a_change_of_voice_without_a_pause_is_a_boundary() {
         let mut audio = silence(0.3);
         audio.extend(speak((110.0, 650.0, 1_100.0), 3.0));
-        let truth = audio.len() as f64 / 16_000.0;
+        let truth = audio.len() as f64 / crate::SAMPLE_RATE as f64;
         audio.extend(speak((210.0, 850.0, 2_000.0), 3.0));
         audio.extend(silence(0.3));
         let frames = frames_of(&audio);

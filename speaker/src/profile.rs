@@ -100,9 +100,9 @@ mod tests {
             bytes.len()
         );
 
-        let short = VoiceProfile::enroll(&audio[..16_000 * 6]);
+        let short = VoiceProfile::enroll(&audio[..crate::SAMPLE_RATE * 6]);
         assert!(matches!(short, Err(SpeakerError::TooLittleSpeech { .. })));
-        let silent = VoiceProfile::enroll(&vec![0.0; 16_000 * 40]);
+        let silent = VoiceProfile::enroll(&vec![0.0; crate::SAMPLE_RATE * 40]);
         assert!(matches!(silent, Err(SpeakerError::TooLittleSpeech { .. })));
 
         assert!(matches!(

@@ -29,7 +29,10 @@ fn fixture(name: &str) -> PathBuf {
 
 fn read_wav(name: &str) -> Vec<f32> {
     let reader = hound::WavReader::open(fixture(name)).expect("fixture WAV");
-    assert_eq!(reader.spec().sample_rate, 16_000);
+    assert_eq!(
+        reader.spec().sample_rate,
+        samtal_speaker::SAMPLE_RATE as u32
+    );
     reader
         .into_samples::<i16>()
         .map(|s| f32::from(s.expect("sample")) / 32_768.0)

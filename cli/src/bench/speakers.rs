@@ -310,7 +310,7 @@ pub fn run(args: SpeakersArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("writing {}", file.display()))?;
         }
         let mut score = score_meeting(&gold, &declared, &undeclared, config.low_confidence)?;
-        score.audio = meeting.len() as f64 / 16_000.0;
+        score.audio = samtal_audio::seconds(meeting.len());
         score.seconds = seconds;
         let voices = format!("{}/{}", declared.voices.len(), gold.others.len() + 1);
         println!("{}", score.line(&gold.id, &voices));
