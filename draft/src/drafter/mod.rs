@@ -314,7 +314,9 @@ impl Drafter {
                 })
                 .collect();
             let low = units.iter().any(|&u| {
-                low_confidence(&transcript.segments[conv.units[u].seg], &conv.units[u].raw)
+                let unit = &conv.units[u];
+                unit.segments()
+                    .any(|s| low_confidence(&transcript.segments[s], &unit.raw))
             });
             // Sections come from the template, so this cannot fail.
             if doc
@@ -475,7 +477,7 @@ impl Drafter {
                     question: question.map(|q| &q.sentence),
                 });
             }
-            cited.push(unit.seg);
+            cited.extend(unit.segments());
         }
         cited.sort_unstable();
         cited.dedup();

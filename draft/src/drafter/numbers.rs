@@ -268,6 +268,25 @@ pub fn normalize(text: &str, lang: &LanguageData) -> String {
             .any(|p| matches!(p, Part::Hundred | Part::Thousand));
         let single_article = run.len() == 1 && n.articles.contains(&lower[i]);
         let unit = after.and_then(|w| n.units.get(w));
+        // "since twenty twenty-three.", "nineteen eighty": a year spoken as two numbers, at
+        // the end of a clause ("twenty twenty-five minutes" is an estimate, not a year).
+        let two_digit = |k: usize| {
+            let parts = split_word(&lower[k], n)?;
+            let (v, ord) = value_of(&parts);
+            let multiplier_next = next_word(k)
+                .is_some_and(|m| n.hundred.contains(&lower[m]) || n.thousand.contains(&lower[m]));
+            (!ord && (10..100).contains(&v) && !multiplier_next).then_some(v)
+        };
+        if run.len() == 1 && !ordinal && (value == 19 || value == 20) {
+            let year = after_k
+                .filter(|&k| next_word(k).is_none())
+                .and_then(|k| two_digit(k).map(|v| (k, v)));
+            if let Some((k, v)) = year {
+                out.push_str(&format!("{}", value * 100 + v));
+                i = k + 1;
+                continue;
+            }
+        }
         if continues {
             push_run(&mut out, &tokens, &run);
             i = last + 1;
@@ -354,6 +373,18 @@ pub fn normalize(text: &str, lang: &LanguageData) -> String {
                     end = m;
                     decimal = true;
                 }
+            }
+        }
+        // "a hundred and twelve fifty": a second number that cannot go on the first is the
+        // part after the decimal mark, as an amount is said.
+        if !decimal && has_multiplier && (100..1000).contains(&value) {
+            if let Some((m, v)) = next_word(end).and_then(|k| two_digit(k).map(|v| (k, v))) {
+                written = format!(
+                    "{written}{}{v:02}",
+                    n.decimal_mark.as_deref().unwrap_or(".")
+                );
+                end = m;
+                decimal = true;
             }
         }
         let unit = next_word(end).and_then(|k| n.units.get(&lower[k]).map(|u| (k, u)));
@@ -532,6 +563,16 @@ mod tests {
     fn english_hyphens_thousands_and_dates() {
         let en = Language::En;
         assert_eq!(norm("fifty-one years", en), "51 years");
+        assert_eq!(
+            norm("We've been there since twenty twenty-three.", en),
+            "We've been there since 2023."
+        );
+        assert!(!norm("twenty twenty-five minutes", en).contains("2025"));
+        assert_eq!(
+            norm("A hundred and twelve fifty a week.", en),
+            "112.50 a week."
+        );
+        assert_eq!(norm("a hundred and twelve pounds fifty", en), "£112.50");
         assert_eq!(
             norm("Forty-four years I've been here.", en),
             "44 years I've been here."

@@ -825,7 +825,7 @@ impl<'a> Phrasing<'a> {
         let lead = run
             .iter()
             .take_while(|p| {
-                p.sentence.fragment
+                p.sentence.short_answer
                     || p.sentence.text.is_empty()
                     || self.opens_bare(&p.sentence.text)
             })

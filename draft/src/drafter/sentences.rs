@@ -15,6 +15,9 @@ pub struct Sentence {
     pub question: bool,
     /// No subject and at most six words ("Two in the morning.", "A wash at the sink.").
     pub fragment: bool,
+    /// A fragment once numbers are written as digits: reported as an answer, never with
+    /// "says that".
+    pub short_answer: bool,
 }
 
 impl Sentence {
@@ -248,9 +251,12 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     let toks = drop_repetitions(toks, lang);
     let text = tidy(&join(&toks), question);
     let n = words(&text).len();
+    // An amount counts as one word: "A hundred and twelve pounds fifty." is a short answer.
+    let written = words(&super::numbers::normalize(&text, lang)).len();
     let has_subject = c.subjects.any(&super::text::Text::new(&text));
     Sentence {
         fragment: !text.is_empty() && !has_subject && n <= 6,
+        short_answer: !text.is_empty() && !has_subject && written <= 6,
         text,
         polarity,
         question,

@@ -19,6 +19,16 @@ pub struct Unit {
     /// The sentence after corrections, before cleaning (for matching what was said).
     pub raw: String,
     pub sentence: Sentence,
+    /// The next segment, when its opening words finish this sentence (a recognition
+    /// window cut the speaker off mid-sentence): the unit cites both.
+    pub continued_in: Option<usize>,
+}
+
+impl Unit {
+    /// The segments the unit's words come from.
+    pub fn segments(&self) -> impl Iterator<Item = usize> {
+        std::iter::once(self.seg).chain(self.continued_in)
+    }
 }
 
 /// A transcript split into units.
@@ -47,11 +57,13 @@ impl Conversation {
             .iter()
             .map(|s| s.speaker.as_deref())
             .collect();
-        let sentences = corrections::apply(&texts, &labels, lang);
+        let mut sentences = corrections::apply(&texts, &labels, lang);
+        let continued = rejoin(transcript, &mut sentences);
         let mut units = Vec::new();
         let mut by_seg = Vec::with_capacity(texts.len());
         for (seg, list) in sentences.into_iter().enumerate() {
             let start = units.len();
+            let last = list.len().saturating_sub(1);
             for (idx, raw) in list.into_iter().enumerate() {
                 let sentence = clean(&raw, lang);
                 if !sentence.is_empty() || sentence.polarity.is_some() {
@@ -60,6 +72,7 @@ impl Conversation {
                         idx,
                         raw,
                         sentence,
+                        continued_in: (idx == last && continued[seg]).then_some(seg + 1),
                     });
                 }
             }
@@ -122,6 +135,40 @@ impl Conversation {
     }
 }
 
+/// Longest silence between two segments of one sentence cut by a recognition window.
+const CUT_GAP_SECS: f64 = 1.5;
+
+/// Puts a sentence that a window cut split over two segments back together: when a
+/// segment's last sentence has no end mark and the next segment, said by the same speaker
+/// right after, opens in lower case, that opening (up to its first sentence end) moves to
+/// the first segment. Returns, per segment, whether its last sentence took words from the
+/// next one.
+fn rejoin(transcript: &Transcript, sentences: &mut [Vec<String>]) -> Vec<bool> {
+    let segs = &transcript.segments;
+    let mut continued = vec![false; sentences.len()];
+    for k in 0..sentences.len().saturating_sub(1) {
+        let (a, b) = (&segs[k], &segs[k + 1]);
+        let same_speaker =
+            a.speaker.as_deref().map(str::trim) == b.speaker.as_deref().map(str::trim);
+        let open = sentences[k]
+            .last()
+            .is_some_and(|s| !s.trim_end().ends_with(['.', '!', '?', '…']));
+        let lower = sentences[k + 1]
+            .first()
+            .and_then(|s| s.trim_start().chars().next())
+            .is_some_and(char::is_lowercase);
+        if same_speaker && open && lower && b.start - a.end <= CUT_GAP_SECS {
+            let rest = sentences[k + 1].remove(0);
+            if let Some(last) = sentences[k].last_mut() {
+                last.push(' ');
+                last.push_str(rest.trim());
+            }
+            continued[k] = true;
+        }
+    }
+    continued
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +209,46 @@ mod tests {
         assert_eq!(conv.labelled, [true, true, false]);
         assert_eq!(conv.roles[1], Role::Citizen);
         assert!(conv.seg_units(2).iter().all(|u| u.sentence.text.is_empty()));
+    }
+
+    #[test]
+    fn a_sentence_cut_by_a_window_is_one_unit_citing_both_segments() {
+        let all = Languages::builtin();
+        let seg = |id: u32, start: f64, who: &str, text: &str| Segment {
+            id,
+            start,
+            end: start + 2.0,
+            text: text.into(),
+            confidence: 1.0,
+            words: vec![],
+            speaker: Some(who.into()),
+        };
+        let t = Transcript {
+            language: "en".into(),
+            segments: vec![
+                seg(1, 0.0, "worker", "Okay. I will call"),
+                seg(
+                    2,
+                    2.3,
+                    "worker",
+                    "your landlord this afternoon. Then we meet again.",
+                ),
+                seg(3, 4.5, "citizen", "thank you."),
+                seg(4, 9.0, "citizen", "and the rent"),
+                seg(5, 15.0, "citizen", "is paid now."),
+            ],
+        };
+        let conv = Conversation::build(&t, all.get(Language::En));
+        let joined = &conv.seg_units(0).last().unwrap();
+        assert_eq!(
+            joined.sentence.text,
+            "I will call your landlord this afternoon."
+        );
+        assert_eq!(joined.segments().collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(conv.seg_text(1), "Then we meet again.");
+        // Another speaker, or a long silence, is not a cut sentence.
+        assert_eq!(conv.seg_units(1).last().unwrap().continued_in, None);
+        assert!(conv.seg_units(3).iter().all(|u| u.continued_in.is_none()));
+        assert!(!conv.seg_text(4).is_empty());
     }
 }
