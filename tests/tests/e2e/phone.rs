@@ -31,6 +31,27 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// A free port for a listener that starts later (the phone's network coming up), below the
+/// kernel's ephemeral range: a port [`free_port`] found free can meanwhile become the local
+/// port of some outgoing connection, one below the range cannot.
+pub fn port_for_later() -> u16 {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let ephemeral = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let (low, span) = (10_000u16, ephemeral.saturating_sub(10_000).max(1));
+    // Spread by process and call, so test binaries running side by side rarely try the same.
+    let seed = std::process::id() as usize * 7919;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let port = low + ((seed + n * 104_729) % span as usize) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
 fn wait_for(port: u16) {
     for _ in 0..200 {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -352,7 +373,7 @@ pub struct Proxy {
 impl Proxy {
     pub fn new(target: u16) -> Self {
         Self {
-            port: free_port(),
+            port: port_for_later(),
             target,
             mode: Arc::new(Mutex::new(Mode::Forward)),
             open: Arc::new(Mutex::new(Vec::new())),
