@@ -76,7 +76,11 @@ impl Transcriber {
         options: &TranscribeOptions,
     ) -> Result<Transcript, TranscribeError> {
         let mut stream = self.stream(options.clone(), Box::new(|_| {}));
-        stream.push(samples)?;
+        // In blocks, as a microphone delivers them: the segmenter then holds one window of
+        // audio at a time, not a copy of the whole recording.
+        for block in samples.chunks(samtal_audio::READ_BLOCK) {
+            stream.push(block)?;
+        }
         stream.finish()
     }
 
