@@ -72,7 +72,11 @@ pub fn record(args: RecordArgs) -> anyhow::Result<()> {
         chunk_samples: args.chunk_ms as usize * SAMPLE_RATE as usize / 1000,
         ..app::config()?
     })?;
-    app.use_installed_model(&ModelStore::from_env()?, &args.model.model, args.model.quant)?;
+    app.use_installed_model(
+        &ModelStore::from_env()?,
+        &args.model.model,
+        args.model.quant,
+    )?;
     app.set_worker(&args.worker)?;
     app.load_model()?;
     if !app.voice_status()?.enrolled {

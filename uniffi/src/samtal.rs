@@ -86,12 +86,13 @@ impl Samtal {
         model_id: String,
         quantization: String,
     ) -> Result<String, SamtalError> {
-        let quant = Quantization::parse(&quantization).ok_or_else(|| SamtalError::InvalidInput {
-            reason: format!(
-                "unknown quantization `{quantization}` (use {})",
-                Quantization::names()
-            ),
-        })?;
+        let quant =
+            Quantization::parse(&quantization).ok_or_else(|| SamtalError::InvalidInput {
+                reason: format!(
+                    "unknown quantization `{quantization}` (use {})",
+                    Quantization::names()
+                ),
+            })?;
         let path = self
             .0
             .use_installed_model(&ModelStore::new(models_dir), &model_id, quant)?;
