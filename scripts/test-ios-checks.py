@@ -60,8 +60,8 @@ class IosChecks(unittest.TestCase):
         self.assertIn("`beginMeeting` is not a member of Samtal", result.stdout)
 
     def test_a_binding_free_function_that_does_not_exist_fails(self):
-        self.edit("Sources/SamtalKit/Core/Core.swift", "try verifiedModelPath(", "try verifiedModel(")
-        self.assertIn("function `verifiedModel` is not in the generated bindings", self.swift_check().stdout)
+        self.edit("Sources/SamtalKit/Core/Core.swift", "= recommendedQuantization()", "= recommendedFormat(for: 1)")
+        self.assertIn("function `recommendedFormat` is not in the generated bindings", self.swift_check().stdout)
 
     def test_a_renamed_binding_type_or_case_fails(self):
         self.edit("Sources/SamtalKit/Core/Core.swift", "SamtalFFI.NoteDraft", "SamtalFFI.Note")

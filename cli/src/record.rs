@@ -10,6 +10,7 @@ use samtal_asr::Language;
 use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK, SAMPLE_RATE};
 use samtal_core::app::{App, AppConfig, Recording};
 use samtal_core::recorder::DEFAULT_CHUNK_SAMPLES;
+use samtal_models::ModelStore;
 use samtal_store::{ConsentDecision, InformedBy, SessionId};
 
 use crate::app;
@@ -67,11 +68,15 @@ pub fn record(args: RecordArgs) -> anyhow::Result<()> {
         .map(|path| WavFileSource::open(path, pace))
         .transpose()?;
     let app = app::open_with(AppConfig {
-        model_path: Some(args.model.verified_path()?),
         engine: args.model.config(),
         chunk_samples: args.chunk_ms as usize * SAMPLE_RATE as usize / 1000,
         ..app::config()?
     })?;
+    app.use_installed_model(
+        &ModelStore::from_env()?,
+        &args.model.model,
+        args.model.quant,
+    )?;
     app.set_worker(&args.worker)?;
     app.load_model()?;
     if !app.voice_status()?.enrolled {

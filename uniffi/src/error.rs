@@ -98,6 +98,7 @@ impl From<AppError> for SamtalError {
             AppError::Vault(e) => vault_kind(e),
             AppError::RecordingEnded => Kind::NotAllowed,
             AppError::NoModel => Kind::Model,
+            AppError::Model(e) => model_kind(e),
             AppError::Speaker(SpeakerError::TooLittleSpeech { .. }) => Kind::Audio,
             AppError::Speaker(SpeakerError::BadProfile) => Kind::Storage,
             AppError::UnknownParticipant => Kind::InvalidInput,
@@ -200,6 +201,26 @@ fn sync_kind(e: &SyncError) -> Kind {
     }
 }
 
+/// Every model error is the model's: the app chose the model, not the user.
+fn model_kind(e: &ModelError) -> Kind {
+    match e {
+        ModelError::Manifest { .. }
+        | ModelError::UnknownModel(_)
+        | ModelError::NotInstalled(_)
+        | ModelError::Checksum { .. }
+        | ModelError::Size { .. }
+        | ModelError::Unpinned { .. }
+        | ModelError::Conversion { .. }
+        | ModelError::WrongKind { .. }
+        | ModelError::Format { .. }
+        | ModelError::Corrupt { .. }
+        | ModelError::Pip { .. }
+        | ModelError::MissingMember { .. }
+        | ModelError::Download { .. }
+        | ModelError::Io { .. } => Kind::Model,
+    }
+}
+
 fn login_kind(e: &LoginError) -> Kind {
     match e {
         LoginError::NotEnrolled => Kind::NotEnrolled,
@@ -214,34 +235,6 @@ fn login_kind(e: &LoginError) -> Kind {
         | LoginError::NotStaff
         | LoginError::Refused { .. }
         | LoginError::Protocol(_) => Kind::Refused,
-    }
-}
-
-impl From<ModelError> for SamtalError {
-    /// The models crate speaks to the desktop's `samtal models`; the phone's messages say
-    /// what is wrong without its commands.
-    fn from(e: ModelError) -> Self {
-        let reason = match &e {
-            ModelError::UnknownModel(id) => format!("the speech model `{id}` is not known"),
-            ModelError::NotInstalled(id) => {
-                format!("the speech model `{id}` is not installed on this phone")
-            }
-            ModelError::Unpinned { id, quantization } => format!(
-                "the speech model `{id}` ({quantization}) is not pinned by this app's manifest"
-            ),
-            ModelError::Manifest { .. }
-            | ModelError::Checksum { .. }
-            | ModelError::Conversion { .. }
-            | ModelError::WrongKind { .. }
-            | ModelError::Format { .. }
-            | ModelError::Size { .. }
-            | ModelError::Corrupt { .. }
-            | ModelError::Pip { .. }
-            | ModelError::MissingMember { .. }
-            | ModelError::Download { .. }
-            | ModelError::Io { .. } => e.to_string(),
-        };
-        SamtalError::Model { reason }
     }
 }
 
@@ -278,6 +271,8 @@ mod tests {
             "locked".into(),
         ))));
         assert!(matches!(vault, SamtalError::Platform { .. }));
+        let damaged = SamtalError::from(AppError::Model(ModelError::NotInstalled("m".into())));
+        assert!(matches!(damaged, SamtalError::Model { .. }));
     }
 
     #[test]
@@ -297,8 +292,26 @@ mod tests {
             SamtalError::from(AppError::Store(
                 "x".parse::<samtal_store::SessionId>().unwrap_err(),
             )),
-            SamtalError::from(ModelError::NotInstalled("whisper-base".into())),
-            SamtalError::from(ModelError::UnknownModel("whisper-huge".into())),
+            SamtalError::from(AppError::Model(ModelError::NotInstalled(
+                "whisper-base".into(),
+            ))),
+            SamtalError::from(AppError::Model(ModelError::UnknownModel(
+                "whisper-huge".into(),
+            ))),
+            SamtalError::from(AppError::Model(ModelError::Checksum {
+                path: "whisper-base-q5_0.bin".into(),
+                expected: "ab".into(),
+                actual: "cd".into(),
+            })),
+            SamtalError::from(AppError::Model(ModelError::Size {
+                path: "whisper-base-q5_0.bin".into(),
+                expected: 2,
+                actual: 1,
+            })),
+            SamtalError::from(AppError::Model(ModelError::Unpinned {
+                id: "whisper-base".into(),
+                quantization: "q5_0".into(),
+            })),
         ];
         for e in errors {
             let text = e.to_string();

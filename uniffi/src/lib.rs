@@ -32,29 +32,9 @@ pub fn enrolment_text(language: String) -> Result<String, SamtalError> {
         })
 }
 
-/// The weight format to pass to [`verified_model_path`]: the same on every phone (on one
-/// with little RAM the engine runs one lane instead, `Config::threads` left unset).
+/// The weight format to pass to [`Samtal::use_installed_model`]: the same on every phone (on
+/// one with little RAM the engine runs one lane instead, `Config::threads` left unset).
 #[uniffi::export]
 pub fn recommended_quantization() -> String {
     samtal_models::Quantization::DEFAULT.name().to_string()
-}
-
-/// The path of an installed model after checking it against the built-in manifest
-/// (`f16`, `q8_0`, `q5_1`, `q5_0` or `q4_0`).
-#[uniffi::export]
-pub fn verified_model_path(
-    models_dir: String,
-    model_id: String,
-    quantization: String,
-) -> Result<String, SamtalError> {
-    let quant = samtal_models::Quantization::parse(&quantization).ok_or_else(|| {
-        SamtalError::InvalidInput {
-            reason: format!(
-                "unknown quantization `{quantization}` (use {})",
-                samtal_models::Quantization::names()
-            ),
-        }
-    })?;
-    let path = samtal_models::ModelStore::new(models_dir).whisper_model(&model_id, quant)?;
-    Ok(path.to_string_lossy().into_owned())
 }

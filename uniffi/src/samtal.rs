@@ -7,6 +7,7 @@ use samtal_audio::CaptureSource;
 use samtal_core::app::{App, AppConfig, VoiceStatus};
 use samtal_core::review_flow::ReviewChange;
 use samtal_draft::DraftContext;
+use samtal_models::{ModelStore, Quantization};
 use samtal_store::retention::RetentionPolicy;
 use samtal_store::{
     ConsentDecision, DeviceIdentity, InformedBy, OutboxEntry, Receipt, SessionId, SessionInfo,
@@ -23,14 +24,12 @@ use crate::runtime::blocking;
 use crate::types::*;
 use crate::SamtalError;
 
-/// Where Samtal keeps its data and which model it runs.
+/// Where Samtal keeps its data and how it runs its speech model (chosen with
+/// [`Samtal::use_installed_model`]).
 #[derive(uniffi::Record)]
 pub struct Config {
     /// The app's private data directory.
     pub data_dir: String,
-    /// A verified model file (see [`verified_model_path`](crate::verified_model_path));
-    /// none for an app that only reviews, syncs or wipes.
-    pub model_path: Option<String>,
     pub threads: Option<u32>,
     /// Extra municipal note templates (`*.toml`).
     pub templates_dir: Option<String>,
@@ -46,7 +45,6 @@ impl From<Config> for AppConfig {
                 unapproved_max_age: Duration::from_secs(u64::from(h) * 3600),
             });
         AppConfig {
-            model_path: c.model_path.map(Into::into),
             engine: c.threads.map_or_else(EngineConfig::for_device, |t| {
                 EngineConfig::with_threads(t as usize)
             }),
@@ -68,13 +66,37 @@ fn id(session_id: &str) -> Result<SessionId, SamtalError> {
 
 #[uniffi::export]
 impl Samtal {
-    /// Opens the encrypted store (applying retention); the model loads on first recording.
+    /// Opens the encrypted store (applying retention). No speech model is chosen until
+    /// [`use_installed_model`](Self::use_installed_model); it loads on first recording.
     #[uniffi::constructor]
     pub fn open(config: Config, vault: Arc<dyn KeyVault>) -> Result<Arc<Self>, SamtalError> {
         Ok(Arc::new(Samtal(App::open(
             config.into(),
             Arc::new(VaultBridge(vault)),
         )?)))
+    }
+
+    /// Checks the installed model (`f16`, `q8_0`, `q5_1`, `q5_0` or `q4_0`) against the
+    /// built-in manifest and records with it from the next recording on; returns its path.
+    /// The whole file is hashed only when no record sealed with this app's key shows it
+    /// unchanged since it last hashed right. On an error no model is chosen.
+    pub fn use_installed_model(
+        &self,
+        models_dir: String,
+        model_id: String,
+        quantization: String,
+    ) -> Result<String, SamtalError> {
+        let quant =
+            Quantization::parse(&quantization).ok_or_else(|| SamtalError::InvalidInput {
+                reason: format!(
+                    "unknown quantization `{quantization}` (use {})",
+                    Quantization::names()
+                ),
+            })?;
+        let path = self
+            .0
+            .use_installed_model(&ModelStore::new(models_dir), &model_id, quant)?;
+        Ok(path.to_string_lossy().into_owned())
     }
 
     pub fn template_ids(&self) -> Vec<String> {

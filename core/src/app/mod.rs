@@ -4,6 +4,7 @@
 //! with BankID, sync and wipe. Each method composes the crates that do the work; state
 //! changes are announced to [`events`] listeners.
 pub mod events;
+mod model;
 mod recording;
 mod voice;
 mod wipe;
@@ -22,6 +23,7 @@ use samtal_draft::review::{render, CitizenParticipation, DraftDocument, ReviewEr
 use samtal_draft::template::{TemplateError, Templates};
 use samtal_draft::transcript::Segment;
 use samtal_draft::DraftContext;
+use samtal_models::{ModelError, ModelStore, Quantization};
 use samtal_store::audit::{AuditError, Event, Verified};
 use samtal_store::keyvault::{KeyVault, KeyVaultError};
 use samtal_store::retention::{self, RetentionPolicy};
@@ -35,14 +37,12 @@ use samtal_sync::login::{
 };
 use samtal_sync::{outbox, DeviceIdentity, OutboxEntry, SyncClient, SyncError, SyncReport};
 
-/// Where the app keeps its data and which speech model it runs.
+/// Where the app keeps its data and how it runs its speech model (which model is chosen
+/// with [`App::use_installed_model`]).
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     /// The app's private data directory (encrypted store and spool).
     pub data_dir: PathBuf,
-    /// A verified whisper.cpp model file (see `samtal-models`); `None` for an app that only
-    /// reviews, syncs or wipes (recording then fails with [`AppError::NoModel`]).
-    pub model_path: Option<PathBuf>,
     /// How the recognition engine runs (threads, lanes).
     pub engine: EngineConfig,
     /// Extra municipal templates (`*.toml`) besides the built-in ones.
@@ -53,12 +53,11 @@ pub struct AppConfig {
 }
 
 impl AppConfig {
-    /// Defaults for everything but the data directory: no model, the default engine, the
-    /// built-in templates, 12 hours' retention, half-second spool chunks.
+    /// Defaults for everything but the data directory: the default engine, the built-in
+    /// templates, 12 hours' retention, half-second spool chunks.
     pub fn new(data_dir: impl Into<PathBuf>) -> AppConfig {
         AppConfig {
             data_dir: data_dir.into(),
-            model_path: None,
             engine: EngineConfig::default(),
             templates_dir: None,
             retention: RetentionPolicy::default(),
@@ -91,11 +90,14 @@ pub enum AppError {
     Vault(#[from] KeyVaultError),
     #[error(transparent)]
     Speaker(#[from] samtal_speaker::SpeakerError),
+    /// The chosen speech model is missing, damaged or not the one the manifest pins.
+    #[error("{}", model::describe(.0))]
+    Model(#[from] ModelError),
     #[error("unknown participant: those present besides the worker are citizen, relative, interpreter or other")]
     UnknownParticipant,
     #[error("this recording has already been stopped or withdrawn")]
     RecordingEnded,
-    #[error("no speech model is installed, so nothing can be recorded")]
+    #[error("no working speech model is installed, so nothing can be recorded")]
     NoModel,
 }
 
@@ -151,7 +153,7 @@ pub struct App {
     vault: Arc<dyn KeyVault>,
     store: Arc<Store>,
     templates: Templates,
-    transcriber: Mutex<Option<Transcriber>>,
+    model: Mutex<model::ModelSlot>,
     events: Arc<AppEvents>,
     /// Sessions retention wiped when the app opened.
     expired: Vec<SessionId>,
@@ -159,7 +161,8 @@ pub struct App {
 
 impl App {
     /// Opens (or creates) the encrypted store and applies retention first, so sessions past
-    /// their time are gone before anything else happens. The model loads on first use.
+    /// their time are gone before anything else happens. No model is chosen until
+    /// [`use_installed_model`](Self::use_installed_model); it loads on first use.
     pub fn open(config: AppConfig, vault: Arc<dyn KeyVault>) -> Result<App> {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| StoreError::Io {
             path: config.data_dir.clone(),
@@ -176,7 +179,7 @@ impl App {
             vault,
             store,
             templates,
-            transcriber: Mutex::new(None),
+            model: Mutex::default(),
             events: Arc::new(AppEvents::default()),
             expired,
         })
@@ -254,8 +257,25 @@ impl App {
         Ok(id)
     }
 
-    /// Loads the speech model now instead of at the first recording, so a missing or
-    /// broken model shows before a session is started.
+    /// Checks Whisper model `model_id` in `quant` from `models` against its manifest and
+    /// makes it the model of the next recording (a recording in progress keeps its engine).
+    /// The whole file is hashed only when no install record sealed with a key from this
+    /// app's vault shows it unchanged since it last hashed right; a damaged file is never
+    /// chosen. On any error no model is chosen, and recording fails with
+    /// [`AppError::NoModel`] until a model checks out. Returns the model file's path.
+    pub fn use_installed_model(
+        &self,
+        models: &ModelStore,
+        model_id: &str,
+        quant: Quantization,
+    ) -> Result<PathBuf> {
+        let checked = model::check(models, self.vault.as_ref(), model_id, quant);
+        self.model_slot().select(checked.as_ref().ok().cloned());
+        checked
+    }
+
+    /// Loads the chosen speech model now instead of at the first recording, so a model
+    /// whisper.cpp cannot load shows before a session is started.
     pub fn load_model(&self) -> Result<()> {
         self.transcriber().map(drop)
     }
@@ -517,16 +537,13 @@ impl App {
         wipe::local_data(data_dir, vault)
     }
 
-    /// The loaded recognition engine (loaded once, shared by every recording).
+    /// The chosen model's recognition engine (loaded once, shared by every recording).
     fn transcriber(&self) -> Result<Transcriber> {
-        let mut slot = self.transcriber.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(t) = slot.as_ref() {
-            return Ok(t.clone());
-        }
-        let model = self.config.model_path.as_ref().ok_or(AppError::NoModel)?;
-        let t = Transcriber::load(model, self.config.engine.clone())?;
-        *slot = Some(t.clone());
-        Ok(t)
+        self.model_slot().engine(&self.config.engine)
+    }
+
+    fn model_slot(&self) -> std::sync::MutexGuard<'_, model::ModelSlot> {
+        self.model.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn announce(&self, session: &SessionId, state: SessionState) {

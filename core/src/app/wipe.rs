@@ -19,11 +19,14 @@ pub(super) fn sign_out(store: &Store, vault: &dyn KeyVault) -> SignedOut {
     login::sign_out_within(store, vault, SIGN_OUT_WITHIN).unwrap_or_else(SignedOut::NotRevoked)
 }
 
-/// Removes the sealed sign-in and its key, the device identity's sealing key, the database
-/// (and its journals), the audio spool and the database key.
+/// Removes the sealed sign-in and its key, the device identity's sealing key, the key that
+/// seals model install records (not the user's, but a wipe leaves no key of the app; the
+/// next start re-hashes the model once), the database (and its journals), the audio spool
+/// and the database key.
 pub(super) fn local_data(data_dir: &Path, vault: &dyn KeyVault) -> Result<()> {
     token::clear(data_dir, vault)?;
     vault.delete(TLS_KEY_ALIAS)?;
+    vault.delete(super::model::SEAL_KEY_ALIAS)?;
     retention::wipe_all(data_dir, vault)?;
     Ok(())
 }

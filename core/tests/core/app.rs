@@ -6,11 +6,12 @@ use crate::common;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use samtal_asr::{Language, TranscribeError};
+use samtal_asr::Language;
 use samtal_core::app::{App, AppConfig, AppError, Listener, StateEvent};
 use samtal_core::review_flow::ReviewChange;
 use samtal_draft::review::CitizenParticipation;
 use samtal_draft::DraftContext;
+use samtal_models::ModelError;
 use samtal_store::keyvault::{FileKeyVault, KeyVault};
 use samtal_store::{ConsentDecision, InformedBy, OutboxStatus, SessionState, StoreError};
 use samtal_sync::login::{token, SignedOut, WorkerSession};
@@ -24,19 +25,21 @@ impl Listener<StateEvent> for States {
     }
 }
 
-fn app(dir: &Path, model: Option<&Path>) -> (App, Arc<FileKeyVault>) {
+/// The app over `dir`, recording with tiny.en from `models` if given.
+fn app(dir: &Path, models: Option<&Path>) -> (App, Arc<FileKeyVault>) {
     let vault = Arc::new(FileKeyVault::open(dir.join("keys")).unwrap());
-    let config = AppConfig {
-        model_path: model.map(Path::to_path_buf),
-        ..AppConfig::new(dir)
-    };
-    (App::open(config, vault.clone()).unwrap(), vault)
+    let app = App::open(AppConfig::new(dir), vault.clone()).unwrap();
+    if let Some(models) = models {
+        common::use_tiny(&app, models).unwrap();
+    }
+    (app, vault)
 }
 
 #[test]
 fn a_meeting_goes_from_consent_to_a_queued_note() {
     let dir = tempfile::tempdir().unwrap();
-    let (app, _vault) = app(dir.path(), Some(&common::model()));
+    let models = common::linked_models();
+    let (app, _vault) = app(dir.path(), Some(models.path()));
     let states = Arc::new(States::default());
     let _states = app.events().states.subscribe(states.clone());
     let live = Arc::new(Mutex::new(Vec::new()));
@@ -107,7 +110,8 @@ fn a_meeting_goes_from_consent_to_a_queued_note() {
 #[test]
 fn a_recording_let_go_mid_transcription_is_recovered_once() {
     let dir = tempfile::tempdir().unwrap();
-    let (app, _vault) = app(dir.path(), Some(&common::model()));
+    let models = common::linked_models();
+    let (app, _vault) = app(dir.path(), Some(models.path()));
     let id = app
         .begin_session(ConsentDecision::Given, InformedBy::Verbal, "en", "worker-1")
         .unwrap();
@@ -162,14 +166,19 @@ fn recording_that_cannot_start_leaves_the_session_as_it_was() {
     assert_eq!(app.session(&id).unwrap().state, SessionState::Consented);
     drop(app);
 
-    let missing = dir.path().join("missing.bin");
-    let (app, _vault) = self::app(dir.path(), Some(&missing));
-    let err = app.start_recording(&id, None).err().unwrap();
+    // The phones choose the model after opening: a missing one is reported, the app stays
+    // open, and recording fails as without a model.
+    let (app, _vault) = self::app(dir.path(), None);
+    let err = common::use_tiny(&app, &dir.path().join("no-models")).unwrap_err();
     assert!(
-        matches!(&err, AppError::Transcribe(TranscribeError::ModelLoad { path }) if *path == missing),
+        matches!(&err, AppError::Model(ModelError::NotInstalled(id)) if id == "whisper-tiny-en"),
         "{err}"
     );
     assert!(!err.to_string().contains("samtal "), "no CLI advice: {err}");
+    assert!(matches!(
+        app.start_recording(&id, None),
+        Err(AppError::NoModel)
+    ));
     assert_eq!(app.session(&id).unwrap().state, SessionState::Consented);
 
     let refused = app
@@ -194,7 +203,8 @@ fn files(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn wipe_leaves_nothing_of_the_user_sign_in_included() {
     let dir = tempfile::tempdir().unwrap();
-    let (app, vault) = app(dir.path(), Some(&common::model()));
+    let models = common::linked_models();
+    let (app, vault) = app(dir.path(), Some(models.path()));
     let done = app
         .begin_session(ConsentDecision::Given, InformedBy::Verbal, "en", "worker-1")
         .unwrap();
@@ -225,7 +235,12 @@ fn wipe_leaves_nothing_of_the_user_sign_in_included() {
     drop(recording);
     drop(app);
     assert_eq!(files(dir.path()), Vec::<std::path::PathBuf>::new());
-    for alias in ["samtal-db", "sync-device-tls", "worker-session"] {
+    for alias in [
+        "samtal-db",
+        "sync-device-tls",
+        "worker-session",
+        "samtal-model-seal",
+    ] {
         assert!(vault.get(alias).unwrap().is_none(), "{alias}");
     }
 

@@ -182,6 +182,32 @@ pub fn model() -> PathBuf {
     dir.join(file["name"].as_str().unwrap())
 }
 
+/// A models directory whose tiny.en (q8_0) is a link to the installed file: the app seals
+/// what it checks beside the model file, and the shared model cache is never written to.
+pub fn linked_models() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let model = model();
+    let linked = dir
+        .path()
+        .join("whisper-tiny-en")
+        .join(model.file_name().unwrap());
+    std::fs::create_dir_all(linked.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&model, &linked).unwrap();
+    dir
+}
+
+/// Makes tiny.en (q8_0) in `models` the app's model, as the phone shells do at start.
+pub fn use_tiny(
+    app: &samtal_core::app::App,
+    models: &Path,
+) -> Result<PathBuf, samtal_core::app::AppError> {
+    app.use_installed_model(
+        &samtal_models::ModelStore::new(models),
+        "whisper-tiny-en",
+        samtal_models::Quantization::Q8_0,
+    )
+}
+
 pub fn fixture() -> (PathBuf, String) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
     let wav = dir.join("en-meeting-60s.wav");

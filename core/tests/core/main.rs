@@ -1,7 +1,8 @@
-//! samtal-core's integration tests, one binary: the app, the session lifecycle, the
-//! encrypted spool, privacy of what is written and logged, a real recording.
+//! samtal-core's integration tests, one binary: the app and its model check, the session
+//! lifecycle, the encrypted spool, privacy of what is written and logged, a real recording.
 mod app;
 mod common;
+mod model;
 mod session_lifecycle;
 mod session_privacy;
 mod session_spool;

@@ -25,11 +25,12 @@ fn fixture(name: &str) -> PathBuf {
 
 fn app(dir: &Path, keys: &Path) -> App {
     let vault = Arc::new(FileKeyVault::open(keys).unwrap());
-    let config = AppConfig {
-        model_path: Some(common::model()),
-        ..AppConfig::new(dir)
-    };
-    App::open(config, vault).unwrap()
+    let app = App::open(AppConfig::new(dir), vault).unwrap();
+    // Loaded now: the linked models directory goes at the end of this function.
+    let models = common::linked_models();
+    common::use_tiny(&app, models.path()).unwrap();
+    app.load_model().unwrap();
+    app
 }
 
 /// The gold role at time `t` of the two-voice fixture (`en-two-voices.json`).

@@ -27,35 +27,37 @@ public final class Core: @unchecked Sendable {
         self.settings = settings
     }
 
-    /// Opens the encrypted store under the vault's key (and applies retention).
+    /// Opens the encrypted store under the vault's key (and applies retention), then chooses
+    /// the model; a missing or damaged model still opens (settings show it).
     public static func open(_ settings: CoreSettings, vault: KeychainVault) throws -> Core {
         try guarded {
-            let model = (try? modelPath(settings)) ?? ""
             let config = SamtalFFI.Config(
-                dataDir: settings.dataDir.path, modelPath: model, threads: settings.threads,
+                dataDir: settings.dataDir.path, threads: settings.threads,
                 templatesDir: nil, unapprovedRetentionHours: nil
             )
             let samtal: SamtalFFI.Samtal = try SamtalFFI.Samtal.open(config: config, vault: vault)
-            return Core(samtal: samtal, settings: settings)
+            let core = Core(samtal: samtal, settings: settings)
+            _ = core.modelStatus()
+            return core
         }
     }
 
-    private static func modelPath(_ s: CoreSettings) throws -> String {
-        try verifiedModelPath(modelsDir: s.modelsDir.path, modelId: s.modelId, quantization: s.quantization)
-    }
-
-    /// Re-checks the model's checksum; a missing or damaged file is named in the reason.
-    public static func modelStatus(_ settings: CoreSettings) -> ModelStatus {
+    /// Checks the model and records with it from the next recording on; it is hashed again
+    /// only when no record sealed with this app's key shows the file unchanged. A missing or
+    /// damaged file is named in the reason, and nothing can be recorded until it checks out.
+    public func modelStatus() -> ModelStatus {
         do {
-            return .ready(path: try guarded { try modelPath(settings) })
+            return .ready(path: try guarded {
+                try samtal.useInstalledModel(
+                    modelsDir: settings.modelsDir.path, modelId: settings.modelId, quantization: settings.quantization
+                )
+            })
         } catch let e as CoreError {
             return .missing(reason: e.message)
         } catch {
             return .missing(reason: "\(type(of: error))")
         }
     }
-
-    public func modelStatus() -> ModelStatus { Core.modelStatus(settings) }
 
     public func sessions() throws -> [SessionInfo] { try guarded { try samtal.sessions().map(app) } }
 

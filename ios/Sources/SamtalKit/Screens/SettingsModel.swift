@@ -67,7 +67,15 @@ public final class SettingsModel: ObservableObject {
 
     public var deviceId: String? { app.prefs.deviceId }
 
-    public var model: ModelStatus { Core.modelStatus(app.settings) }
+    public var model: ModelStatus {
+        do {
+            return try app.core().modelStatus()
+        } catch let e as CoreError {
+            return .missing(reason: e.message)
+        } catch {
+            return .missing(reason: "\(type(of: error))")
+        }
+    }
 
     public var modelName: (id: String, quantization: String) { (app.settings.modelId, app.settings.quantization) }
 

@@ -4,6 +4,7 @@ import java.io.File
 import java.net.ServerSocket
 import java.net.Socket
 import java.nio.file.Files
+import java.nio.file.LinkOption
 import java.util.concurrent.TimeUnit
 
 /** Paths handed in by Maven (android/pom.xml, android/app/pom.xml). */
@@ -13,6 +14,22 @@ object Paths {
     val models: String = System.getenv("SAMTAL_MODELS_DIR")
         ?: File(System.getProperty("user.home"), ".cache/samtal/models").path
     fun fixture(name: String) = File(repo, "tests/fixtures/$name")
+
+    /**
+     * Links the installed models' files into [dir] and returns its path: the app seals what it
+     * checks beside the model file, so tests give it a directory of its own and only read the
+     * shared cache.
+     */
+    fun linkedModels(dir: File): String {
+        for (model in File(models).listFiles()!!.filter { it.isDirectory && !it.name.startsWith(".") }) {
+            val linked = File(dir, model.name).apply { mkdirs() }
+            for (file in model.listFiles()!!.filter { !it.name.endsWith(".seal") }) {
+                val link = File(linked, file.name).toPath()
+                if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) Files.createSymbolicLink(link, file.toPath())
+            }
+        }
+        return dir.path
+    }
 }
 
 /**

@@ -26,16 +26,15 @@ class FlowTest {
     private val worker = "maja.provsson"
     private val workerPersonalNumber = "198112289874" // a BankID test personal number
 
-    private fun config(dir: File, modelPath: String = model()) =
-        Config(dir.path, modelPath, 2u, null, null)
-
-    private fun model() = verifiedModelPath(Paths.models, "whisper-base", "q8_0")
+    private fun config(dir: File) = Config(dir.path, 2u, null, null)
 
     @Test
     fun `consent, record, review, approve, sign in, sync, receipt, purge`(@TempDir dir: File) = runBlocking {
         Services(workerPersonalNumber).use { services ->
             val vault = MemoryVault()
             Samtal.open(config(dir), vault).use { samtal ->
+                val model = samtal.useInstalledModel(Paths.linkedModels(File(dir, "models")), "whisper-base", "q8_0")
+                assertTrue(model.endsWith("whisper-base-q8_0.bin"), model)
                 val live = Collections.synchronizedList(mutableListOf<TranscriptSegment>())
                 val phases = Collections.synchronizedList(mutableListOf<SessionState>())
                 val outbox = Collections.synchronizedList(mutableListOf<OutboxEntry>())
@@ -137,13 +136,22 @@ class FlowTest {
                 assertEquals(null, samtal.signedInUntil())
                 samtal.wipe()
                 assertFalse(vault.aliases().any { it == "samtal-db" }, "wipe removes the database key")
+                assertFalse(vault.aliases().any { it == "samtal-model-seal" }, "and the model seal key")
             }
         }
     }
 
     @Test
     fun `errors from Rust arrive as Kotlin exceptions with useful messages`(@TempDir dir: File) = runBlocking {
-        Samtal.open(config(dir, modelPath = File(dir, "missing.bin").path), MemoryVault()).use { samtal ->
+        Samtal.open(config(dir), MemoryVault()).use { samtal ->
+            val missing = assertThrows<SamtalException.Model> {
+                samtal.useInstalledModel(File(dir, "no-models").path, "whisper-base", "q8_0")
+            }
+            assertTrue(missing.message!!.contains("not installed"), missing.message)
+            val quantization = assertThrows<SamtalException.InvalidInput> {
+                samtal.useInstalledModel(File(dir, "no-models").path, "whisper-base", "q9")
+            }
+            assertTrue(quantization.message!!.contains("q5_0"), quantization.message)
             val bad = assertThrows<SamtalException.InvalidInput> { samtal.session("not-a-session") }
             assertTrue(bad.message!!.contains("session id"), bad.message)
 
@@ -151,7 +159,7 @@ class FlowTest {
             val model = assertThrows<SamtalException.Model> {
                 runBlocking { samtal.startRecording(session, Language.SV) }
             }
-            assertTrue(model.message!!.contains("could not be loaded"), model.message)
+            assertTrue(model.message!!.contains("nothing can be recorded"), model.message)
 
             val notTranscribed = assertThrows<SamtalException> { runBlocking { samtal.draft(session, "sv-socialtjanst-journal", null) } }
             assertTrue(notTranscribed.message!!.isNotBlank())
@@ -172,7 +180,7 @@ class FlowTest {
 
     @Test
     fun `a cancelled listener hears nothing more`(@TempDir dir: File) {
-        Samtal.open(config(dir, modelPath = "unused"), MemoryVault()).use { samtal ->
+        Samtal.open(config(dir), MemoryVault()).use { samtal ->
             val cancelled = Collections.synchronizedList(mutableListOf<SessionState>())
             val kept = Collections.synchronizedList(mutableListOf<SessionState>())
             val handle = samtal.observeSessions(object : SessionListener {
@@ -203,7 +211,7 @@ class FlowTest {
             override fun onPhase(sessionId: String, state: SessionState) {}
         }
         fun cycle() {
-            Samtal.open(config(dir, modelPath = "unused"), vault).use { samtal ->
+            Samtal.open(config(dir), vault).use { samtal ->
                 samtal.observeSessions(listener).use { it.cancel() }
                 samtal.templateIds()
             }

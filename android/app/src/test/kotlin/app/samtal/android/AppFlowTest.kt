@@ -8,6 +8,7 @@ import android.speech.tts.TextToSpeech
 import android.view.WindowManager
 import android.widget.EditText
 import android.widget.ImageView
+import app.samtal.android.core.ModelStatus
 import app.samtal.android.core.Phase
 import app.samtal.android.ui.Route
 import app.samtal.ffi.Paths
@@ -28,6 +29,7 @@ import org.robolectric.annotation.Config
 import org.robolectric.annotation.LooperMode
 import org.robolectric.shadows.ShadowLog
 import org.robolectric.shadows.ShadowTextToSpeech
+import java.io.File
 import java.util.Locale
 
 /**
@@ -248,6 +250,23 @@ class AppFlowTest {
     }
 
     @Test
+    fun `without a model the app opens, settings name what is missing, and a model provisioned later is used`() {
+        val d = Driver()
+        // A phone the model has not been put on yet.
+        val models = File(d.graph.coreSettings.modelsDir)
+        models.deleteRecursively()
+        d.launch()
+        d.waitForRoute(Route.Settings)
+        assertEquals(d.activity.getString(R.string.model_missing), d.text("model"))
+        val missing = d.graph.core.modelStatus()
+        assertTrue("$missing", missing is ModelStatus.Missing && missing.reason.contains("not installed"))
+
+        Paths.linkedModels(models)
+        val ready = d.graph.core.modelStatus()
+        assertTrue("$ready", ready is ModelStatus.Ready && ready.path.startsWith(models.path))
+    }
+
+    @Test
     fun `a recording survives the process being killed and is recovered`() {
         val mic = FixtureMicrophone(Paths.fixture("en-meeting-60s.wav")).apply { install() }
         mic.limit = mic.rate * 25
@@ -268,7 +287,7 @@ class AppFlowTest {
         d.graph.close()
         Thread.sleep(500)
         d.app.graph = AppGraph(d.app)
-        d.graph.coreSettings = d.graph.coreSettings.copy(modelsDir = Paths.models)
+        Paths.linkedModels(File(d.graph.coreSettings.modelsDir))
         d.launch()
         d.waitForRoute(Route.Recording(session))
         assertTrue(d.graph.core.session(session).phase.interrupted)

@@ -33,8 +33,9 @@ class Driver {
 
     init {
         TestKeystore.install()
-        // The recogniser's model from the shared cache; everything else in the app's own files.
-        graph.coreSettings = graph.coreSettings.copy(modelsDir = Paths.models)
+        // The recogniser's model linked into the app's own models directory (the shared cache
+        // is only read); everything else in the app's own files.
+        Paths.linkedModels(File(graph.coreSettings.modelsDir))
     }
 
     fun launch(): Driver {

@@ -18,7 +18,6 @@ import app.samtal.ffi.TranscriptListener
 import app.samtal.ffi.TranscriptSegment
 import app.samtal.core.VoiceStatus
 import app.samtal.ffi.recommendedQuantization
-import app.samtal.ffi.verifiedModelPath
 import app.samtal.core.ReviewChange
 import app.samtal.draft.Language
 import app.samtal.store.ConsentDecision
@@ -52,19 +51,10 @@ fun interface Cancellable {
  */
 class Core private constructor(private val samtal: Samtal, private val settings: CoreSettings) : AutoCloseable {
     companion object {
+        /** Opens the core and chooses its model; a missing or damaged model still opens (settings show it). */
         fun open(settings: CoreSettings, vault: KeystoreVault): Core = guard {
-            val model = runCatching { modelPath(settings) }.getOrDefault("")
-            val config = Config(settings.dataDir, model, settings.threads.toUInt(), null, null)
-            Core(Samtal.open(config, vault), settings)
-        }
-
-        private fun modelPath(s: CoreSettings) = verifiedModelPath(s.modelsDir, s.modelId, s.quantization)
-
-        /** Re-checks the model's checksum; a missing or damaged file is named in the reason. */
-        fun modelStatus(settings: CoreSettings): ModelStatus = try {
-            ModelStatus.Ready(guard { modelPath(settings) })
-        } catch (e: CoreException) {
-            ModelStatus.Missing(e.message ?: "")
+            val config = Config(settings.dataDir, settings.threads.toUInt(), null, null)
+            Core(Samtal.open(config, vault), settings).also { it.modelStatus() }
         }
     }
 
@@ -198,7 +188,16 @@ class Core private constructor(private val samtal: Samtal, private val settings:
             override fun onStatus(item: app.samtal.store.OutboxEntry) = onStatus(item.toApp())
         }))
 
-    fun modelStatus(): ModelStatus = modelStatus(settings)
+    /**
+     * Checks the model and records with it from the next recording on; it is hashed again only
+     * when no record sealed with this app's key shows the file unchanged. A missing or damaged
+     * file is named in the reason, and nothing can be recorded until it checks out.
+     */
+    fun modelStatus(): ModelStatus = try {
+        ModelStatus.Ready(guard { samtal.useInstalledModel(settings.modelsDir, settings.modelId, settings.quantization) })
+    } catch (e: CoreException) {
+        ModelStatus.Missing(e.message ?: "")
+    }
 
     /** Removes every local trace: store, spool, sign-in and keys. Close this object after. */
     fun wipe() = guard { samtal.wipe() }

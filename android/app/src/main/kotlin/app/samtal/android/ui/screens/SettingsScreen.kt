@@ -7,7 +7,6 @@ import android.view.View
 import android.widget.LinearLayout
 import android.widget.EditText
 import app.samtal.android.R
-import app.samtal.android.core.Core
 import app.samtal.android.core.CoreException
 import app.samtal.android.core.ModelStatus
 import app.samtal.android.ui.MainActivity
@@ -53,7 +52,7 @@ class SettingsScreen(host: MainActivity) : Screen(host) {
             button(s(if (enrolling) R.string.enrolling else R.string.enrol_do), "enrol", primary = true) { enrol() }
         }
         subheading(s(R.string.model_title))
-        when (val status = Core.modelStatus(graph.coreSettings)) {
+        when (val status = core.modelStatus()) {
             is ModelStatus.Ready -> body(s(R.string.model_ready, graph.coreSettings.modelId, graph.coreSettings.quantization), tag = "model")
             is ModelStatus.Missing -> {
                 body(s(R.string.model_missing), tag = "model", color = Palette.WARN)
