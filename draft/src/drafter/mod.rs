@@ -457,7 +457,7 @@ impl Drafter {
                 None
             };
             if let Some(q) = question {
-                cited.push(q.seg);
+                cited.extend(q.segments());
             }
             if let Some(yes_no) = sentence.filter(|_| question.is_some()) {
                 parts.push(Part {

@@ -248,6 +248,14 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
             prev.1 = end.trim_start_matches([',', ' ']).to_string();
         }
     }
+    // "…so I can pay half of it, and": cut off after a conjunction, which then goes.
+    while toks.len() > 1
+        && toks[toks.len() - 2].1.contains(',')
+        && c.leading_conjunctions
+            .has_word(&lower(&toks[toks.len() - 1]))
+    {
+        toks.pop();
+    }
     let toks = drop_repetitions(toks, lang);
     let text = tidy(&join(&toks), question);
     let n = words(&text).len();
@@ -391,6 +399,21 @@ mod tests {
         let sv = all.get(Language::Sv);
         assert!(clean("Starköl.", sv).fragment);
         assert!(!clean("Jag dricker starköl.", sv).fragment);
+    }
+
+    #[test]
+    fn a_conjunction_left_hanging_by_an_interruption_goes() {
+        let all = Languages::builtin();
+        let (en, sv) = (all.get(Language::En), all.get(Language::Sv));
+        assert_eq!(
+            clean("so I can pay half of it, and", en).text,
+            "I can pay half of it."
+        );
+        assert_eq!(
+            clean("jag orkar inte städa, men", sv).text,
+            "Jag orkar inte städa."
+        );
+        assert_eq!(clean("I think so.", en).text, "I think so.");
     }
 
     #[test]

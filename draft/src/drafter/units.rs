@@ -128,8 +128,12 @@ impl Conversation {
         if self.roles[prev] != Role::Worker || self.roles[seg] == Role::Worker {
             return None;
         }
-        self.by_seg[prev]
-            .clone()
+        // A question a window cut in two is the unit of the segment before, continued here.
+        let start = self.by_seg[prev].start;
+        let joined = start
+            .checked_sub(1)
+            .filter(|&u| self.units[u].continued_in == Some(prev));
+        (joined.unwrap_or(start)..self.by_seg[prev].end)
             .rev()
             .find(|&u| self.units[u].sentence.question)
     }
@@ -250,5 +254,32 @@ mod tests {
         assert_eq!(conv.seg_units(1).last().unwrap().continued_in, None);
         assert!(conv.seg_units(3).iter().all(|u| u.continued_in.is_none()));
         assert!(!conv.seg_text(4).is_empty());
+    }
+
+    #[test]
+    fn a_question_cut_by_a_window_is_still_the_question_before_the_answer() {
+        let all = Languages::builtin();
+        let seg = |id: u32, start: f64, who: &str, text: &str| Segment {
+            id,
+            start,
+            end: start + 1.0,
+            text: text.into(),
+            confidence: 1.0,
+            words: vec![],
+            speaker: Some(who.into()),
+        };
+        let t = Transcript {
+            language: "en".into(),
+            segments: vec![
+                seg(1, 0.0, "worker", "Of course, how"),
+                seg(2, 1.2, "worker", "much do you owe at the moment?"),
+                seg(3, 3.0, "citizen", "About 400 pounds."),
+            ],
+        };
+        let conv = Conversation::build(&t, all.get(Language::En));
+        assert_eq!(
+            conv.question_before(2).map(|u| u.sentence.text.as_str()),
+            Some("How much do you owe at the moment?")
+        );
     }
 }
