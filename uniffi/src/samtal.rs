@@ -6,6 +6,7 @@ use samtal_asr::{EngineConfig, Language};
 use samtal_audio::CaptureSource;
 use samtal_core::app::{App, AppConfig, VoiceStatus};
 use samtal_core::review_flow::ReviewChange;
+use samtal_draft::review::CitizenParticipation;
 use samtal_draft::DraftContext;
 use samtal_models::{ModelStore, Quantization};
 use samtal_store::retention::RetentionPolicy;
@@ -242,11 +243,9 @@ impl Samtal {
         &self,
         session_id: String,
         approved_by: String,
-        citizen: CitizenRole,
+        citizen: CitizenParticipation,
     ) -> Result<String, SamtalError> {
-        Ok(self
-            .0
-            .approve(&id(&session_id)?, &approved_by, citizen.into())?)
+        Ok(self.0.approve(&id(&session_id)?, &approved_by, citizen)?)
     }
 
     pub fn withdraw(&self, session_id: String) -> Result<(), SamtalError> {

@@ -1,7 +1,7 @@
 //! Views of the drafter's types for the shells. Everything else crosses the boundary as the
 //! core crates' own types (UniFFI records and enums derived where they are defined, under
 //! their `uniffi` feature); these stay here only until samtal-draft derives its own.
-use samtal_draft::review::{self, CitizenParticipation, DraftDocument, FlagKind};
+use samtal_draft::review::{self, DraftDocument, FlagKind};
 
 /// A finalized piece of transcript.
 #[derive(uniffi::Record)]
@@ -50,18 +50,9 @@ impl TranscriptSegment {
     }
 }
 
-/// Why an item needs a second look before approval.
-#[derive(uniffi::Enum)]
-pub enum FlagReason {
-    LowConfidence,
-    Unsupported,
-    Edited,
-    AddedByWorker,
-}
-
 #[derive(uniffi::Record)]
 pub struct ItemFlag {
-    pub reason: FlagReason,
+    pub reason: FlagKind,
     /// Blocks approval until a person has checked the item.
     pub blocks_approval: bool,
     pub resolved: bool,
@@ -131,35 +122,12 @@ impl From<review::Item> for NoteItem {
                 .flags
                 .iter()
                 .map(|f| ItemFlag {
-                    reason: match f.kind {
-                        FlagKind::LowConfidence => FlagReason::LowConfidence,
-                        FlagKind::Unsupported => FlagReason::Unsupported,
-                        FlagKind::Edited => FlagReason::Edited,
-                        FlagKind::AddedByWorker => FlagReason::AddedByWorker,
-                    },
+                    reason: f.kind,
                     blocks_approval: f.kind.blocks_approval(),
                     resolved: f.resolved,
                 })
                 .collect(),
             reviewed: i.reviewed,
-        }
-    }
-}
-
-/// How the citizen took part in the review.
-#[derive(uniffi::Enum)]
-pub enum CitizenRole {
-    ReviewedOnScreen,
-    DeclinedToReview,
-    NotPresent,
-}
-
-impl From<CitizenRole> for CitizenParticipation {
-    fn from(c: CitizenRole) -> Self {
-        match c {
-            CitizenRole::ReviewedOnScreen => CitizenParticipation::ReviewedOnScreen,
-            CitizenRole::DeclinedToReview => CitizenParticipation::DeclinedToReview,
-            CitizenRole::NotPresent => CitizenParticipation::NotPresent,
         }
     }
 }

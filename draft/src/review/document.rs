@@ -18,6 +18,7 @@ pub struct Citation {
 
 /// Why an item needs a second look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
     /// Built from words the recogniser was unsure of.
@@ -101,6 +102,7 @@ pub struct SectionHead {
 
 /// How the citizen took part in the review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum CitizenParticipation {
     /// Present and reviewed the note on screen with the worker.

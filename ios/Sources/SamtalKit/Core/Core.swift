@@ -117,7 +117,7 @@ public final class Core: @unchecked Sendable {
 
     /// A person approves; the sealed note is queued. Returns the note id.
     public func approve(_ id: String, approvedBy: String, part: CitizenPart) throws -> String {
-        let role: SamtalFFI.CitizenRole
+        let role: SamtalFFI.CitizenParticipation
         switch part {
         case .reviewedOnScreen: role = .reviewedOnScreen
         case .declinedToReview: role = .declinedToReview

@@ -1,5 +1,7 @@
 package app.samtal.ffi
 
+import app.samtal.draft.CitizenParticipation
+import app.samtal.draft.FlagKind
 import app.samtal.draft.Language
 import app.samtal.core.ReviewChange
 import app.samtal.store.ConsentDecision
@@ -70,15 +72,15 @@ class FlowTest {
                 // Draft, review with the citizen, approve.
                 var draft = samtal.draft(session, "en-casenote", "office visit")
                 assertTrue(draft.items.isNotEmpty())
-                assertTrue(draft.items.all { it.citedSegments.isNotEmpty() || it.flags.any { f -> f.reason == FlagReason.UNSUPPORTED } })
+                assertTrue(draft.items.all { it.citedSegments.isNotEmpty() || it.flags.any { f -> f.reason == FlagKind.UNSUPPORTED } })
                 val first = draft.items.first()
                 draft = samtal.review(session, ReviewChange.Edit(first.id, "The client has a job interview at the library next Tuesday."))
-                assertTrue(draft.items.first { it.id == first.id }.flags.any { it.reason == FlagReason.EDITED })
+                assertTrue(draft.items.first { it.id == first.id }.flags.any { it.reason == FlagKind.EDITED })
                 draft = samtal.review(session, ReviewChange.MarkAllReviewed)
                 assertEquals(0u, draft.unresolved)
                 samtal.review(session, ReviewChange.CitizenComment("I agree. Please call before visiting."))
                 assertTrue(samtal.citizenView(session).contains("Please call before visiting"))
-                val noteId = samtal.approve(session, worker, CitizenRole.REVIEWED_ON_SCREEN)
+                val noteId = samtal.approve(session, worker, CitizenParticipation.REVIEWED_ON_SCREEN)
                 assertTrue(samtal.document(session).approved)
                 assertEquals(OutboxStatus.QUEUED, samtal.outbox().single().status)
 

@@ -1,11 +1,9 @@
 package app.samtal.android.core
 
-import app.samtal.ffi.CitizenRole
 import app.samtal.ffi.CitizenSignHandle
 import app.samtal.ffi.CitizenSignListener
 import app.samtal.ffi.CitizenSignResult
 import app.samtal.ffi.Config
-import app.samtal.ffi.FlagReason
 import app.samtal.ffi.ListenerHandle
 import app.samtal.ffi.NoteDraft
 import app.samtal.ffi.OutboxListener
@@ -19,6 +17,8 @@ import app.samtal.ffi.TranscriptSegment
 import app.samtal.core.VoiceStatus
 import app.samtal.ffi.recommendedQuantization
 import app.samtal.core.ReviewChange
+import app.samtal.draft.CitizenParticipation
+import app.samtal.draft.FlagKind as DraftFlag
 import app.samtal.draft.Language
 import app.samtal.store.ConsentDecision
 import app.samtal.store.InformedBy
@@ -104,9 +104,9 @@ class Core private constructor(private val samtal: Samtal, private val settings:
     /** A person approves; the sealed note is queued. Returns the note id. */
     fun approve(id: String, approvedBy: String, part: CitizenPart): String = guard {
         val role = when (part) {
-            CitizenPart.REVIEWED_ON_SCREEN -> CitizenRole.REVIEWED_ON_SCREEN
-            CitizenPart.DECLINED_TO_REVIEW -> CitizenRole.DECLINED_TO_REVIEW
-            CitizenPart.NOT_PRESENT -> CitizenRole.NOT_PRESENT
+            CitizenPart.REVIEWED_ON_SCREEN -> CitizenParticipation.REVIEWED_ON_SCREEN
+            CitizenPart.DECLINED_TO_REVIEW -> CitizenParticipation.DECLINED_TO_REVIEW
+            CitizenPart.NOT_PRESENT -> CitizenParticipation.NOT_PRESENT
         }
         samtal.approve(id, approvedBy, role)
     }
@@ -331,10 +331,10 @@ private fun NoteDraft.toApp() = Draft(
             item.id.toInt(), item.section, item.text, item.citedSegments.map { it.toInt() },
             item.flags.map { f ->
                 val kind = when (f.reason) {
-                    FlagReason.LOW_CONFIDENCE -> FlagKind.LOW_CONFIDENCE
-                    FlagReason.UNSUPPORTED -> FlagKind.UNSUPPORTED
-                    FlagReason.EDITED -> FlagKind.EDITED
-                    FlagReason.ADDED_BY_WORKER -> FlagKind.ADDED_BY_WORKER
+                    DraftFlag.LOW_CONFIDENCE -> FlagKind.LOW_CONFIDENCE
+                    DraftFlag.UNSUPPORTED -> FlagKind.UNSUPPORTED
+                    DraftFlag.EDITED -> FlagKind.EDITED
+                    DraftFlag.ADDED_BY_WORKER -> FlagKind.ADDED_BY_WORKER
                 }
                 Flag(kind, f.blocksApproval, f.resolved)
             },
