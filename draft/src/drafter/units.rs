@@ -215,34 +215,40 @@ mod tests {
         assert!(conv.seg_units(2).iter().all(|u| u.sentence.text.is_empty()));
     }
 
-    #[test]
-    fn a_sentence_cut_by_a_window_is_one_unit_citing_both_segments() {
-        let all = Languages::builtin();
-        let seg = |id: u32, start: f64, who: &str, text: &str| Segment {
-            id,
-            start,
-            end: start + 2.0,
-            text: text.into(),
-            confidence: 1.0,
-            words: vec![],
-            speaker: Some(who.into()),
-        };
+    /// An English transcript of (start, speaker, text) segments, each two seconds long.
+    fn spoken(segments: &[(f64, &str, &str)]) -> Conversation {
         let t = Transcript {
             language: "en".into(),
-            segments: vec![
-                seg(1, 0.0, "worker", "Okay. I will call"),
-                seg(
-                    2,
-                    2.3,
-                    "worker",
-                    "your landlord this afternoon. Then we meet again.",
-                ),
-                seg(3, 4.5, "citizen", "thank you."),
-                seg(4, 9.0, "citizen", "and the rent"),
-                seg(5, 15.0, "citizen", "is paid now."),
-            ],
+            segments: segments
+                .iter()
+                .zip(1..)
+                .map(|(&(start, who, text), id)| Segment {
+                    id,
+                    start,
+                    end: start + 2.0,
+                    text: text.into(),
+                    confidence: 1.0,
+                    words: vec![],
+                    speaker: Some(who.into()),
+                })
+                .collect(),
         };
-        let conv = Conversation::build(&t, all.get(Language::En));
+        Conversation::build(&t, Languages::builtin().get(Language::En))
+    }
+
+    #[test]
+    fn a_sentence_cut_by_a_window_is_one_unit_citing_both_segments() {
+        let conv = spoken(&[
+            (0.0, "worker", "Okay. I will call"),
+            (
+                2.3,
+                "worker",
+                "your landlord this afternoon. Then we meet again.",
+            ),
+            (4.5, "citizen", "thank you."),
+            (9.0, "citizen", "and the rent"),
+            (15.0, "citizen", "is paid now."),
+        ]);
         let joined = &conv.seg_units(0).last().unwrap();
         assert_eq!(
             joined.sentence.text,
@@ -258,25 +264,11 @@ mod tests {
 
     #[test]
     fn a_question_cut_by_a_window_is_still_the_question_before_the_answer() {
-        let all = Languages::builtin();
-        let seg = |id: u32, start: f64, who: &str, text: &str| Segment {
-            id,
-            start,
-            end: start + 1.0,
-            text: text.into(),
-            confidence: 1.0,
-            words: vec![],
-            speaker: Some(who.into()),
-        };
-        let t = Transcript {
-            language: "en".into(),
-            segments: vec![
-                seg(1, 0.0, "worker", "Of course, how"),
-                seg(2, 1.2, "worker", "much do you owe at the moment?"),
-                seg(3, 3.0, "citizen", "About 400 pounds."),
-            ],
-        };
-        let conv = Conversation::build(&t, all.get(Language::En));
+        let conv = spoken(&[
+            (0.0, "worker", "Of course, how"),
+            (2.2, "worker", "much do you owe at the moment?"),
+            (4.5, "citizen", "About 400 pounds."),
+        ]);
         assert_eq!(
             conv.question_before(2).map(|u| u.sentence.text.as_str()),
             Some("How much do you owe at the moment?")
