@@ -279,7 +279,9 @@ fn tidy(s: &str, question: bool) -> String {
     while s.contains(",,") || s.contains(", ,") || s.contains(",.") {
         s = s.replace(",,", ",").replace(", ,", ",").replace(",.", ".");
     }
-    let s = s.trim_end_matches([',', ';', ':', ' ', '-']).to_string();
+    let s = s.trim_end_matches([',', ';', ':', ' ', '-']);
+    // A hesitation mark that became a space leaves two ("lige...  fjorten").
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().filter(|c| c.is_alphanumeric()).count() == 0 {
         return String::new();
     }
@@ -414,6 +416,16 @@ mod tests {
             "Jag orkar inte städa."
         );
         assert_eq!(clean("I think so.", en).text, "I think so.");
+    }
+
+    #[test]
+    fn a_hesitation_mark_leaves_one_space() {
+        let all = Languages::builtin();
+        let da = all.get(Language::Da);
+        assert_eq!(
+            clean("Det ved jeg ikke lige... fjorten komma otte", da).text,
+            "Det ved jeg ikke lige fjorten komma otte."
+        );
     }
 
     #[test]
