@@ -49,18 +49,7 @@ async fn everything_the_endpoint_writes_is_owner_only_whatever_the_umask() {
     let server = setup.start();
     let (phone, _) = setup.enroll_device().await;
     let note = synthetic_note(&uuid::Uuid::new_v4().to_string(), 1);
-    let response = setup
-        .client(&phone)
-        .put(format!(
-            "{}/v1/notes/{}",
-            setup.url(),
-            note["note_id"].as_str().unwrap()
-        ))
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&note).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let response = setup.put_note(&setup.client(&phone), &note).await;
     assert_eq!(response.status(), 201);
     setup.wait_for_sink(1).await;
     let out = setup.dir.path().join("treserva-cert");

@@ -61,18 +61,7 @@ async fn pg_dump_recipe_and_key_backup(cluster: &PgCluster) {
         .map(|i| synthetic_note(&uuid::Uuid::new_v4().to_string(), i))
         .collect();
     for note in &notes {
-        let response = setup
-            .client(&phone)
-            .put(format!(
-                "{}/v1/notes/{}",
-                setup.url(),
-                note["note_id"].as_str().unwrap()
-            ))
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(note).unwrap())
-            .send()
-            .await
-            .unwrap();
+        let response = setup.put_note(&setup.client(&phone), note).await;
         assert_eq!(response.status(), 201);
         receipts.push(response.text().await.unwrap());
     }
@@ -107,18 +96,7 @@ async fn pg_dump_recipe_and_key_backup(cluster: &PgCluster) {
 
     let _server = setup.start();
     let last = &notes[2];
-    let again = setup
-        .client(&phone)
-        .put(format!(
-            "{}/v1/notes/{}",
-            setup.url(),
-            last["note_id"].as_str().unwrap()
-        ))
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(last).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let again = setup.put_note(&setup.client(&phone), last).await;
     assert_eq!(again.status(), 200);
     assert_eq!(again.text().await.unwrap(), receipts[2]);
     let restored = samtal_endpoint::db::Db::connect(&target).await.unwrap();

@@ -114,17 +114,7 @@ async fn upload_notes(setup: &Setup, n: usize) -> Vec<Value> {
     let mut notes = Vec::new();
     for seq in 0..n {
         let note = synthetic_note(&uuid::Uuid::new_v4().to_string(), seq);
-        let response = client
-            .put(format!(
-                "{}/v1/notes/{}",
-                setup.url(),
-                note["note_id"].as_str().unwrap()
-            ))
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(&note).unwrap())
-            .send()
-            .await
-            .unwrap();
+        let response = setup.put_note(&client, &note).await;
         assert_eq!(response.status(), 201);
         notes.push(note);
     }

@@ -8,12 +8,10 @@ use axum::{Extension, Json};
 use sha2::{Digest, Sha256};
 use time::Duration;
 
-use super::{ApiError, AppState};
+use super::{csr_request, ApiError, AppState};
 use crate::pki::Role;
 use crate::tls::RemoteAddr;
 use samtal_protocol::{EnrollRequest, EnrollResponse};
-
-const MAX_ENROLL_BYTES: usize = 16 * 1024;
 
 /// Hash under which an enrollment code's secret is stored.
 pub fn code_hash(secret: &str) -> String {
@@ -45,27 +43,12 @@ pub async fn enroll(
         error.retry_after = Some(seconds);
         return Err(error);
     }
-    if body.len() > MAX_ENROLL_BYTES {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            "enrollment request too large",
-        ));
-    }
-    let request: EnrollRequest = serde_json::from_slice(&body).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_request",
-            "expected JSON {\"code\": \"…\", \"csr_pem\": \"…\"}",
-        )
-    })?;
-    let csr = crate::pki::parse_csr(&request.csr_pem).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_csr",
-            "csr_pem is not a valid, self-signed PKCS#10 request",
-        )
-    })?;
+    let (request, csr) = csr_request(
+        &body,
+        "enrollment request",
+        "{\"code\": \"…\", \"csr_pem\": \"…\"}",
+        |r: &EnrollRequest| &r.csr_pem,
+    )?;
     let Some(device_id) = state
         .db
         .redeem_enrollment_code(&code_hash(&request.code))

@@ -7,12 +7,10 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use time::Duration;
 
-use super::{require, ApiError, AppState};
+use super::{csr_request, require, ApiError, AppState};
 use crate::pki::Role;
 use crate::tls::Peer;
 use samtal_protocol::{ReceiptKey, ReceiptKeys, RenewRequest, RenewResponse};
-
-const MAX_RENEW_BYTES: usize = 16 * 1024;
 
 /// A new certificate for the calling device's new key; the old certificate stays valid until
 /// the phone connects with the new one (so a renewal lost on the way changes nothing).
@@ -31,27 +29,12 @@ pub async fn renew(
     body: Bytes,
 ) -> Result<(StatusCode, Json<RenewResponse>), ApiError> {
     require(&peer, &[Role::Device])?;
-    if body.len() > MAX_RENEW_BYTES {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            "renewal request too large",
-        ));
-    }
-    let request: RenewRequest = serde_json::from_slice(&body).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_request",
-            "expected JSON {\"csr_pem\": \"…\"}",
-        )
-    })?;
-    let csr = crate::pki::parse_csr(&request.csr_pem).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_csr",
-            "csr_pem is not a valid, self-signed PKCS#10 request",
-        )
-    })?;
+    let (_, csr) = csr_request(
+        &body,
+        "renewal request",
+        "{\"csr_pem\": \"…\"}",
+        |r: &RenewRequest| &r.csr_pem,
+    )?;
     let issued =
         state
             .pki

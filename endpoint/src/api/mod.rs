@@ -164,6 +164,40 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A request that carries a CSR (enrollment, renewal): at most 16 KiB of JSON of the
+/// expected shape, and a valid self-signed PKCS#10 request in `csr_pem`. `what` names the
+/// request in the size error, `shape` the JSON expected.
+fn csr_request<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+    shape: &str,
+    csr_pem: impl Fn(&T) -> &str,
+) -> Result<(T, rcgen::CertificateSigningRequestParams), ApiError> {
+    const MAX_CSR_REQUEST_BYTES: usize = 16 * 1024;
+    if body.len() > MAX_CSR_REQUEST_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("{what} too large"),
+        ));
+    }
+    let request: T = serde_json::from_slice(body).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+            format!("expected JSON {shape}"),
+        )
+    })?;
+    let csr = crate::pki::parse_csr(csr_pem(&request)).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_csr",
+            "csr_pem is not a valid, self-signed PKCS#10 request",
+        )
+    })?;
+    Ok((request, csr))
+}
+
 /// Refuse a peer whose certificate role does not allow this route.
 fn require(peer: &Peer, allowed: &[Role]) -> Result<(), ApiError> {
     if allowed.contains(&peer.role) {

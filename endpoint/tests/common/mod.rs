@@ -207,6 +207,25 @@ impl Setup {
             .unwrap()
     }
 
+    /// PUTs `note` (its canonical JSON) as the phone behind `client` does.
+    pub async fn put_note(
+        &self,
+        client: &reqwest::Client,
+        note: &serde_json::Value,
+    ) -> reqwest::Response {
+        client
+            .put(format!(
+                "{}/v1/notes/{}",
+                self.url(),
+                note["note_id"].as_str().unwrap()
+            ))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(note).unwrap())
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub fn client(&self, identity: &Identity) -> reqwest::Client {
         samtal_endpoint::client::mtls_client(
             &self.pki().ca_pem,

@@ -30,18 +30,7 @@ fn endpoint(setup: &Setup, args: &[&str]) -> std::process::Output {
 }
 
 async fn put(setup: &Setup, phone: &Identity, note: &Value) -> reqwest::Response {
-    setup
-        .client(phone)
-        .put(format!(
-            "{}/v1/notes/{}",
-            setup.url(),
-            note["note_id"].as_str().unwrap()
-        ))
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(note).unwrap())
-        .send()
-        .await
-        .unwrap()
+    setup.put_note(&setup.client(phone), note).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
