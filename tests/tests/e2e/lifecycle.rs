@@ -29,6 +29,20 @@ fn url(endpoint: &Endpoint, path: &str) -> String {
     format!("https://127.0.0.1:{}{path}", endpoint.config.listen.port())
 }
 
+/// GETs `path` with the phone's current certificate and reads the JSON answer.
+fn get_json(endpoint: &Endpoint, phone: &Phone, path: &str) -> serde_json::Value {
+    endpoint.runtime.block_on(async {
+        phone_client(phone)
+            .get(url(endpoint, path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    })
+}
+
 #[test]
 fn a_phone_90_percent_through_its_certificate_renews_it_and_keeps_delivering() {
     let endpoint = Endpoint::new(Options::default());
@@ -154,16 +168,8 @@ fn a_rotated_receipt_key_leaves_old_receipts_verifiable() {
     assert_eq!(new_receipt.key_id, new_id);
 
     // Anyone holding the published keys verifies receipts from before and after.
-    let keys: ReceiptKeys = endpoint.runtime.block_on(async {
-        phone_client(&phone)
-            .get(url(&endpoint, "/v1/receipt-keys"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let keys: ReceiptKeys =
+        serde_json::from_value(get_json(&endpoint, &phone, "/v1/receipt-keys")).unwrap();
     assert_eq!(keys.keys[0].key_id, new_id);
     let mut ring =
         ReceiptKeyring::new(ReceiptVerifier::from_hex(&keys.keys[0].public_key).unwrap());
@@ -180,15 +186,11 @@ fn a_rotated_receipt_key_leaves_old_receipts_verifiable() {
         ring.verify_delivery(r, &delivery).unwrap();
     }
     // And the old receipt still comes back, signed as it was, when asked for again.
-    let again: Receipt = endpoint.runtime.block_on(async {
-        phone_client(&phone)
-            .get(url(&endpoint, &format!("/v1/notes/{before}/receipt")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let again: Receipt = serde_json::from_value(get_json(
+        &endpoint,
+        &phone,
+        &format!("/v1/notes/{before}/receipt"),
+    ))
+    .unwrap();
     assert_eq!(again, old_receipt);
 }
