@@ -198,7 +198,12 @@ pub fn normalize(text: &str, lang: &LanguageData) -> String {
             continue;
         }
         if let Some((written, next)) = clock_time(&lower, i, n, &next_word) {
-            out.push_str(&written);
+            // "Klockan två." opening a sentence stays capitalised: "Kl. 14."
+            if tokens[i].text.starts_with(char::is_uppercase) {
+                out.push_str(&super::text::capitalise(&written));
+            } else {
+                out.push_str(&written);
+            }
             i = next;
             continue;
         }
@@ -506,6 +511,10 @@ mod tests {
 
     #[test]
     fn swedish_amounts_dates_and_times() {
+        assert_eq!(
+            norm("Vi träffas idag. Klockan två, här.", Language::Sv),
+            "Vi träffas idag. Kl. 14, här."
+        );
         let sv = Language::Sv;
         assert_eq!(
             norm("Hyran är sju tusen åttahundrafemtio i månaden.", sv),
