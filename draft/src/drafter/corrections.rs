@@ -175,7 +175,7 @@ fn find_marker(s: &str, lang: &LanguageData) -> Option<Marker> {
 }
 
 /// Byte offset where word `n` of `s` starts (the length of `s` past the end).
-fn word_offset(s: &str, n: usize) -> usize {
+pub(super) fn word_offset(s: &str, n: usize) -> usize {
     word_spans(s).get(n).map(|w| w.start).unwrap_or(s.len())
 }
 
@@ -220,7 +220,7 @@ fn strip_lead(text: &str, lang: &LanguageData) -> String {
 }
 
 /// Whether `text` says nothing but openers, apologies and yes/no words.
-fn only_lead(text: &str, lang: &LanguageData) -> bool {
+pub(super) fn only_lead(text: &str, lang: &LanguageData) -> bool {
     let c = &lang.compiled;
     words(text).iter().all(|w| {
         let one = [w.clone()];

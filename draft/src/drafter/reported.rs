@@ -403,9 +403,13 @@ fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Questi
             clause: plain(&parts),
         });
     }
-    // Verb first, subject second (a pronoun or a name: "Använder Robin alkohol?").
+    // Verb first, subject second (a pronoun or a name: "Använder Robin alkohol?"); here
+    // "det"/"der" is the subject ("Har det hänt tidigare?" → "om det har hänt tidigare"),
+    // but not "vi": "Om vi börjar med …?" proposes, it asks nothing.
     let named = ws[1].chars().next().is_some_and(char::is_uppercase);
-    if (is_subject(&lw[1]) || named) && (!english || g.auxiliaries.contains(&lw[0])) {
+    let impersonal = g.subjects.contains(&lw[1]) && !g.first_plural.contains_key(&lw[1]);
+    let subject = is_subject(&lw[1]) || impersonal || named;
+    if subject && (!english || g.auxiliaries.contains(&lw[0])) {
         return Some(Question::YesNo {
             verb: lw[0].clone(),
             rest: plain(&ws[1..]),
@@ -504,11 +508,25 @@ impl<'a> Phrasing<'a> {
         self.people.of(self.people.addressee)
     }
 
+    /// "Förlåt, det är rätt." → "Det är rätt.": an apology opening a sentence says nothing
+    /// for the note (the sentence keeps it for the models, which learned from it).
+    fn without_apology(&self, text: &str) -> String {
+        let ws = words(text);
+        match self.lang.compiled.apologies.prefix_len(&ws) {
+            Some(n) if n > 0 && n < ws.len() => {
+                let rest = &text[super::corrections::word_offset(text, n)..];
+                capitalise(rest.trim_start_matches([',', ' ']))
+            }
+            _ => text.to_string(),
+        }
+    }
+
     fn shift(&self, text: &str, role: Role) -> String {
         self.shift_with(text, role, true)
     }
 
     fn shift_with(&self, text: &str, role: Role, name_addressee: bool) -> String {
+        let text = &self.without_apology(text);
         let worker = role == Role::Worker;
         let addressee = self.people.addressee.voice();
         let named = |r: Role| self.named.borrow().contains(&r);
@@ -804,6 +822,7 @@ impl<'a> Phrasing<'a> {
     /// Whether a sentence opens with a bare answer before a comma ("About four hundred
     /// pounds, and I get paid on Friday"): its first clause has no subject.
     fn opens_bare(&self, sentence: &str) -> bool {
+        let sentence = self.without_apology(sentence);
         let Some((head, _)) = sentence.split_once(',') else {
             return false;
         };
@@ -839,9 +858,11 @@ impl<'a> Phrasing<'a> {
                         .is_some_and(|q| !matches!(q, Question::About { .. }))
             })
             .collect();
+        // "Förlåt." answers nothing: an apology alone is no fragment of the answer.
         let fragments: Vec<String> = run[..lead]
             .iter()
             .filter(|p| !p.sentence.text.is_empty() && !p.sentence.question)
+            .filter(|p| !super::corrections::only_lead(&p.sentence.text, self.lang))
             .map(|p| {
                 self.lower_first(
                     self.shift(&p.sentence.text, role)
@@ -1248,6 +1269,76 @@ mod tests {
                 &[(Role::Citizen, "Øh, jeg sover dårligt om natten, ikke?")]
             ),
             "Knud fortæller, at vedkommende sover dårligt om natten."
+        );
+    }
+
+    #[test]
+    fn an_apology_is_left_out() {
+        let sv = [
+            "Lotta E – socialsekreterare (worker)",
+            "Nadia P – sökande (citizen)",
+        ];
+        let turns = [(Role::Citizen, "Förlåt, jag glömde brevet hemma.")];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Nadia berättar att hen glömde brevet hemma."
+        );
+        let en = [
+            "Priya M – social worker (worker)",
+            "Harold N – widower (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Did you bring the letter?"),
+            (Role::Citizen, "Sorry. Sorry, I forgot it at home."),
+        ];
+        assert_eq!(
+            say(Language::En, &en, &turns),
+            "Harold says that he forgot it at home."
+        );
+    }
+
+    #[test]
+    fn yes_no_questions_about_it_keep_clause_order() {
+        let sv = [
+            "Lotta E – socialsekreterare (worker)",
+            "Nadia P – sökande (citizen)",
+        ];
+        for (q, a, note) in [
+            (
+                "Har det hänt tidigare?",
+                "Två gånger i fjol.",
+                "På frågan om det har hänt tidigare svarar Nadia: två gånger i fjol.",
+            ),
+            (
+                "Kan det stämma?",
+                "Förlåt. Det är rätt, det höjdes i januari.",
+                "Nadia berättar att det är rätt, det höjdes i januari.",
+            ),
+            (
+                "Kan det stämma?",
+                "Ja, förlåt. Det är rätt.",
+                "Det kan stämma. Det är rätt.",
+            ),
+            (
+                "Finns det någon du kan bo hos?",
+                "Min syster kanske.",
+                "På frågan om det finns någon hen kan bo hos svarar Nadia: hens syster kanske.",
+            ),
+        ] {
+            let turns = [(Role::Worker, q), (Role::Citizen, a)];
+            assert_eq!(say(Language::Sv, &sv, &turns), note);
+        }
+        let da = [
+            "Mette O – sygeplejerske (worker)",
+            "Knud F – borger (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Er der nogen, der hjælper dig?"),
+            (Role::Citizen, "Min søn, om lørdagen."),
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &turns),
+            "Adspurgt om der er nogen der hjælper vedkommende svarer Knud: vedkommendes søn, om lørdagen."
         );
     }
 }
