@@ -113,6 +113,9 @@ pub struct Classes {
     pub third_parties: Vec<String>,
     #[serde(default)]
     pub redirects: Vec<String>,
+    /// The worker saying that what was just said will not be written down.
+    #[serde(default)]
+    pub unrecorded: Vec<String>,
     #[serde(default)]
     pub purpose: Vec<String>,
     #[serde(default)]
@@ -187,6 +190,9 @@ pub struct Grammar {
     pub verb_second: Option<bool>,
     #[serde(default)]
     pub clause_adverbs: Vec<String>,
+    /// Words that are a subject elsewhere but an article before a day's number ("den 5").
+    #[serde(default)]
+    pub date_articles: Vec<String>,
     #[serde(default)]
     pub auxiliaries: Vec<String>,
     #[serde(default)]
@@ -558,6 +564,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("classes.sensitive", l(&c.sensitive)),
         ("classes.third_parties", l(&c.third_parties)),
         ("classes.redirects", l(&c.redirects)),
+        ("classes.unrecorded", l(&c.unrecorded)),
         ("classes.purpose", l(&c.purpose)),
         ("classes.caller_purpose", l(&c.caller_purpose)),
         ("classes.wishes", l(&c.wishes)),
@@ -588,6 +595,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.requests", l(&g.requests)),
         ("grammar.question_tags", l(&g.question_tags)),
         ("grammar.clause_adverbs", l(&g.clause_adverbs)),
+        ("grammar.date_articles", l(&g.date_articles)),
         ("grammar.auxiliaries", l(&g.auxiliaries)),
         ("grammar.present_verbs", l(&g.present_verbs)),
         ("grammar.participles", l(&g.participles)),
@@ -690,13 +698,13 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.corrections, add.corrections; own, others, confirmations, justifications,
         apologies, value, clock_parts);
     extend_all!(base.classes, add.classes; courtesy, small_talk, sensitive, third_parties,
-        redirects, purpose, caller_purpose, wishes, decisions, negations, planning, actions,
+        redirects, unrecorded, purpose, caller_purpose, wishes, decisions, negations, planning, actions,
         information, near_future, first_person, second_person, third_person, case_matters);
     let g = add.grammar;
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
-        requests, question_tags, clause_adverbs, auxiliaries, present_verbs, participles,
+        requests, question_tags, clause_adverbs, date_articles, auxiliaries, present_verbs, participles,
         plural_pronouns);
     base.grammar.contractions.extend(g.contractions);
     base.grammar
@@ -747,6 +755,7 @@ fn compile(d: &LanguageData) -> Compiled {
         ("sensitive", Phrases::new(&c.sensitive)),
         ("third_parties", Phrases::new(&c.third_parties)),
         ("redirects", Phrases::new(&c.redirects)),
+        ("unrecorded", Phrases::new(&c.unrecorded)),
         ("purpose", Phrases::new(&c.purpose)),
         ("caller_purpose", Phrases::new(&c.caller_purpose)),
         ("wishes", Phrases::new(&c.wishes)),

@@ -219,3 +219,50 @@ fn drafting_without_names_uses_neutral_references() {
     let text = all_text(&doc);
     assert!(text.contains("Den enskilde berättar att hen"), "{text}");
 }
+
+#[test]
+fn what_the_worker_will_not_write_down_stays_out() {
+    use samtal_draft::transcript::Segment;
+    let seg = |id: u32, who: &str, text: &str| Segment {
+        id,
+        start: f64::from(id) * 4.0,
+        end: f64::from(id) * 4.0 + 3.5,
+        text: text.into(),
+        confidence: 0.95,
+        words: vec![],
+        speaker: Some(who.into()),
+    };
+    let meeting = |aside: &str| {
+        Transcript {
+        language: "en".into(),
+        segments: vec![
+            seg(1, "worker", "How are you managing the shopping at the moment?"),
+            seg(2, "citizen", "My neighbour Dana does my shopping every Friday. She has had a hard year, her husband left her in March."),
+            seg(3, "worker", aside),
+            seg(4, "citizen", "I can't carry the bags up the stairs any more since the fall."),
+        ],
+    }
+    };
+    let ctx = DraftContext {
+        participants: [
+            "Priya M – social worker (worker)",
+            "Harold N – widower (citizen)",
+        ]
+        .iter()
+        .filter_map(|p| Participant::parse(p))
+        .collect(),
+        ..DraftContext::default()
+    };
+    let templates = Templates::builtin();
+    let template = templates.get("en-casenote").unwrap();
+    let said = all_text(&draft(&meeting("Right. And the stairs?"), template, &ctx));
+    assert!(said.contains("husband left"), "{said}");
+    let kept = all_text(&draft(
+        &meeting("I won't record that. And the stairs?"),
+        template,
+        &ctx,
+    ));
+    assert!(!kept.contains("husband left"), "{kept}");
+    assert!(!kept.contains("Dana"), "the whole turn stays out: {kept}");
+    assert!(kept.contains("bags"), "what follows is kept: {kept}");
+}

@@ -235,6 +235,16 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Whether the worker answers segment `seg` by saying it will not be written down
+    /// ("I won't record that."): the worker has decided, so it never goes in the note.
+    pub fn unrecorded(&self, seg: usize) -> bool {
+        let next = seg + 1;
+        next < self.seg_texts.len()
+            && self.conv.roles[seg] != Role::Worker
+            && self.conv.roles[next] == Role::Worker
+            && self.lang.class("unrecorded").any(&self.seg_texts[next])
+    }
+
     /// Features of unit `u`.
     pub fn unit(&self, u: usize) -> UnitFeatures {
         let conv = self.conv;

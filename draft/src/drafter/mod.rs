@@ -207,6 +207,13 @@ impl Drafter {
                 eligible[u] = false;
             }
         }
+        // What the worker said at once would not be written down stays out (the models
+        // still learn from it: it is the worker's decision, not a pattern to score).
+        for (u, unit) in conv.units.iter().enumerate() {
+            if fctx.unrecorded(unit.seg) {
+                eligible[u] = false;
+            }
+        }
         let worker: Vec<bool> = conv
             .roles
             .iter()

@@ -872,7 +872,10 @@ impl<'a> Phrasing<'a> {
             .collect();
         let question = run[0].question;
         let parsed = question.and_then(|q| read_question(&q.text, self.lang));
-        let said: String = run
+        // What leans on the question: the fragments, else the first sentence. A later
+        // sentence that repeats the question's words ("I fredags. Hon var på korttids en
+        // vecka efter sjukhuset.") does not make "I fredags" say when.
+        let said: String = if lead > 0 { &run[..lead] } else { &run[..1] }
             .iter()
             .map(|p| p.sentence.text.as_str())
             .collect::<Vec<_>>()
@@ -926,6 +929,16 @@ impl<'a> Phrasing<'a> {
                             let label = self.label(role);
                             self.framed.borrow_mut().insert(role.voice());
                             format!("{}.", self.frame(asked, &label, &r.answers, ":", &answer))
+                        }
+                        // No question to lean on: still say whose words these are.
+                        None if !self.framed.borrow().contains(&role.voice()) => {
+                            self.framed.borrow_mut().insert(role.voice());
+                            let label = if out.is_empty() {
+                                self.label(role)
+                            } else {
+                                self.people.of(role).short()
+                            };
+                            format!("{}.", self.frame(None, &label, verb, ":", &answer))
                         }
                         None => format!("{}.", capitalise(&answer)),
                     });
@@ -1269,6 +1282,42 @@ mod tests {
                 &[(Role::Citizen, "Øh, jeg sover dårligt om natten, ikke?")]
             ),
             "Knud fortæller, at vedkommende sover dårligt om natten."
+        );
+    }
+
+    #[test]
+    fn a_fragment_without_a_question_still_says_whose_words() {
+        let sv = [
+            "Lotta E – socialsekreterare (worker)",
+            "Nadia P – sökande (citizen)",
+        ];
+        let turns = [(
+            Role::Citizen,
+            "Tisdag den femte, klockan nio. Då kommer jag.",
+        )];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Nadia berättar: tisdag den femte, klockan nio. Då kommer hen."
+        );
+    }
+
+    #[test]
+    fn a_fragment_keeps_its_question_when_a_later_sentence_repeats_it() {
+        let sv = [
+            "Lotta E – socialsekreterare (worker)",
+            "Gunnel P – sökande (citizen)",
+            "Karin P – dotter (relative)",
+        ];
+        let turns = [
+            (Role::Worker, "Och när kom du hem från sjukhuset?"),
+            (
+                Role::Relative,
+                "I fredags. Hon var på korttids en vecka efter sjukhuset.",
+            ),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "På frågan när hen kom hem från sjukhuset svarar Karin (dotter): i fredags. Hon var på korttids en vecka efter sjukhuset."
         );
     }
 

@@ -260,11 +260,19 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     let text = tidy(&join(&toks), question);
     let n = words(&text).len();
     // An amount counts as one word: "A hundred and twelve pounds fifty." is a short answer.
-    let written = words(&super::numbers::normalize(&text, lang)).len();
+    let written = words(&super::numbers::normalize(&text, lang));
     let has_subject = c.subjects.any(&super::text::Text::new(&text));
+    // "Tisdag den femte, klockan nio." names a day: "den" before a number is no subject.
+    let says_who = written.iter().enumerate().any(|(k, w)| {
+        let date = lang.grammar.date_articles.contains(w)
+            && written
+                .get(k + 1)
+                .is_some_and(|next| next.starts_with(|ch: char| ch.is_ascii_digit()));
+        c.subjects.has_word(w) && !date
+    });
     Sentence {
         fragment: !text.is_empty() && !has_subject && n <= 6,
-        short_answer: !text.is_empty() && !has_subject && written <= 6,
+        short_answer: !text.is_empty() && !says_who && written.len() <= 6,
         text,
         polarity,
         question,
@@ -400,6 +408,9 @@ mod tests {
         assert!(!clean("They dropped me at the door.", en).fragment);
         let sv = all.get(Language::Sv);
         assert!(clean("Starköl.", sv).fragment);
+        assert!(clean("Tisdag den femte, klockan nio.", sv).short_answer);
+        assert!(!clean("Den är trasig.", sv).short_answer);
+        assert!(!clean("There's thirteen stairs.", en).short_answer);
         assert!(!clean("Jag dricker starköl.", sv).fragment);
     }
 
