@@ -266,3 +266,61 @@ fn what_the_worker_will_not_write_down_stays_out() {
     assert!(!kept.contains("Dana"), "the whole turn stays out: {kept}");
     assert!(kept.contains("bags"), "what follows is kept: {kept}");
 }
+
+#[test]
+fn a_yes_to_a_question_keeps_what_was_agreed() {
+    use samtal_draft::transcript::Segment;
+    let seg = |id: u32, who: &str, text: &str| Segment {
+        id,
+        start: f64::from(id) * 4.0,
+        end: f64::from(id) * 4.0 + 3.5,
+        text: text.into(),
+        confidence: 0.95,
+        words: vec![],
+        speaker: Some(who.into()),
+    };
+    let t = Transcript {
+        language: "sv".into(),
+        segments: vec![
+            seg(1, "worker", "Hur går det med hyran just nu?"),
+            seg(
+                2,
+                "citizen",
+                "Jag har inte betalat april. Hyresvärden har skickat en påminnelse.",
+            ),
+            seg(
+                3,
+                "worker",
+                "Har jag ditt samtycke att kontakta hyresvärden?",
+            ),
+            seg(4, "citizen", "Ja."),
+            seg(5, "worker", "Bra. Då ringer jag dem i morgon."),
+        ],
+    };
+    let ctx = DraftContext {
+        participants: [
+            "Malin E – socialsekreterare (worker)",
+            "Linus P – sökande (citizen)",
+        ]
+        .iter()
+        .filter_map(|p| Participant::parse(p))
+        .collect(),
+        ..DraftContext::default()
+    };
+    let templates = Templates::builtin();
+    let doc = draft(&t, templates.get("sv-socialtjanst-journal").unwrap(), &ctx);
+    let text = all_text(&doc);
+    assert!(
+        text.contains("Malin har Linus samtycke att kontakta hyresvärden"),
+        "{text}"
+    );
+    let consent = doc
+        .items
+        .iter()
+        .find(|i| i.text.contains("samtycke"))
+        .expect("an item says so");
+    assert!(
+        consent.citations.iter().any(|c| c.segment == 4),
+        "the yes is cited with the question"
+    );
+}

@@ -319,6 +319,12 @@ fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
     ws
 }
 
+/// Whether the worker's question asks yes or no about something a bare "ja" can confirm
+/// ("Är det okej att jag ringer skolan?"), so that a yes or no alone answers it.
+pub fn asks_yes_no(q: &str, lang: &LanguageData) -> bool {
+    matches!(read_question(q, lang), Some(Question::YesNo { .. }))
+}
+
 /// Reads a worker's question; None for questions that ask permission or inform.
 fn read_question(q: &str, lang: &LanguageData) -> Option<Question> {
     read_question_of(q, lang, true)
