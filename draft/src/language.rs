@@ -193,6 +193,12 @@ pub struct Grammar {
     /// Words that are a subject elsewhere but an article before a day's number ("den 5").
     #[serde(default)]
     pub date_articles: Vec<String>,
+    /// Subjects that are no person ("det", "der"): also objects and articles.
+    #[serde(default)]
+    pub impersonal: Vec<String>,
+    /// Prepositions: a sentence opening with one has no verb first ("Hos Elin kan jag …").
+    #[serde(default)]
+    pub prepositions: Vec<String>,
     #[serde(default)]
     pub auxiliaries: Vec<String>,
     #[serde(default)]
@@ -596,6 +602,8 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.question_tags", l(&g.question_tags)),
         ("grammar.clause_adverbs", l(&g.clause_adverbs)),
         ("grammar.date_articles", l(&g.date_articles)),
+        ("grammar.impersonal", l(&g.impersonal)),
+        ("grammar.prepositions", l(&g.prepositions)),
         ("grammar.auxiliaries", l(&g.auxiliaries)),
         ("grammar.present_verbs", l(&g.present_verbs)),
         ("grammar.participles", l(&g.participles)),
@@ -704,7 +712,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
-        requests, question_tags, clause_adverbs, date_articles, auxiliaries, present_verbs, participles,
+        requests, question_tags, clause_adverbs, date_articles, impersonal, prepositions, auxiliaries, present_verbs, participles,
         plural_pronouns);
     base.grammar.contractions.extend(g.contractions);
     base.grammar

@@ -625,7 +625,7 @@ impl<'a> Phrasing<'a> {
                     .iter()
                     .filter(|p| !p.sentence.question && !p.sentence.text.is_empty())
                 {
-                    out.push(self.shift(&p.sentence.text, role));
+                    out.push(self.shift(p.sentence.written(), role));
                 }
             } else {
                 out.extend(self.answer_run(run, view));
@@ -871,7 +871,7 @@ impl<'a> Phrasing<'a> {
             .filter(|p| !super::corrections::only_lead(&p.sentence.text, self.lang))
             .map(|p| {
                 self.lower_first(
-                    self.shift(&p.sentence.text, role)
+                    self.shift(p.sentence.written(), role)
                         .trim_end_matches(['.', '!']),
                 )
             })
@@ -888,7 +888,7 @@ impl<'a> Phrasing<'a> {
             .join(" ");
         let verb = if view { &r.says } else { &r.tells };
         let clause = |p: &Part| {
-            let shifted = self.shift(p.sentence.text.trim_end_matches(['?', '!']), role);
+            let shifted = self.shift(p.sentence.written().trim_end_matches(['?', '!']), role);
             if shifted.ends_with('.') {
                 shifted
             } else {
@@ -1126,6 +1126,31 @@ mod tests {
         assert_eq!(
             shift("Du har skrivit in dig, och jag ringer dig.", Role::Worker),
             "Nadia har skrivit in sig, och Lotta ringer hen."
+        );
+        // A new clause with its own subject: "mig" is no longer the speaker's "sig".
+        assert_eq!(
+            shift(
+                "Han har sagt att om jag lämnar honom så dödar han mig.",
+                Role::Citizen
+            ),
+            "Han har sagt att om hen lämnar honom så dödar han hen."
+        );
+        assert_eq!(
+            shift("Jag vill inte att någon gör allt åt mig.", Role::Citizen),
+            "Hen vill inte att någon gör allt åt hen."
+        );
+        let da = all.get(Language::Da);
+        let p = people(
+            da,
+            &[
+                "Louise V – visitator (worker)",
+                "Zehra Y – borger (citizen)",
+            ],
+        );
+        assert_eq!(
+            Phrasing::new(da, &p).shift("Så jeg kan sidde og skubbe mig ind.", Role::Citizen),
+            "Så vedkommende kan sidde og skubbe sig ind.",
+            "\"og\" shares the subject: still reflexive"
         );
         let en = all.get(Language::En);
         let p = people(

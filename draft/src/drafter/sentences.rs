@@ -18,11 +18,20 @@ pub struct Sentence {
     /// A fragment once numbers are written as digits: reported as an answer, never with
     /// "says that".
     pub short_answer: bool,
+    /// The sentence as the note writes it when that differs from `text` (the models learned
+    /// from `text`): "Och så bröt jag handleden" is `text` "Bröt jag handleden." but is
+    /// written "Jag bröt handleden."
+    pub written: Option<String>,
 }
 
 impl Sentence {
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
+    }
+
+    /// The sentence as the note writes it.
+    pub fn written(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.text)
     }
 }
 
@@ -179,6 +188,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
         &c.fillers,
     );
     let mut polarity = None;
+    let mut opened = false;
     // Openers at the start, again and again; a yes or no among them is the polarity.
     loop {
         let lw = lower_words(&toks);
@@ -206,6 +216,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
                 if negation_word {
                     break;
                 }
+                opened |= n > 0 && n < toks.len();
                 toks.drain(..n);
             }
             _ => break,
@@ -216,6 +227,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     }
     let toks = drop_phrases(toks, &c.hedges);
     let mut toks = drop_phrases(toks, &c.fillers);
+
     // Tags at the end ("…, va?", "…, ikke?"); a closing "no" or "yes" is the polarity.
     while toks.len() > 1 {
         let lw = lower_words(&toks);
@@ -258,25 +270,63 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     }
     let toks = drop_repetitions(toks, lang);
     let text = tidy(&join(&toks), question);
+    let mut reordered = toks.clone();
+    let written = (opened && !question && statement_order(&mut reordered, lang))
+        .then(|| tidy(&join(&reordered), question));
     let n = words(&text).len();
     // An amount counts as one word: "A hundred and twelve pounds fifty." is a short answer.
-    let written = words(&super::numbers::normalize(&text, lang));
+    let normal = words(&super::numbers::normalize(&text, lang));
     let has_subject = c.subjects.any(&super::text::Text::new(&text));
     // "Tisdag den femte, klockan nio." names a day: "den" before a number is no subject.
-    let says_who = written.iter().enumerate().any(|(k, w)| {
+    let says_who = normal.iter().enumerate().any(|(k, w)| {
         let date = lang.grammar.date_articles.contains(w)
-            && written
+            && normal
                 .get(k + 1)
                 .is_some_and(|next| next.starts_with(|ch: char| ch.is_ascii_digit()));
         c.subjects.has_word(w) && !date
     });
     Sentence {
         fragment: !text.is_empty() && !has_subject && n <= 6,
-        short_answer: !text.is_empty() && !says_who && written.len() <= 6,
+        short_answer: !text.is_empty() && !says_who && normal.len() <= 6,
         text,
         polarity,
         question,
+        written,
     }
+}
+
+/// "Och så bröt jag handleden" loses "och så" as an opener and would read "Bröt jag
+/// handleden", a question's word order: the verb goes back after its subject ("Jag bröt
+/// handleden"). The first word is taken for the verb when a subject follows it and it is
+/// no subject, conjunction, question word or sentence adverb itself.
+fn statement_order(toks: &mut [Token], lang: &LanguageData) -> bool {
+    let g = &lang.grammar;
+    if !g.verb_second.unwrap_or(false) || toks.len() < 3 || !toks[0].1.trim().is_empty() {
+        return false;
+    }
+    let first = lower(&toks[0]);
+    let second = lower(&toks[1]);
+    let not_verb = lang.compiled.subjects.has_word(&first)
+        || [
+            &g.clause_openers,
+            &g.question_words,
+            &g.clause_adverbs,
+            &g.leading_conjunctions,
+            &g.prepositions,
+        ]
+        .iter()
+        .any(|list| list.contains(&first))
+        || first.chars().any(|ch| ch.is_ascii_digit());
+    let name = toks[1].0.chars().next().is_some_and(char::is_uppercase);
+    // "Med det Nadia skrev": "det" after a preposition is no subject, so only a person.
+    let person = lang.compiled.subjects.has_word(&second) && !g.impersonal.contains(&second);
+    let subject = person || name;
+    if not_verb || !subject {
+        return false;
+    }
+    let verb = std::mem::take(&mut toks[0].0).to_lowercase();
+    toks[0].0 = std::mem::replace(&mut toks[1].0, verb);
+    true
 }
 
 /// Punctuation tidied, capitalised, ending in a full stop or question mark.
@@ -411,6 +461,30 @@ mod tests {
         assert!(clean("Tisdag den femte, klockan nio.", sv).short_answer);
         assert!(!clean("Den är trasig.", sv).short_answer);
         assert!(!clean("There's thirteen stairs.", en).short_answer);
+        let said = clean("Och så bröt jag handleden.", sv);
+        assert_eq!(
+            said.text, "Bröt jag handleden.",
+            "what the models learned from"
+        );
+        assert_eq!(said.written(), "Jag bröt handleden.");
+        for kept in [
+            "Och med det Nadia skrev.",
+            "Och hos Elin kan jag inte bo kvar.",
+            "Så nu bor jag här.",
+            "Bröt jag handleden?",
+        ] {
+            assert_eq!(clean(kept, sv).written, None, "{kept}");
+        }
+        let da = all.get(Language::Da);
+        assert_eq!(
+            clean("Og så kommer der en fra hjemmeplejen.", da).written,
+            None,
+            "an impersonal subject is left alone"
+        );
+        assert_eq!(
+            clean("Så spiser Erik noget bagefter.", da).written(),
+            "Erik spiser noget bagefter."
+        );
         assert!(!clean("Jag dricker starköl.", sv).fragment);
     }
 
