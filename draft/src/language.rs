@@ -188,6 +188,8 @@ pub struct Grammar {
     pub question_tags: Vec<String>,
     pub negation: Option<String>,
     pub verb_second: Option<bool>,
+    /// Compounds are written as one word (sv, da): "hyres avtalet" is "hyresavtalet".
+    pub compounds: Option<bool>,
     #[serde(default)]
     pub clause_adverbs: Vec<String>,
     /// Words that are a subject elsewhere but an article before a day's number ("den 5").
@@ -730,6 +732,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     replace_opt(&mut base.grammar.self_word, g.self_word);
     replace_opt(&mut base.grammar.negation, g.negation);
     replace_opt(&mut base.grammar.verb_second, g.verb_second);
+    replace_opt(&mut base.grammar.compounds, g.compounds);
     let r = add.report;
     let b = &mut base.report;
     replace(&mut b.tells, r.tells);

@@ -38,6 +38,7 @@ use model::Model;
 use reported::{Part, Phrasing};
 use serde::{Deserialize, Serialize};
 use speakers::People;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 use units::Conversation;
 
@@ -330,8 +331,29 @@ impl Drafter {
             items: Vec::new(),
             conv: Conversation::default(),
         };
+        let vocabulary: HashSet<String> = if lang.grammar.compounds.unwrap_or(false) {
+            transcript
+                .segments
+                .iter()
+                .flat_map(|s| text::words(&s.text))
+                .collect()
+        } else {
+            HashSet::new()
+        };
         for (k, text, cited, units) in items {
-            let text = numbers::normalize(&text, lang);
+            let g = &lang.grammar;
+            let function = |w: &str| {
+                [
+                    &g.prepositions,
+                    &g.clause_openers,
+                    &g.subjects,
+                    &g.leading_conjunctions,
+                ]
+                .iter()
+                .any(|list| list.iter().any(|x| x == w))
+            };
+            let text =
+                text::join_compounds(&numbers::normalize(&text, lang), &vocabulary, function);
             let citations = cited
                 .iter()
                 .map(|&s| {

@@ -10,6 +10,46 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Joins two neighbouring words into one where the joined word is in `vocabulary`
+/// (lower case): speech recognition splits compounds ("hyres avtalet", "kort tids") that
+/// the same transcript elsewhere has whole ("hyresavtalet"). Only words the meeting itself
+/// used are made, so nothing new is put in anyone's mouth; short words and the words
+/// `function` names ("og så" is not "også", "under tiden" not "undertiden") are never parts.
+pub fn join_compounds(
+    text: &str,
+    vocabulary: &std::collections::HashSet<String>,
+    function: impl Fn(&str) -> bool,
+) -> String {
+    let parts: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(parts.len());
+    let mut i = 0;
+    while i < parts.len() {
+        let first = parts[i];
+        let joined = parts.get(i + 1).and_then(|second| {
+            let part = |w: &str| {
+                w.chars().count() >= 4
+                    && w.chars().all(char::is_alphabetic)
+                    && !function(&w.to_lowercase())
+            };
+            let tail = second.trim_end_matches(|c: char| !c.is_alphanumeric());
+            let word = format!("{first}{tail}");
+            (part(first) && part(tail) && vocabulary.contains(&word.to_lowercase()))
+                .then(|| format!("{word}{}", &second[tail.len()..]))
+        });
+        match joined {
+            Some(w) => {
+                out.push(w);
+                i += 2;
+            }
+            None => {
+                out.push(first.to_string());
+                i += 1;
+            }
+        }
+    }
+    out.join(" ")
+}
+
 /// Text prepared for phrase matching: lower-case words joined by single spaces, padded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Text(String);
@@ -149,6 +189,39 @@ pub fn word_count(s: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_split_compound_is_joined_when_the_meeting_has_it_whole() {
+        let vocabulary: std::collections::HashSet<String> =
+            ["hyresavtalet", "korttids", "etttag", "undertiden", "också"]
+                .iter()
+                .map(|w| w.to_string())
+                .collect();
+        let function = |w: &str| w == "under";
+        assert_eq!(
+            join_compounds(
+                "Hyres avtalet har hen, och hon var på kort tids.",
+                &vocabulary,
+                function
+            ),
+            "Hyresavtalet har hen, och hon var på korttids."
+        );
+        assert_eq!(
+            join_compounds(
+                "Det tar ett tag. Och så under tiden.",
+                &vocabulary,
+                function
+            ),
+            "Det tar ett tag. Och så under tiden.",
+            "short words and function words are never parts"
+        );
+        assert_eq!(
+            join_compounds("Det är post hus.", &vocabulary, function),
+            "Det är post hus.",
+            "only words the meeting has whole"
+        );
+    }
+
     use super::*;
 
     #[test]
