@@ -4,7 +4,7 @@ use samtal_draft::drafter::numbers::normalize;
 use samtal_draft::language::{Language, Languages};
 use samtal_draft::review::document::{DraftDocument, FlagKind};
 use samtal_draft::template::Templates;
-use samtal_draft::transcript::{Transcript, Word};
+use samtal_draft::transcript::{Segment, Transcript, Word};
 use samtal_draft::{draft, DraftContext, Participant};
 use serde::Deserialize;
 
@@ -220,10 +220,9 @@ fn drafting_without_names_uses_neutral_references() {
     assert!(text.contains("Den enskilde berättar att hen"), "{text}");
 }
 
-#[test]
-fn what_the_worker_will_not_write_down_stays_out() {
-    use samtal_draft::transcript::Segment;
-    let seg = |id: u32, who: &str, text: &str| Segment {
+/// Segment `id` said by `who`, four seconds apart.
+fn said(id: u32, who: &str, text: &str) -> Segment {
+    Segment {
         id,
         start: f64::from(id) * 4.0,
         end: f64::from(id) * 4.0 + 3.5,
@@ -231,32 +230,51 @@ fn what_the_worker_will_not_write_down_stays_out() {
         confidence: 0.95,
         words: vec![],
         speaker: Some(who.into()),
-    };
-    let meeting = |aside: &str| {
-        Transcript {
+    }
+}
+
+fn context(participants: &[&str]) -> DraftContext {
+    DraftContext {
+        participants: participants
+            .iter()
+            .filter_map(|p| Participant::parse(p))
+            .collect(),
+        ..DraftContext::default()
+    }
+}
+
+#[test]
+fn what_the_worker_will_not_write_down_stays_out() {
+    let meeting = |aside: &str| Transcript {
         language: "en".into(),
         segments: vec![
-            seg(1, "worker", "How are you managing the shopping at the moment?"),
-            seg(2, "citizen", "My neighbour Dana does my shopping every Friday. She has had a hard year, her husband left her in March."),
-            seg(3, "worker", aside),
-            seg(4, "citizen", "I can't carry the bags up the stairs any more since the fall."),
+            said(
+                1,
+                "worker",
+                "How are you managing the shopping at the moment?",
+            ),
+            said(
+                2,
+                "citizen",
+                "My neighbour Dana does my shopping every Friday. \
+                 She has had a hard year, her husband left her in March.",
+            ),
+            said(3, "worker", aside),
+            said(
+                4,
+                "citizen",
+                "I can't carry the bags up the stairs any more since the fall.",
+            ),
         ],
-    }
     };
-    let ctx = DraftContext {
-        participants: [
-            "Priya M – social worker (worker)",
-            "Harold N – widower (citizen)",
-        ]
-        .iter()
-        .filter_map(|p| Participant::parse(p))
-        .collect(),
-        ..DraftContext::default()
-    };
+    let ctx = context(&[
+        "Priya M – social worker (worker)",
+        "Harold N – widower (citizen)",
+    ]);
     let templates = Templates::builtin();
     let template = templates.get("en-casenote").unwrap();
-    let said = all_text(&draft(&meeting("Right. And the stairs?"), template, &ctx));
-    assert!(said.contains("husband left"), "{said}");
+    let noted = all_text(&draft(&meeting("Right. And the stairs?"), template, &ctx));
+    assert!(noted.contains("husband left"), "{noted}");
     let kept = all_text(&draft(
         &meeting("I won't record that. And the stairs?"),
         template,
@@ -269,44 +287,28 @@ fn what_the_worker_will_not_write_down_stays_out() {
 
 #[test]
 fn a_yes_to_a_question_keeps_what_was_agreed() {
-    use samtal_draft::transcript::Segment;
-    let seg = |id: u32, who: &str, text: &str| Segment {
-        id,
-        start: f64::from(id) * 4.0,
-        end: f64::from(id) * 4.0 + 3.5,
-        text: text.into(),
-        confidence: 0.95,
-        words: vec![],
-        speaker: Some(who.into()),
-    };
     let t = Transcript {
         language: "sv".into(),
         segments: vec![
-            seg(1, "worker", "Hur går det med hyran just nu?"),
-            seg(
+            said(1, "worker", "Hur går det med hyran just nu?"),
+            said(
                 2,
                 "citizen",
                 "Jag har inte betalat april. Hyresvärden har skickat en påminnelse.",
             ),
-            seg(
+            said(
                 3,
                 "worker",
                 "Har jag ditt samtycke att kontakta hyresvärden?",
             ),
-            seg(4, "citizen", "Ja."),
-            seg(5, "worker", "Bra. Då ringer jag dem i morgon."),
+            said(4, "citizen", "Ja."),
+            said(5, "worker", "Bra. Då ringer jag dem i morgon."),
         ],
     };
-    let ctx = DraftContext {
-        participants: [
-            "Malin E – socialsekreterare (worker)",
-            "Linus P – sökande (citizen)",
-        ]
-        .iter()
-        .filter_map(|p| Participant::parse(p))
-        .collect(),
-        ..DraftContext::default()
-    };
+    let ctx = context(&[
+        "Malin E – socialsekreterare (worker)",
+        "Linus P – sökande (citizen)",
+    ]);
     let templates = Templates::builtin();
     let doc = draft(&t, templates.get("sv-socialtjanst-journal").unwrap(), &ctx);
     let text = all_text(&doc);
