@@ -374,9 +374,14 @@ fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Questi
                 .any(|p| p.first().is_some_and(|s| s == w))
     };
     if c.question_words.has_word(&lw[0]) {
-        // The subject pronoun, and the finite verb just before it.
-        let Some(s) = (1..lw.len())
-            .find(|&k| is_subject(&lw[k]))
+        // The subject pronoun, and the finite verb just before it, in the question's own
+        // clause: "Hvordan går det, når du skal rejse dig?" has no subject before "når".
+        let clause_end = (1..lw.len())
+            .find(|&k| ws[k - 1].ends_with(',') && g.clause_openers.contains(&lw[k]))
+            .unwrap_or(lw.len());
+        // "det"/"der" right after the verb is the subject too ("Hvad er der sket?").
+        let Some(s) = (1..clause_end)
+            .find(|&k| is_subject(&lw[k]) || (k == 2 && g.impersonal.contains(&lw[k])))
             .filter(|&s| s >= 2)
         else {
             // "Hvordan er appetitten?" → "hvordan appetitten er": a short noun after the verb.
@@ -1412,6 +1417,15 @@ mod tests {
             "Mette O – sygeplejerske (worker)",
             "Knud F – borger (citizen)",
         ];
+        let turns = [
+            (Role::Worker, "Hvordan går det, når du skal rejse dig?"),
+            (Role::Citizen, "Dårligt."),
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &turns),
+            "Adspurgt hvordan det går når vedkommende skal rejse sig svarer Knud: dårligt.",
+            "the subject of the question's own clause, not of the clause after \"når\""
+        );
         let turns = [
             (Role::Worker, "Er der nogen, der hjælper dig?"),
             (Role::Citizen, "Min søn, om lørdagen."),
