@@ -74,7 +74,12 @@ impl Participant {
         }
         let speaker = line[open + 1..close].trim().to_string();
         let head = line[..open].trim();
-        let (name, description) = match head.split_once(['–', '-']) {
+        // A dash with spaces around it separates; "Sven-Erik" is one name.
+        let split = head
+            .split_once(" – ")
+            .or_else(|| head.split_once(" - "))
+            .or_else(|| head.split_once('–'));
+        let (name, description) = match split {
             Some((n, d)) => (n.trim(), Some(d.trim())),
             None => (head, None),
         };
@@ -602,5 +607,10 @@ mod tests {
         assert_eq!(p.short_description().as_deref(), Some("79"));
         assert!(p.description.unwrap().contains("widower"));
         assert!(Participant::parse("no label here").is_none());
+        let p = Participant::parse("Sven-Erik Fiktivsberg – make (relative)").unwrap();
+        assert_eq!(p.name.as_deref(), Some("Sven-Erik Fiktivsberg"), "one name");
+        assert_eq!(p.description.as_deref(), Some("make"));
+        let p = Participant::parse("Anna-Lena Prov - sjuksköterska (worker)").unwrap();
+        assert_eq!(p.name.as_deref(), Some("Anna-Lena Prov"));
     }
 }

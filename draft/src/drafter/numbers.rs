@@ -456,19 +456,7 @@ fn clock_time(
     }
     let mut hour = if half { h - 1 } else { h };
     // "klockan ett på natten" is 1, "klockan två" (in a working day) 14.
-    let night = next_word(k).is_some_and(|m| {
-        let rest: Vec<String> = lower[m..]
-            .iter()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .take(2)
-            .cloned()
-            .collect();
-        n.night.iter().any(|p| {
-            let pw: Vec<&str> = p.split(' ').collect();
-            rest.len() >= pw.len() && rest.iter().zip(&pw).all(|(a, b)| a == b)
-        })
-    });
-    if hour < 7 && !night {
+    if hour < 7 && !at_night(lower, i, n) {
         hour += 12;
     }
     let out = n.clock_out.as_deref().unwrap_or("");
@@ -480,6 +468,36 @@ fn clock_time(
         },
         k + 1,
     ))
+}
+
+/// Whether the sentence of token `i`, or the one before it, speaks of the night ("Nätterna.
+/// Hon vaknar klockan tre", "klokken tre, fire om natten"): then an early hour is not moved
+/// into the afternoon.
+fn at_night(lower: &[String], i: usize, n: &NumbersFile) -> bool {
+    let ends = |t: &String| t.contains(['.', '!', '?']) && !t.chars().any(char::is_alphanumeric);
+    let mut start = i;
+    let mut ends_seen = 0;
+    while start > 0 {
+        if ends(&lower[start - 1]) {
+            ends_seen += 1;
+            if ends_seen == 2 {
+                break;
+            }
+        }
+        start -= 1;
+    }
+    let end = (i..lower.len())
+        .find(|&k| ends(&lower[k]))
+        .unwrap_or(lower.len());
+    let words: Vec<&str> = lower[start..end]
+        .iter()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(String::as_str)
+        .collect();
+    n.night.iter().any(|p| {
+        let pw: Vec<&str> = p.split(' ').collect();
+        words.windows(pw.len()).any(|w| w == pw.as_slice())
+    })
 }
 
 /// "tjugotjugosex" → 2026, "totusindeogseksogtyve" → 2026; None when not a plausible year.
@@ -532,6 +550,22 @@ mod tests {
         );
         assert_eq!(norm("klockan halv två", sv), "kl. 13.30");
         assert_eq!(norm("klockan ett på natten", sv), "kl. 1 på natten");
+        assert_eq!(
+            norm("Nätterna. Hon vaknar klockan tre och klär på sig.", sv),
+            "Nätterna. Hon vaknar kl. 3 och klär på sig."
+        );
+        assert_eq!(
+            norm("Han ringer klokken tre, fire om natten.", Language::Da),
+            "Han ringer kl. 3, fire om natten."
+        );
+        assert_eq!(
+            norm(
+                "Jag sov dåligt i natt. Det var kallt. Vi ses klockan två.",
+                sv
+            ),
+            "Jag sov dåligt i natt. Det var kallt. Vi ses kl. 14.",
+            "only the sentence and the one before it count"
+        );
         assert_eq!(
             norm("den trettioförsta december tjugotjugosex", sv),
             "den 31 december 2026"

@@ -10,7 +10,7 @@ use super::sentences::Sentence;
 use super::speakers::{People, Referent, Role};
 use super::text::{capitalise, decapitalise, words};
 use crate::language::LanguageData;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 /// Tokens: words (with inner apostrophes and hyphens) and what lies between them.
@@ -450,6 +450,9 @@ pub struct Phrasing<'a> {
     /// Words the transcript also has in lower case: a capital on them only starts a
     /// sentence (names and acronyms never appear in lower case).
     common: HashSet<String>,
+    /// Who answers the question being phrased, when the question names the person the
+    /// worker otherwise talks with (then its "du" means the one answering).
+    answering: Cell<Option<Role>>,
 }
 
 /// One sentence of an item with who said it and the worker question it answers.
@@ -468,6 +471,7 @@ impl<'a> Phrasing<'a> {
             named: RefCell::new(HashSet::new()),
             framed: RefCell::new(HashSet::new()),
             common: HashSet::new(),
+            answering: Cell::new(None),
         }
     }
 
@@ -515,8 +519,14 @@ impl<'a> Phrasing<'a> {
         l
     }
 
+    /// Whom the worker's "du"/"you" means: the person the worker talks with, or the one
+    /// answering when the question names that person ("Vill ni att Birgit ska bo kvar?").
+    fn addressee_role(&self) -> Role {
+        self.answering.get().unwrap_or(self.people.addressee)
+    }
+
     fn addressee(&self) -> &Referent {
-        self.people.of(self.people.addressee)
+        self.people.of(self.addressee_role())
     }
 
     /// "Förlåt, det är rätt." → "Det är rätt.": an apology opening a sentence says nothing
@@ -539,7 +549,7 @@ impl<'a> Phrasing<'a> {
     fn shift_with(&self, text: &str, role: Role, name_addressee: bool) -> String {
         let text = &self.without_apology(text);
         let worker = role == Role::Worker;
-        let addressee = self.people.addressee.voice();
+        let addressee = self.addressee_role().voice();
         let named = |r: Role| self.named.borrow().contains(&r);
         // When the worker and the person they talk with share a pronoun ("they", "hen"),
         // a pronoun could mean either: both are named in every sentence of the worker's.
@@ -634,6 +644,7 @@ impl<'a> Phrasing<'a> {
                 }
             } else {
                 out.extend(self.answer_run(run, view));
+                self.answering.set(None);
             }
             k = end;
         }
@@ -883,6 +894,17 @@ impl<'a> Phrasing<'a> {
             .collect();
         let question = run[0].question;
         let parsed = question.and_then(|q| read_question(&q.text, self.lang));
+        // "Vill ni att Birgit ska bo kvar hemma?" – "Ja." from her husband: the question
+        // names Birgit, so its "ni" is the one who answers.
+        let default = self.people.of(self.people.addressee);
+        let names_addressee = question.is_some_and(|q| {
+            role.voice() != self.people.addressee.voice()
+                && default
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| words(&q.text).contains(&n.to_lowercase()))
+        });
+        self.answering.set(names_addressee.then_some(role));
         // What leans on the question: the fragments, else the first sentence. A later
         // sentence that repeats the question's words ("I fredags. Hon var på korttids en
         // vecka efter sjukhuset.") does not make "I fredags" say when.
@@ -1354,6 +1376,32 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "På frågan när hen kom hem från sjukhuset svarar Karin (dotter): i fredags. Hon var på korttids en vecka efter sjukhuset."
+        );
+    }
+
+    #[test]
+    fn a_question_that_names_the_citizen_asks_the_one_who_answers() {
+        let sv = [
+            "Amira T – biståndshandläggare (worker)",
+            "Birgit F – sökande (citizen)",
+            "Sven-Erik F – make (relative)",
+        ];
+        let turns = [
+            (Role::Worker, "Vill ni att Birgit ska bo kvar hemma?"),
+            (Role::Relative, "Ja."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Sven-Erik vill att Birgit ska bo kvar hemma."
+        );
+        let turns = [
+            (Role::Worker, "Vill du bo kvar hemma?"),
+            (Role::Relative, "Ja."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Birgit vill bo kvar hemma.",
+            "a relative answering for the citizen"
         );
     }
 
