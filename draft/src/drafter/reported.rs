@@ -542,13 +542,40 @@ impl<'a> Phrasing<'a> {
         }
     }
 
+    /// "Du har ju ansökt om hemtjänst, Gunnel, efter att du ramlade." → without ", Gunnel";
+    /// "Den tolfte, mamma, en torsdag." → without ", mamma": calling someone by name or as
+    /// "mamma" is no part of what the note reports. The worker calls the person they talk
+    /// with; a relative calls the citizen, by name or by what they are to each other.
+    fn without_vocative(&self, text: &str, role: Role) -> String {
+        let mut calls: Vec<String> = Vec::new();
+        if role == Role::Worker {
+            calls.extend(self.addressee().name.clone());
+        } else if role.voice() == Role::Relative {
+            calls.extend(self.people.citizen.name.clone());
+            for nouns in self.lang.grammar.gendered.values() {
+                calls.extend(nouns.iter().map(|n| capitalise(n)));
+                calls.extend(nouns.iter().cloned());
+            }
+        }
+        let mut out = text.to_string();
+        for name in &calls {
+            if let Some(rest) = out.strip_prefix(&format!("{name}, ")) {
+                out = capitalise(rest);
+            }
+            for end in [",", ".", "?", "!"] {
+                out = out.replace(&format!(", {name}{end}"), end);
+            }
+        }
+        out
+    }
+
     fn shift(&self, text: &str, role: Role) -> String {
         self.shift_with(text, role, true)
     }
 
     fn shift_with(&self, text: &str, role: Role, name_addressee: bool) -> String {
-        let text = &self.without_apology(text);
         let worker = role == Role::Worker;
+        let text = &self.without_vocative(&self.without_apology(text), role);
         let addressee = self.addressee_role().voice();
         let named = |r: Role| self.named.borrow().contains(&r);
         // When the worker and the person they talk with share a pronoun ("they", "hen"),
@@ -1402,6 +1429,35 @@ mod tests {
             say(Language::Sv, &sv, &turns),
             "Birgit vill bo kvar hemma.",
             "a relative answering for the citizen"
+        );
+    }
+
+    #[test]
+    fn the_worker_calling_someone_by_name_is_left_out() {
+        let sv = [
+            "Maja F – biståndshandläggare (worker)",
+            "Gunnel E – sökande (citizen)",
+        ];
+        let turns = [(
+            Role::Worker,
+            "Du har ju ansökt om hemtjänst, Gunnel, efter att du ramlade. Gunnel, vi ses på tisdag.",
+        )];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Gunnel har ju ansökt om hemtjänst, efter att hen ramlade. Vi ses på tisdag."
+        );
+        let sv = [
+            "Maja F – biståndshandläggare (worker)",
+            "Gunnel E – sökande (citizen)",
+            "Karin E – dotter (relative)",
+        ];
+        let turns = [(
+            Role::Relative,
+            "Den tolfte, mamma, en torsdag. Mamma, säg det.",
+        )];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Karin (dotter) berättar: den tolfte, en torsdag, säg det."
         );
     }
 
