@@ -27,6 +27,12 @@ pub struct EngineConfig {
     /// waiting for the end of the turn: shorter windows show speech sooner and keep the
     /// lanes busy; longer ones give Whisper more context.
     pub cut_after_secs: f32,
+    /// Decode each window with the text before it as Whisper's previous-text prompt (as
+    /// Whisper conditions on what was said before within 30 s), so short windows keep the
+    /// context long ones have. A window then waits for the one before it: windows are
+    /// recognised one at a time, in live and batch transcription alike, so both still give
+    /// the same transcript.
+    pub previous_text: bool,
 }
 
 impl EngineConfig {
@@ -68,6 +74,7 @@ impl Default for EngineConfig {
             fit_context: true,
             flash_attention: false,
             cut_after_secs: 6.0,
+            previous_text: false,
         }
     }
 }
@@ -82,6 +89,33 @@ const FULL_CONTEXT: usize = 1500;
 fn fitted_context(samples: usize) -> usize {
     let frames = samples * FRAMES_PER_SECOND / SAMPLE_RATE as usize + FRAMES_PER_SECOND;
     (frames.div_ceil(64) * 64).min(FULL_CONTEXT)
+}
+
+/// Whisper's prompt holds at most half its 448-token text context, the previous-token
+/// marker included (whisper.cpp drops the oldest tokens beyond that).
+const PROMPT_TOKENS: usize = 223;
+/// Tokens of the text before a window given as its prompt: about the last 25–40 s of
+/// speech, what Whisper itself would carry over from the previous 30 s.
+pub(crate) const PREVIOUS_TEXT_TOKENS: usize = 128;
+
+/// The prompt for one window: the vocabulary first, whole (at most the prompt's size; if
+/// longer, its end, as whisper.cpp would keep), then as much of the end of the previous
+/// text as fits, so the words nearest the window come last and the vocabulary is never
+/// pushed out.
+fn prompt_tokens(vocabulary: &[i32], previous: &[i32]) -> Vec<i32> {
+    let vocabulary = &vocabulary[vocabulary.len().saturating_sub(PROMPT_TOKENS)..];
+    let room = (PROMPT_TOKENS - vocabulary.len()).min(PREVIOUS_TEXT_TOKENS);
+    let previous = &previous[previous.len().saturating_sub(room)..];
+    [vocabulary, previous].concat()
+}
+
+/// whisper.cpp's tokens for `text`; none if it cannot be tokenised (a NUL byte). Every token
+/// covers at least one byte, so the buffer is always large enough.
+fn tokenize(ctx: &WhisperContext, text: &str) -> Vec<i32> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    ctx.tokenize(text, text.len() + 8).unwrap_or_default()
 }
 
 /// A stretch of recognised speech as whisper.cpp returns it, times relative to the window.
@@ -103,6 +137,8 @@ pub(crate) struct WindowResult {
 pub(crate) struct Job {
     pub samples: Vec<f32>,
     pub options: TranscribeOptions,
+    /// The transcript's text before this window (empty unless `previous_text`).
+    pub previous: String,
     pub reply: Box<dyn FnOnce(Result<WindowResult, TranscribeError>) + Send>,
 }
 
@@ -115,6 +151,18 @@ impl Engine {
     /// Queues windows that are ready together.
     pub fn submit(&self, jobs: Vec<Job>) -> Result<(), TranscribeError> {
         self.queue.push(jobs).map_err(|_| TranscribeError::Stopped)
+    }
+}
+
+#[cfg(test)]
+impl Engine {
+    /// An engine without lanes: the test takes the queued jobs and answers them itself.
+    pub fn without_lanes() -> (Engine, Arc<WorkQueue<Job>>) {
+        let queue = Arc::new(WorkQueue::new(2, 2));
+        let engine = Engine {
+            queue: Arc::clone(&queue),
+        };
+        (engine, queue)
     }
 }
 
@@ -169,6 +217,7 @@ fn run(
                 lease.threads,
                 &job.samples,
                 &job.options,
+                &job.previous,
             )
         }))
         .unwrap_or_else(|_| Err(TranscribeError::Window("the engine panicked".into())));
@@ -183,7 +232,10 @@ fn decode(
     threads: usize,
     samples: &[f32],
     options: &TranscribeOptions,
+    previous: &str,
 ) -> Result<WindowResult, TranscribeError> {
+    let vocabulary = tokenize(ctx, options.prompt.as_deref().unwrap_or_default());
+    let prompt = prompt_tokens(&vocabulary, &tokenize(ctx, previous));
     let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
     params.set_n_threads(threads as i32);
     if config.fit_context {
@@ -206,8 +258,8 @@ fn decode(
     params.set_entropy_thold(2.4);
     params.set_logprob_thold(-1.0);
     params.set_no_speech_thold(0.6);
-    if let Some(prompt) = options.prompt.as_deref().filter(|p| !p.trim().is_empty()) {
-        params.set_initial_prompt(prompt);
+    if !prompt.is_empty() {
+        params.set_tokens(&prompt);
     }
     state
         .full(params, samples)
@@ -261,4 +313,34 @@ fn decode(
         segments,
         language: detected,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prompt_keeps_the_vocabulary_and_the_end_of_the_previous_text() {
+        let vocabulary: Vec<i32> = (1000..1010).collect();
+        let previous: Vec<i32> = (0..500).collect();
+        let prompt = prompt_tokens(&vocabulary, &previous);
+        assert_eq!(prompt.len(), 10 + PREVIOUS_TEXT_TOKENS);
+        assert_eq!(&prompt[..10], &vocabulary[..]);
+        assert_eq!(&prompt[10..], &previous[500 - PREVIOUS_TEXT_TOKENS..]);
+        assert_eq!(prompt_tokens(&vocabulary, &[]), vocabulary);
+        assert_eq!(prompt_tokens(&[], &previous[..5]), &previous[..5]);
+    }
+
+    #[test]
+    fn a_long_vocabulary_is_never_pushed_out_by_the_previous_text() {
+        let vocabulary: Vec<i32> = (0..200).collect();
+        let prompt = prompt_tokens(&vocabulary, &[7; 300]);
+        assert_eq!(prompt.len(), PROMPT_TOKENS);
+        assert_eq!(&prompt[..200], &vocabulary[..]);
+        let too_long: Vec<i32> = (0..300).collect();
+        assert_eq!(
+            prompt_tokens(&too_long, &[7; 10]),
+            &too_long[300 - PROMPT_TOKENS..]
+        );
+    }
 }

@@ -51,6 +51,14 @@ pub fn is_no_speech(no_speech_prob: f32, mean_confidence: f32) -> bool {
     no_speech_prob > NO_SPEECH && mean_confidence < 0.5
 }
 
+/// Whether a segment (normalised, `key`) only repeats words of the prompt it was decoded
+/// with: Whisper's known failure with prompts is to copy them into its output. Segments of
+/// under four words are not judged, since short answers ("ja, det stämmer") recur in speech.
+pub fn copies_prompt(key: &str, prompt: &str) -> bool {
+    key.split_whitespace().count() >= 4
+        && format!(" {} ", normalise(prompt)).contains(&format!(" {key} "))
+}
+
 /// Removes immediate repetitions of a word sequence (1–8 words) occurring three or more
 /// times in a row, keeping the first occurrence: "ja ja ja ja" → "ja", a looping sentence →
 /// the sentence once. Returns the indices of the words kept.
@@ -118,5 +126,28 @@ mod tests {
             3,
             "a word said twice is not a loop"
         );
+    }
+
+    #[test]
+    fn a_segment_copied_from_the_prompt_is_recognised() {
+        let prompt = "Hon har ansökt om försörjningsstöd. Vi ses på tisdag klockan tio.";
+        assert!(copies_prompt(
+            &normalise("vi ses på tisdag klockan tio"),
+            prompt
+        ));
+        assert!(copies_prompt(
+            &normalise("Försörjningsstöd. Vi ses på"),
+            prompt
+        ));
+        assert!(!copies_prompt(&normalise("Vi ses på onsdag."), prompt));
+        assert!(
+            !copies_prompt("ja det stämmer", "ja det stämmer bra"),
+            "too short to judge"
+        );
+        assert!(
+            !copies_prompt(&normalise("ses på tisdag klock"), prompt),
+            "not whole words"
+        );
+        assert!(!copies_prompt(&normalise("vi ses på tisdag"), ""));
     }
 }
