@@ -1,6 +1,7 @@
 //! The recognition engine: the whisper.cpp model is loaded once and shared read-only; each
 //! lane is a thread that owns one whisper state (as whisper.cpp's mobile examples own their
 //! one context), and everyone else talks to the lanes through the work queue.
+use super::guard;
 use super::lanes::WorkQueue;
 use super::{TranscribeError, TranscribeOptions};
 use samtal_audio::SAMPLE_RATE;
@@ -225,6 +226,10 @@ fn run(
     }
 }
 
+/// Decodes a window with the vocabulary and the text before it as prompt. Whisper's known
+/// failure with a prompt (more often with the short encoder context fitted to a window) is
+/// to say a stretch twice or to copy the prompt; a window showing that is decoded again
+/// without the text before it, as Whisper drops its prompt when it falls back.
 fn decode(
     ctx: &WhisperContext,
     state: &mut whisper_rs::WhisperState,
@@ -235,7 +240,35 @@ fn decode(
     previous: &str,
 ) -> Result<WindowResult, TranscribeError> {
     let vocabulary = tokenize(ctx, options.prompt.as_deref().unwrap_or_default());
-    let prompt = prompt_tokens(&vocabulary, &tokenize(ctx, previous));
+    let decode = |state: &mut whisper_rs::WhisperState, prompt: &[i32]| {
+        decode_with(ctx, state, config, threads, samples, options, prompt)
+    };
+    let previous_tokens = tokenize(ctx, previous);
+    if previous_tokens.is_empty() {
+        return decode(state, &vocabulary);
+    }
+    let result = decode(state, &prompt_tokens(&vocabulary, &previous_tokens))?;
+    let failed = result.segments.iter().any(|segment| {
+        let words: Vec<String> = segment.text.split_whitespace().map(String::from).collect();
+        guard::says_twice(&words)
+            || guard::copies_prompt(&guard::normalise(&segment.text), previous)
+    });
+    if failed {
+        decode(state, &vocabulary)
+    } else {
+        Ok(result)
+    }
+}
+
+fn decode_with(
+    ctx: &WhisperContext,
+    state: &mut whisper_rs::WhisperState,
+    config: &EngineConfig,
+    threads: usize,
+    samples: &[f32],
+    options: &TranscribeOptions,
+    prompt: &[i32],
+) -> Result<WindowResult, TranscribeError> {
     let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
     params.set_n_threads(threads as i32);
     if config.fit_context {
@@ -259,7 +292,7 @@ fn decode(
     params.set_logprob_thold(-1.0);
     params.set_no_speech_thold(0.6);
     if !prompt.is_empty() {
-        params.set_tokens(&prompt);
+        params.set_tokens(prompt);
     }
     state
         .full(params, samples)

@@ -405,10 +405,6 @@ impl StreamState {
             || guard::is_fabricated(&text)
             || guard::is_no_speech(raw.no_speech_prob, confidence)
             || self.recent.contains(&key)
-            || self
-                .previous
-                .as_deref()
-                .is_some_and(|prompt| guard::copies_prompt(&key, prompt))
         {
             return None;
         }
@@ -546,14 +542,10 @@ mod tests {
             (job.reply)(window(text));
             previous
         };
-        assert_eq!(answer("the first window is here"), "");
+        assert_eq!(answer("the first window"), "");
         assert_eq!(queue.queued(), 1);
-        // Whisper copying its prompt: dropped, and the prompt stays as it was.
-        assert_eq!(
-            answer("the first window is here"),
-            "the first window is here"
-        );
-        assert_eq!(answer("a third"), "the first window is here");
+        assert_eq!(answer("a second"), "the first window");
+        assert_eq!(answer("a third"), "the first window a second");
         assert_eq!(queue.queued(), 0);
         let text: Vec<String> = stream
             .finish()
@@ -562,7 +554,7 @@ mod tests {
             .into_iter()
             .map(|s| s.text)
             .collect();
-        assert_eq!(text, ["the first window is here", "a third"]);
+        assert_eq!(text, ["the first window", "a second", "a third"]);
     }
 
     #[test]
