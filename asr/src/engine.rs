@@ -28,6 +28,9 @@ pub struct EngineConfig {
     /// waiting for the end of the turn: shorter windows show speech sooner and keep the
     /// lanes busy; longer ones give Whisper more context.
     pub cut_after_secs: f32,
+    /// A window this long is cut at its quietest moment even if nobody paused (at most
+    /// 28 s: Whisper sees 30 s at a time).
+    pub max_window_secs: f32,
     /// Decode each window with the text before it as Whisper's previous-text prompt (as
     /// Whisper conditions on what was said before within 30 s), so short windows keep the
     /// context long ones have. A window then waits for the one before it: windows are
@@ -75,6 +78,7 @@ impl Default for EngineConfig {
             fit_context: true,
             flash_attention: false,
             cut_after_secs: 6.0,
+            max_window_secs: 28.0,
             previous_text: false,
         }
     }

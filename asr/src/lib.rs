@@ -61,6 +61,7 @@ pub enum TranscribeError {
 pub struct Transcriber {
     engine: Arc<Engine>,
     cut_after_secs: f32,
+    max_window_secs: f32,
     previous_text: bool,
 }
 
@@ -69,6 +70,7 @@ impl Transcriber {
     pub fn load(model: &Path, config: EngineConfig) -> Result<Transcriber, TranscribeError> {
         Ok(Transcriber {
             cut_after_secs: config.cut_after_secs,
+            max_window_secs: config.max_window_secs,
             previous_text: config.previous_text,
             engine: Arc::new(engine::spawn(model, config)?),
         })
@@ -103,7 +105,7 @@ impl Transcriber {
             options: options.clone(),
         });
         Stream {
-            segmenter: Segmenter::new(self.cut_after_secs),
+            segmenter: Segmenter::new(self.cut_after_secs, self.max_window_secs),
             engine: Arc::clone(&self.engine),
             options,
             next_window: 0,
@@ -502,6 +504,7 @@ mod tests {
         let transcriber = Transcriber {
             engine: Arc::new(engine),
             cut_after_secs: 6.0,
+            max_window_secs: 28.0,
             previous_text,
         };
         let stream = transcriber.stream(TranscribeOptions::new(None), Box::new(|_| {}));
