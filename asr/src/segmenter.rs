@@ -62,7 +62,7 @@ impl Segmenter {
         Segmenter {
             vad: Vad::new(),
             cut_after: (cut_after_secs.clamp(0.0, 28.0) * SECOND as f32) as usize,
-            max_window: (max_window_secs.clamp(1.0, 28.0) * SECOND as f32) as usize,
+            max_window: ((max_window_secs.max(1.0) * SECOND as f32) as usize).min(MAX_WINDOW),
             buffer: Vec::new(),
             buffer_start: 0,
             scanned: 0,
