@@ -7,8 +7,9 @@
 //! Past `EngineConfig::cut_after_secs` (6 s) any short quiet ends a window. Shorter windows
 //! are cheaper to encode (attention grows with the square of the length), keep both engine
 //! lanes busy and show text sooner; 6 s was as accurate as 12 and 20 s on the English
-//! fixtures and on espeak renderings of the Swedish and Danish dev meetings, 3 s was not
-//! (README, Performance).
+//! fixtures and on espeak renderings of the Swedish and Danish dev meetings, 3 and 4 s were
+//! not, with or without the text before each window as prompt, and neither was a 10 s
+//! limit in place of the 28 s one (README, Performance).
 use super::vad::{FrameInfo, Vad, FRAME};
 
 /// Samples per second.
