@@ -90,6 +90,10 @@ def transcribe(args, wav, lang, quant):
            "--threads", str(args.threads)]
     if args.cut_after is not None:
         cmd += ["--cut-after", str(args.cut_after)]
+    if args.max_window is not None:
+        cmd += ["--max-window", str(args.max_window)]
+    if args.previous_text:
+        cmd.append("--previous-text")
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return " ".join(re.sub(r"^\[.*?\]\s*", "", line) for line in out.splitlines())
 
@@ -101,6 +105,10 @@ def main():
                     help="one or more weight formats, comma-separated (f16,q8_0,q5_1,q5_0,q4_0)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cut-after", type=float, help="samtal's window setting (seconds)")
+    ap.add_argument("--max-window", type=float,
+                    help="seconds at which a window is cut at its quietest moment")
+    ap.add_argument("--previous-text", action="store_true",
+                    help="decode each window with the text before it as prompt")
     ap.add_argument("--split", choices=["tune", "held-out", "all"], default="all")
     ap.add_argument("--only", help="comma-separated recordings (e.g. dev-06,en-fixture), for "
                     "a quick comparison on a busy machine")

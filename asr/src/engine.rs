@@ -1,6 +1,7 @@
 //! The recognition engine: the whisper.cpp model is loaded once and shared read-only; each
 //! lane is a thread that owns one whisper state (as whisper.cpp's mobile examples own their
 //! one context), and everyone else talks to the lanes through the work queue.
+use super::guard;
 use super::lanes::WorkQueue;
 use super::{TranscribeError, TranscribeOptions};
 use samtal_audio::SAMPLE_RATE;
@@ -27,6 +28,15 @@ pub struct EngineConfig {
     /// waiting for the end of the turn: shorter windows show speech sooner and keep the
     /// lanes busy; longer ones give Whisper more context.
     pub cut_after_secs: f32,
+    /// A window this long is cut at its quietest moment even if nobody paused (at most
+    /// 28 s: Whisper sees 30 s at a time).
+    pub max_window_secs: f32,
+    /// Decode each window with the text before it as Whisper's previous-text prompt (as
+    /// Whisper conditions on what was said before within 30 s), so short windows keep the
+    /// context long ones have. A window then waits for the one before it: windows are
+    /// recognised one at a time, in live and batch transcription alike, so both still give
+    /// the same transcript.
+    pub previous_text: bool,
 }
 
 impl EngineConfig {
@@ -68,6 +78,8 @@ impl Default for EngineConfig {
             fit_context: true,
             flash_attention: false,
             cut_after_secs: 6.0,
+            max_window_secs: 28.0,
+            previous_text: false,
         }
     }
 }
@@ -82,6 +94,33 @@ const FULL_CONTEXT: usize = 1500;
 fn fitted_context(samples: usize) -> usize {
     let frames = samples * FRAMES_PER_SECOND / SAMPLE_RATE as usize + FRAMES_PER_SECOND;
     (frames.div_ceil(64) * 64).min(FULL_CONTEXT)
+}
+
+/// Whisper's prompt holds at most half its 448-token text context, the previous-token
+/// marker included (whisper.cpp drops the oldest tokens beyond that).
+const PROMPT_TOKENS: usize = 223;
+/// Tokens of the text before a window given as its prompt: about the last 25–40 s of
+/// speech, what Whisper itself would carry over from the previous 30 s.
+pub(crate) const PREVIOUS_TEXT_TOKENS: usize = 128;
+
+/// The prompt for one window: the vocabulary first, whole (at most the prompt's size; if
+/// longer, its end, as whisper.cpp would keep), then as much of the end of the previous
+/// text as fits, so the words nearest the window come last and the vocabulary is never
+/// pushed out.
+fn prompt_tokens(vocabulary: &[i32], previous: &[i32]) -> Vec<i32> {
+    let vocabulary = &vocabulary[vocabulary.len().saturating_sub(PROMPT_TOKENS)..];
+    let room = (PROMPT_TOKENS - vocabulary.len()).min(PREVIOUS_TEXT_TOKENS);
+    let previous = &previous[previous.len().saturating_sub(room)..];
+    [vocabulary, previous].concat()
+}
+
+/// whisper.cpp's tokens for `text`; none if it cannot be tokenised (a NUL byte). Every token
+/// covers at least one byte, so the buffer is always large enough.
+fn tokenize(ctx: &WhisperContext, text: &str) -> Vec<i32> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    ctx.tokenize(text, text.len() + 8).unwrap_or_default()
 }
 
 /// A stretch of recognised speech as whisper.cpp returns it, times relative to the window.
@@ -103,6 +142,8 @@ pub(crate) struct WindowResult {
 pub(crate) struct Job {
     pub samples: Vec<f32>,
     pub options: TranscribeOptions,
+    /// The transcript's text before this window (empty unless `previous_text`).
+    pub previous: String,
     pub reply: Box<dyn FnOnce(Result<WindowResult, TranscribeError>) + Send>,
 }
 
@@ -115,6 +156,18 @@ impl Engine {
     /// Queues windows that are ready together.
     pub fn submit(&self, jobs: Vec<Job>) -> Result<(), TranscribeError> {
         self.queue.push(jobs).map_err(|_| TranscribeError::Stopped)
+    }
+}
+
+#[cfg(test)]
+impl Engine {
+    /// An engine without lanes: the test takes the queued jobs and answers them itself.
+    pub fn without_lanes() -> (Engine, Arc<WorkQueue<Job>>) {
+        let queue = Arc::new(WorkQueue::new(2, 2));
+        let engine = Engine {
+            queue: Arc::clone(&queue),
+        };
+        (engine, queue)
     }
 }
 
@@ -169,6 +222,7 @@ fn run(
                 lease.threads,
                 &job.samples,
                 &job.options,
+                &job.previous,
             )
         }))
         .unwrap_or_else(|_| Err(TranscribeError::Window("the engine panicked".into())));
@@ -176,6 +230,10 @@ fn run(
     }
 }
 
+/// Decodes a window with the vocabulary and the text before it as prompt. Whisper's known
+/// failure with a prompt (more often with the short encoder context fitted to a window) is
+/// to say a stretch twice or to copy the prompt; a window showing that is decoded again
+/// without the text before it, as Whisper drops its prompt when it falls back.
 fn decode(
     ctx: &WhisperContext,
     state: &mut whisper_rs::WhisperState,
@@ -183,6 +241,37 @@ fn decode(
     threads: usize,
     samples: &[f32],
     options: &TranscribeOptions,
+    previous: &str,
+) -> Result<WindowResult, TranscribeError> {
+    let vocabulary = tokenize(ctx, options.prompt.as_deref().unwrap_or_default());
+    let decode = |state: &mut whisper_rs::WhisperState, prompt: &[i32]| {
+        decode_with(ctx, state, config, threads, samples, options, prompt)
+    };
+    let previous_tokens = tokenize(ctx, previous);
+    if previous_tokens.is_empty() {
+        return decode(state, &vocabulary);
+    }
+    let result = decode(state, &prompt_tokens(&vocabulary, &previous_tokens))?;
+    let failed = result.segments.iter().any(|segment| {
+        let words: Vec<String> = segment.text.split_whitespace().map(String::from).collect();
+        guard::says_twice(&words)
+            || guard::copies_prompt(&guard::normalise(&segment.text), previous)
+    });
+    if failed {
+        decode(state, &vocabulary)
+    } else {
+        Ok(result)
+    }
+}
+
+fn decode_with(
+    ctx: &WhisperContext,
+    state: &mut whisper_rs::WhisperState,
+    config: &EngineConfig,
+    threads: usize,
+    samples: &[f32],
+    options: &TranscribeOptions,
+    prompt: &[i32],
 ) -> Result<WindowResult, TranscribeError> {
     let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
     params.set_n_threads(threads as i32);
@@ -206,8 +295,8 @@ fn decode(
     params.set_entropy_thold(2.4);
     params.set_logprob_thold(-1.0);
     params.set_no_speech_thold(0.6);
-    if let Some(prompt) = options.prompt.as_deref().filter(|p| !p.trim().is_empty()) {
-        params.set_initial_prompt(prompt);
+    if !prompt.is_empty() {
+        params.set_tokens(prompt);
     }
     state
         .full(params, samples)
@@ -261,4 +350,34 @@ fn decode(
         segments,
         language: detected,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prompt_keeps_the_vocabulary_and_the_end_of_the_previous_text() {
+        let vocabulary: Vec<i32> = (1000..1010).collect();
+        let previous: Vec<i32> = (0..500).collect();
+        let prompt = prompt_tokens(&vocabulary, &previous);
+        assert_eq!(prompt.len(), 10 + PREVIOUS_TEXT_TOKENS);
+        assert_eq!(&prompt[..10], &vocabulary[..]);
+        assert_eq!(&prompt[10..], &previous[500 - PREVIOUS_TEXT_TOKENS..]);
+        assert_eq!(prompt_tokens(&vocabulary, &[]), vocabulary);
+        assert_eq!(prompt_tokens(&[], &previous[..5]), &previous[..5]);
+    }
+
+    #[test]
+    fn a_long_vocabulary_is_never_pushed_out_by_the_previous_text() {
+        let vocabulary: Vec<i32> = (0..200).collect();
+        let prompt = prompt_tokens(&vocabulary, &[7; 300]);
+        assert_eq!(prompt.len(), PROMPT_TOKENS);
+        assert_eq!(&prompt[..200], &vocabulary[..]);
+        let too_long: Vec<i32> = (0..300).collect();
+        assert_eq!(
+            prompt_tokens(&too_long, &[7; 10]),
+            &too_long[300 - PROMPT_TOKENS..]
+        );
+    }
 }

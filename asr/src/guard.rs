@@ -51,6 +51,22 @@ pub fn is_no_speech(no_speech_prob: f32, mean_confidence: f32) -> bool {
     no_speech_prob > NO_SPEECH && mean_confidence < 0.5
 }
 
+/// Whether a segment (normalised, `key`) only repeats words of the prompt it was decoded
+/// with: Whisper's known failure with prompts is to copy them into its output. Segments of
+/// under four words are not judged, since short answers ("ja, det stämmer") recur in speech.
+pub fn copies_prompt(key: &str, prompt: &str) -> bool {
+    key.split_whitespace().count() >= 4
+        && format!(" {} ", normalise(prompt)).contains(&format!(" {key} "))
+}
+
+/// Whether a stretch of four or more words comes twice in a row: people repeat a word or
+/// two ("nej, nej"), Whisper repeats whole clauses.
+pub fn says_twice(words: &[String]) -> bool {
+    let keys: Vec<String> = words.iter().map(|w| normalise(w)).collect();
+    (0..keys.len())
+        .any(|i| (4..=(keys.len() - i) / 2).any(|n| keys[i..i + n] == keys[i + n..i + 2 * n]))
+}
+
 /// Removes immediate repetitions of a word sequence (1–8 words) occurring three or more
 /// times in a row, keeping the first occurrence: "ja ja ja ja" → "ja", a looping sentence →
 /// the sentence once. Returns the indices of the words kept.
@@ -118,5 +134,42 @@ mod tests {
             3,
             "a word said twice is not a loop"
         );
+    }
+
+    #[test]
+    fn a_clause_said_twice_is_recognised_a_word_or_two_is_not() {
+        let words = |t: &str| -> Vec<String> { t.split(' ').map(String::from).collect() };
+        assert!(says_twice(&words(
+            "Okay. Do you feel safe at home? Do you feel safe at home?"
+        )));
+        assert!(says_twice(&words(
+            "we can offer an alarm, we can offer an alarm"
+        )));
+        assert!(!says_twice(&words("Not always! Not always! I worry")));
+        assert!(!says_twice(&words("nej nej det går inte")));
+        assert!(!says_twice(&words("")));
+    }
+
+    #[test]
+    fn a_segment_copied_from_the_prompt_is_recognised() {
+        let prompt = "Hon har ansökt om försörjningsstöd. Vi ses på tisdag klockan tio.";
+        assert!(copies_prompt(
+            &normalise("vi ses på tisdag klockan tio"),
+            prompt
+        ));
+        assert!(copies_prompt(
+            &normalise("Försörjningsstöd. Vi ses på"),
+            prompt
+        ));
+        assert!(!copies_prompt(&normalise("Vi ses på onsdag."), prompt));
+        assert!(
+            !copies_prompt("ja det stämmer", "ja det stämmer bra"),
+            "too short to judge"
+        );
+        assert!(
+            !copies_prompt(&normalise("ses på tisdag klock"), prompt),
+            "not whole words"
+        );
+        assert!(!copies_prompt(&normalise("vi ses på tisdag"), ""));
     }
 }

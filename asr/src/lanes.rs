@@ -102,6 +102,11 @@ impl<J> WorkQueue<J> {
         }
     }
 
+    #[cfg(test)]
+    pub fn queued(&self) -> usize {
+        self.lock().jobs.len()
+    }
+
     /// No more jobs will come; lanes finish what is queued and stop.
     pub fn close(&self) {
         self.lock().closed = true;

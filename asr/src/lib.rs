@@ -17,7 +17,11 @@ use samtal_draft::transcript::{Segment, Transcript, Word};
 use segmenter::{Segmenter, Window};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, Weak};
+
+/// Bytes of the transcript's end kept as the next window's prompt: more than
+/// `engine::PREVIOUS_TEXT_TOKENS` tokens of it in any of the three languages.
+const PREVIOUS_TEXT_BYTES: usize = 1_200;
 
 #[derive(Debug, Clone)]
 pub struct TranscribeOptions {
@@ -57,6 +61,8 @@ pub enum TranscribeError {
 pub struct Transcriber {
     engine: Arc<Engine>,
     cut_after_secs: f32,
+    max_window_secs: f32,
+    previous_text: bool,
 }
 
 impl Transcriber {
@@ -64,6 +70,8 @@ impl Transcriber {
     pub fn load(model: &Path, config: EngineConfig) -> Result<Transcriber, TranscribeError> {
         Ok(Transcriber {
             cut_after_secs: config.cut_after_secs,
+            max_window_secs: config.max_window_secs,
+            previous_text: config.previous_text,
             engine: Arc::new(engine::spawn(model, config)?),
         })
     }
@@ -92,23 +100,16 @@ impl Transcriber {
         options: TranscribeOptions,
         on_segment: Box<dyn FnMut(Segment) + Send>,
     ) -> Stream {
+        let carry = self.previous_text.then(|| Carry {
+            engine: Arc::downgrade(&self.engine),
+            options: options.clone(),
+        });
         Stream {
-            segmenter: Segmenter::new(self.cut_after_secs),
+            segmenter: Segmenter::new(self.cut_after_secs, self.max_window_secs),
             engine: Arc::clone(&self.engine),
             options,
             next_window: 0,
-            shared: Arc::new(Shared {
-                state: Mutex::new(StreamState {
-                    next_id: 1,
-                    in_flight: VecDeque::new(),
-                    recent: VecDeque::new(),
-                    segments: Vec::new(),
-                    language: None,
-                    error: None,
-                    on_segment,
-                }),
-                idle: Condvar::new(),
-            }),
+            shared: Arc::new(Shared::new(on_segment, carry)),
         }
     }
 }
@@ -126,6 +127,20 @@ pub struct Stream {
 struct Shared {
     state: Mutex<StreamState>,
     idle: Condvar,
+    /// Set when windows are decoded with the text before them (`EngineConfig::previous_text`).
+    carry: Option<Carry>,
+}
+
+/// What a stream needs to send a held window itself once the text before it is known.
+struct Carry {
+    engine: Weak<Engine>,
+    options: TranscribeOptions,
+}
+
+/// A window waiting for the text of the windows before it.
+struct Held {
+    seq: u64,
+    samples: Vec<f32>,
 }
 
 /// A window sent to the engine. Lanes may answer out of order; answers are taken in
@@ -148,6 +163,10 @@ struct StreamState {
     language: Option<String>,
     error: Option<TranscribeError>,
     on_segment: Box<dyn FnMut(Segment) + Send>,
+    /// Windows not yet sent to the engine, in recording order (only with `carry`).
+    held: VecDeque<Held>,
+    /// The end of the transcript so far, the next window's prompt (only with `carry`).
+    previous: Option<String>,
 }
 
 impl Stream {
@@ -206,13 +225,24 @@ impl Stream {
                 len: window.samples.len(),
                 result: None,
             });
-            let shared = Arc::clone(&self.shared);
-            jobs.push(Job {
-                samples: window.samples,
-                options: self.options.clone(),
-                reply: Box::new(move |result| shared.accept(seq, result)),
-            });
-            seqs.push(seq);
+            if self.shared.carry.is_some() {
+                state.held.push_back(Held {
+                    seq,
+                    samples: window.samples,
+                });
+            } else {
+                jobs.push(self.shared.job(
+                    seq,
+                    window.samples,
+                    self.options.clone(),
+                    String::new(),
+                ));
+                seqs.push(seq);
+            }
+        }
+        if self.shared.carry.is_some() {
+            self.shared.release(&mut state);
+            return Ok(());
         }
         drop(state);
         self.engine.submit(jobs).inspect_err(|e| {
@@ -224,18 +254,97 @@ impl Stream {
 }
 
 impl Shared {
-    fn accept(&self, seq: u64, result: Result<WindowResult, TranscribeError>) {
+    fn new(on_segment: Box<dyn FnMut(Segment) + Send>, carry: Option<Carry>) -> Shared {
+        Shared {
+            state: Mutex::new(StreamState {
+                next_id: 1,
+                in_flight: VecDeque::new(),
+                recent: VecDeque::new(),
+                segments: Vec::new(),
+                language: None,
+                error: None,
+                on_segment,
+                held: VecDeque::new(),
+                previous: carry.as_ref().map(|_| String::new()),
+            }),
+            idle: Condvar::new(),
+            carry,
+        }
+    }
+
+    fn job(
+        self: &Arc<Self>,
+        seq: u64,
+        samples: Vec<f32>,
+        options: TranscribeOptions,
+        previous: String,
+    ) -> Job {
+        let shared = Arc::clone(self);
+        Job {
+            samples,
+            options,
+            previous,
+            reply: Box::new(move |result| shared.accept(seq, result)),
+        }
+    }
+
+    fn accept(self: &Arc<Self>, seq: u64, result: Result<WindowResult, TranscribeError>) {
         let mut state = self.state.lock().expect("stream state");
         if let Some(window) = state.in_flight.iter_mut().find(|w| w.seq == seq) {
             window.result = Some(result);
         }
-        while state.in_flight.front().is_some_and(|w| w.result.is_some()) {
+        state.take_answers();
+        self.release(&mut state);
+        self.idle.notify_all();
+    }
+
+    /// Sends the first held window once every window before it is finalized, with the
+    /// transcript so far as its prompt. If the engine has stopped, that window fails and
+    /// the next one is tried, so `finish` never waits for a window that cannot come back.
+    fn release(self: &Arc<Self>, state: &mut StreamState) {
+        let Some(carry) = &self.carry else {
+            return;
+        };
+        loop {
+            let ready = match (state.held.front(), state.in_flight.front()) {
+                (Some(held), Some(first)) => held.seq == first.seq,
+                _ => false,
+            };
+            if !ready {
+                return;
+            }
+            let Some(Held { seq, samples }) = state.held.pop_front() else {
+                return;
+            };
+            let previous = state.previous.clone().unwrap_or_default();
+            let job = self.job(seq, samples, carry.options.clone(), previous);
+            let sent = match carry.engine.upgrade() {
+                Some(engine) => engine.submit(vec![job]),
+                None => Err(TranscribeError::Stopped),
+            };
+            match sent {
+                Ok(()) => return,
+                Err(e) => {
+                    if let Some(first) = state.in_flight.front_mut() {
+                        first.result = Some(Err(e));
+                    }
+                    state.take_answers();
+                }
+            }
+        }
+    }
+}
+
+impl StreamState {
+    /// Finalizes the answered windows at the front, in recording order.
+    fn take_answers(&mut self) {
+        while self.in_flight.front().is_some_and(|w| w.result.is_some()) {
             let Some(InFlight {
                 start,
                 len,
                 result: Some(result),
                 ..
-            }) = state.in_flight.pop_front()
+            }) = self.in_flight.pop_front()
             else {
                 break;
             };
@@ -243,24 +352,24 @@ impl Shared {
             let end = start + samtal_audio::seconds(len);
             match result {
                 Ok(window) => {
-                    state.language.get_or_insert(window.language);
+                    self.language.get_or_insert(window.language);
                     for raw in window.segments {
-                        if let Some(segment) = state.finalize(raw, start, end) {
-                            (state.on_segment)(segment.clone());
-                            state.segments.push(segment);
+                        if let Some(segment) = self.finalize(raw, start, end) {
+                            (self.on_segment)(segment.clone());
+                            if let Some(previous) = &mut self.previous {
+                                keep_end(previous, &segment.text);
+                            }
+                            self.segments.push(segment);
                         }
                     }
                 }
                 Err(e) => {
-                    state.error.get_or_insert(e);
+                    self.error.get_or_insert(e);
                 }
             }
         }
-        self.idle.notify_all();
     }
-}
 
-impl StreamState {
     /// Applies the hallucination guards and moves window-relative times to recording time.
     fn finalize(&mut self, raw: RawSegment, start: f64, end: f64) -> Option<Segment> {
         let shift = |t: f64| (start + t).min(end);
@@ -319,6 +428,22 @@ impl StreamState {
     }
 }
 
+/// Appends `text` to the transcript's end kept in `previous`, keeping its last
+/// `PREVIOUS_TEXT_BYTES` bytes from a word boundary on.
+fn keep_end(previous: &mut String, text: &str) {
+    if !previous.is_empty() {
+        previous.push(' ');
+    }
+    previous.push_str(text);
+    if previous.len() > PREVIOUS_TEXT_BYTES {
+        let from = previous.ceil_char_boundary(previous.len() - PREVIOUS_TEXT_BYTES);
+        let cut = previous[from..]
+            .find(char::is_whitespace)
+            .map_or(previous.len(), |i| from + i + 1);
+        previous.drain(..cut);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,25 +471,18 @@ mod tests {
     fn answers_from_lanes_are_taken_in_recording_order() {
         let heard = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&heard);
-        let shared = Shared {
-            state: Mutex::new(StreamState {
-                next_id: 1,
-                in_flight: (0..3)
-                    .map(|seq| InFlight {
-                        seq,
-                        start: seq as usize * 2 * SECOND,
-                        len: SECOND,
-                        result: None,
-                    })
-                    .collect(),
-                recent: VecDeque::new(),
-                segments: Vec::new(),
-                language: None,
-                error: None,
-                on_segment: Box::new(move |s: Segment| sink.lock().unwrap().push(s.text)),
-            }),
-            idle: Condvar::new(),
-        };
+        let shared = Arc::new(Shared::new(
+            Box::new(move |s: Segment| sink.lock().unwrap().push(s.text)),
+            None,
+        ));
+        shared.state.lock().unwrap().in_flight = (0..3)
+            .map(|seq| InFlight {
+                seq,
+                start: seq as usize * 2 * SECOND,
+                len: SECOND,
+                result: None,
+            })
+            .collect();
         shared.accept(2, window("third window"));
         shared.accept(1, window("second window"));
         assert!(heard.lock().unwrap().is_empty(), "the first is still out");
@@ -378,5 +496,84 @@ mod tests {
         assert!(state.in_flight.is_empty());
         let ids: Vec<(u32, f64)> = state.segments.iter().map(|s| (s.id, s.start)).collect();
         assert_eq!(ids, [(1, 0.0), (2, 2.0), (3, 4.0)]);
+    }
+
+    /// A stream over an engine without lanes: the test answers the queued jobs itself.
+    fn stream(previous_text: bool) -> (Stream, Arc<lanes::WorkQueue<Job>>) {
+        let (engine, queue) = Engine::without_lanes();
+        let transcriber = Transcriber {
+            engine: Arc::new(engine),
+            cut_after_secs: 6.0,
+            max_window_secs: 28.0,
+            previous_text,
+        };
+        let stream = transcriber.stream(TranscribeOptions::new(None), Box::new(|_| {}));
+        (stream, queue)
+    }
+
+    fn windows(n: usize) -> Vec<Window> {
+        (0..n)
+            .map(|i| Window {
+                start: i * 2 * SECOND,
+                samples: vec![0.0; SECOND],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn without_previous_text_waiting_windows_go_out_together() {
+        let (mut stream, queue) = stream(false);
+        stream.dispatch(windows(3)).unwrap();
+        assert_eq!(queue.queued(), 3);
+        let (job, _lease) = queue.take().unwrap();
+        assert!(job.previous.is_empty());
+    }
+
+    #[test]
+    fn with_previous_text_a_window_waits_for_the_text_before_it() {
+        let (mut stream, queue) = stream(true);
+        let mut three = windows(3);
+        let later = three.split_off(1);
+        stream.dispatch(three).unwrap();
+        // Windows cut while the first is still being recognised wait for it.
+        stream.dispatch(later).unwrap();
+        assert_eq!(queue.queued(), 1, "the second waits for the first's text");
+        let answer = |text: &str| {
+            let (job, lease) = queue.take().unwrap();
+            drop(lease);
+            let previous = job.previous.clone();
+            (job.reply)(window(text));
+            previous
+        };
+        assert_eq!(answer("the first window"), "");
+        assert_eq!(queue.queued(), 1);
+        assert_eq!(answer("a second"), "the first window");
+        assert_eq!(answer("a third"), "the first window a second");
+        assert_eq!(queue.queued(), 0);
+        let text: Vec<String> = stream
+            .finish()
+            .unwrap()
+            .segments
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(text, ["the first window", "a second", "a third"]);
+    }
+
+    #[test]
+    fn the_kept_text_ends_with_the_newest_words_and_starts_at_a_word() {
+        let mut previous = String::new();
+        keep_end(&mut previous, "första");
+        keep_end(&mut previous, "andra");
+        assert_eq!(previous, "första andra");
+        for i in 0..400 {
+            keep_end(&mut previous, &format!("ord{i} å"));
+        }
+        assert!(previous.len() <= PREVIOUS_TEXT_BYTES);
+        assert!(previous.ends_with("ord399 å"));
+        assert!(
+            previous.starts_with("ord") || previous.starts_with('å'),
+            "{previous}"
+        );
     }
 }

@@ -7,8 +7,9 @@
 //! Past `EngineConfig::cut_after_secs` (6 s) any short quiet ends a window. Shorter windows
 //! are cheaper to encode (attention grows with the square of the length), keep both engine
 //! lanes busy and show text sooner; 6 s was as accurate as 12 and 20 s on the English
-//! fixtures and on espeak renderings of the Swedish and Danish dev meetings, 3 s was not
-//! (README, Performance).
+//! fixtures and on espeak renderings of the Swedish and Danish dev meetings, 3 and 4 s were
+//! not, with or without the text before each window as prompt, and neither was a 10 s
+//! limit in place of the 28 s one (README, Performance).
 use super::vad::{FrameInfo, Vad, FRAME};
 
 /// Samples per second.
@@ -21,7 +22,7 @@ const POST_PAD: usize = SECOND * 3 / 10;
 const TURN_PAUSE_FRAMES: usize = FRAMES_PER_SEC * 3 / 2;
 /// Past `cut_after` seconds of window, any quiet of this long ends it, cut in its middle.
 const SHORT_PAUSE_FRAMES: usize = FRAMES_PER_SEC * 3 / 10;
-/// Hard limit; beyond it the window is cut at its quietest point.
+/// Hard limit (Whisper sees 30 s); beyond it the window is cut at its quietest point.
 const MAX_WINDOW: usize = SECOND * 28;
 /// Speech shorter than this in a whole window is a click or a cough, not words.
 const MIN_SPEECH_FRAMES: usize = FRAMES_PER_SEC / 5;
@@ -37,6 +38,8 @@ pub struct Segmenter {
     vad: Vad,
     /// Window length (samples) past which a short quiet ends the window.
     cut_after: usize,
+    /// Window length (samples) at which it is cut at its quietest point.
+    max_window: usize,
     /// Audio from `buffer_start` on, not yet handed out in a window.
     buffer: Vec<f32>,
     buffer_start: usize,
@@ -54,11 +57,13 @@ pub struct Segmenter {
 }
 
 impl Segmenter {
-    /// Windows longer than `cut_after_secs` end at the next short quiet.
-    pub fn new(cut_after_secs: f32) -> Segmenter {
+    /// Windows longer than `cut_after_secs` end at the next short quiet; at
+    /// `max_window_secs` (at most 28) they are cut at their quietest point.
+    pub fn new(cut_after_secs: f32, max_window_secs: f32) -> Segmenter {
         Segmenter {
             vad: Vad::new(),
             cut_after: (cut_after_secs.clamp(0.0, 28.0) * SECOND as f32) as usize,
+            max_window: ((max_window_secs.max(1.0) * SECOND as f32) as usize).min(MAX_WINDOW),
             buffer: Vec::new(),
             buffer_start: 0,
             scanned: 0,
@@ -130,7 +135,7 @@ impl Segmenter {
         } else if length >= self.cut_after && self.quiet_run >= SHORT_PAUSE_FRAMES {
             let end = self.scanned - self.quiet_run * FRAME / 2;
             self.emit(start, end, out);
-        } else if length >= MAX_WINDOW {
+        } else if length >= self.max_window {
             let cut = self.quietest_cut();
             let rest: Vec<_> = self.frames.iter().copied().filter(|f| f.0 >= cut).collect();
             self.speech_frames = self.frames.iter().filter(|f| f.0 < cut && f.2).count();
@@ -200,7 +205,7 @@ mod tests {
     }
 
     fn run_cut(audio: &[f32], piece: usize, cut_after: f32) -> Vec<(usize, usize)> {
-        let mut s = Segmenter::new(cut_after);
+        let mut s = Segmenter::new(cut_after, 28.0);
         let mut out = Vec::new();
         for chunk in audio.chunks(piece) {
             s.push(chunk, &mut out);
@@ -237,6 +242,25 @@ mod tests {
             if *end < audio.len() {
                 assert_eq!(audio[*end], 0.0, "window cut inside sound at {end}");
             }
+        }
+    }
+
+    #[test]
+    fn a_shorter_limit_cuts_unbroken_speech_sooner() {
+        let mut audio = Vec::new();
+        for _ in 0..12 {
+            audio.extend(vowel(2.5));
+            audio.extend(vec![0.0; 1_600]); // 100 ms gaps: too short to be a pause
+        }
+        let mut s = Segmenter::new(6.0, 10.0);
+        let mut out = Vec::new();
+        for chunk in audio.chunks(1_600) {
+            s.push(chunk, &mut out);
+        }
+        s.finish(&mut out);
+        assert!(out.len() >= 3, "{}", out.len());
+        for w in &out {
+            assert!(w.samples.len() <= 10 * SECOND, "{}", w.samples.len());
         }
     }
 

@@ -29,6 +29,13 @@ pub struct ModelArgs {
     /// Seconds after which a window ends at the next short quiet (default: the engine's).
     #[arg(long)]
     pub cut_after: Option<f32>,
+    /// Seconds at which a window is cut at its quietest moment (default: the engine's, 28).
+    #[arg(long)]
+    pub max_window: Option<f32>,
+    /// Decode each window with the text before it as Whisper's prompt (windows then go
+    /// one at a time).
+    #[arg(long)]
+    pub previous_text: bool,
 }
 
 fn parse_quant(s: &str) -> Result<Quantization, String> {
@@ -47,6 +54,8 @@ impl ModelArgs {
             fit_context: !self.full_context,
             flash_attention: self.flash_attention,
             cut_after_secs: self.cut_after.unwrap_or(base.cut_after_secs),
+            max_window_secs: self.max_window.unwrap_or(base.max_window_secs),
+            previous_text: self.previous_text || base.previous_text,
             ..base
         }
     }

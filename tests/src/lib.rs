@@ -31,13 +31,16 @@ pub fn transcriber(model: &str, q: Quantization) -> Transcriber {
     let mut engines = ENGINES.get_or_init(Default::default).lock().unwrap();
     engines
         .entry(key)
-        .or_insert_with(|| {
-            let path = ModelStore::from_env()
-                .and_then(|store| store.whisper_model(model, q))
-                .unwrap_or_else(|e| panic!("{e} (run `make models` first)"));
-            Transcriber::load(&path, EngineConfig::default()).expect("model loads")
-        })
+        .or_insert_with(|| transcriber_with(model, q, EngineConfig::default()))
         .clone()
+}
+
+/// An engine of its own with a given configuration.
+pub fn transcriber_with(model: &str, q: Quantization, config: EngineConfig) -> Transcriber {
+    let path = ModelStore::from_env()
+        .and_then(|store| store.whisper_model(model, q))
+        .unwrap_or_else(|e| panic!("{e} (run `make models` first)"));
+    Transcriber::load(&path, config).expect("model loads")
 }
 
 fn words(text: &str) -> Vec<String> {

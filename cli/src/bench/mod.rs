@@ -109,8 +109,14 @@ fn print_config(model: &ModelArgs) {
         if config.flash_attention { "on" } else { "off" }
     );
     println!(
-        "windows        cut at a quiet after {} s",
-        config.cut_after_secs
+        "windows        cut at a quiet after {} s, at the quietest moment at {} s, {}",
+        config.cut_after_secs,
+        config.max_window_secs,
+        if config.previous_text {
+            "each with the text before it as prompt"
+        } else {
+            "each decoded on its own"
+        }
     );
 }
 

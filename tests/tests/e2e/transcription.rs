@@ -1,8 +1,8 @@
 //! Transcription with the real converted Whisper models (no mocks): accuracy on the
 //! synthetic fixtures, silence and noise, streaming, quantization, language handling.
-use samtal_asr::{Language, TranscribeOptions};
+use samtal_asr::{EngineConfig, Language, TranscribeOptions};
 use samtal_models::Quantization;
-use samtal_tests::{audio, reference, transcriber, wer};
+use samtal_tests::{audio, reference, transcriber, transcriber_with, wer};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -90,6 +90,38 @@ fn streaming_delivers_segments_while_recording_and_agrees_with_one_shot() {
         assert!(s.start <= s.end && s.end <= samtal_audio::seconds(samples.len()));
         assert!(s.words.iter().all(|w| (0.0..=1.0).contains(&w.confidence)));
     }
+}
+
+#[test]
+fn with_the_text_before_each_window_as_prompt_live_and_batch_still_agree() {
+    // Short windows, so most are decoded with a prompt; the live stream gets its audio in
+    // other blocks than the batch run.
+    let config = EngineConfig {
+        cut_after_secs: 3.0,
+        previous_text: true,
+        ..EngineConfig::default()
+    };
+    let engine = transcriber_with(BASE, Quantization::Q5_0, config);
+    let samples = audio("en-meeting-60s.wav");
+    let mut options = TranscribeOptions::new(Some(Language::En));
+    options.prompt = Some("home care, care plan, Maria Lindqvist".into());
+    let batch = engine.transcribe(&samples, &options).unwrap();
+    let live = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&live);
+    let mut stream = engine.stream(options, Box::new(move |s| sink.lock().unwrap().push(s)));
+    for chunk in samples.chunks(1_111) {
+        stream.push(chunk).unwrap();
+    }
+    let streamed = stream.finish().unwrap();
+    assert!(batch.segments.len() >= 8, "{}", batch.segments.len());
+    assert_eq!(streamed.segments, batch.segments);
+    assert_eq!(*live.lock().unwrap(), batch.segments);
+    let error = wer(&reference("en-meeting-60s.txt"), &batch.text());
+    println!(
+        "WER with the text before as prompt, 3 s cut: {:.1} %",
+        error * 100.0
+    );
+    assert!(error <= 0.10, "WER {error:.3}");
 }
 
 #[test]
