@@ -414,6 +414,17 @@ fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Questi
             clause: plain(&parts),
         });
     }
+    // "Vet du om hon har gjort någon utredning?" loses "vet du" in cleaning: a question
+    // that opens with "om" already has statement order ("hon har gjort …").
+    let whether = words(&lang.report.whether);
+    if lw.len() >= 3 && whether.len() == 1 && lw[0] == whether[0] && is_subject(&lw[1]) {
+        let mut rest = vec![ws[1].clone()];
+        rest.extend(ws[3..].iter().cloned());
+        return Some(Question::YesNo {
+            verb: lw[2].clone(),
+            rest: plain(&rest),
+        });
+    }
     // Verb first, subject second (a pronoun or a name: "Använder Robin alkohol?"); here
     // "det"/"der" is the subject ("Har det hänt tidigare?" → "om det har hänt tidigare"),
     // but not "vi": "Om vi börjar med …?" proposes, it asks nothing.
@@ -970,6 +981,19 @@ impl<'a> Phrasing<'a> {
                 if !new.is_empty() {
                     out.push(format!("{}.", capitalise(&new.join(", "))));
                 }
+                // "Nej, det har hon inte.": the statement already says it.
+                let g = &self.lang.grammar;
+                let echo = rest.first().is_some_and(|p| {
+                    let ws = words(&p.sentence.text);
+                    ws.len() <= 4
+                        && ws.iter().all(|w| {
+                            g.subjects.contains(w)
+                                || g.auxiliaries.contains(w)
+                                || g.clause_adverbs.contains(w)
+                                || g.negation.as_deref() == Some(w.as_str())
+                        })
+                });
+                rest_from = usize::from(echo);
             }
             _ => {
                 // The question goes in only when the answer leans on it: a fragment, or a
@@ -1458,6 +1482,26 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "Karin (dotter) berättar: den tolfte, en torsdag, säg det."
+        );
+    }
+
+    #[test]
+    fn a_question_that_lost_vet_du_is_still_a_yes_no_question() {
+        let sv = [
+            "Annika T – biståndshandläggare (worker)",
+            "Ingrid L – sökande (citizen)",
+            "Per L – son (relative)",
+        ];
+        let turns = [
+            (
+                Role::Worker,
+                "Vet du om hon har gjort någon minnesutredning?",
+            ),
+            (Role::Relative, "Nej, det har hon inte."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Hon har inte gjort någon minnesutredning."
         );
     }
 
