@@ -464,6 +464,9 @@ pub struct Phrasing<'a> {
     /// Who answers the question being phrased, when the question names the person the
     /// worker otherwise talks with (then its "du" means the one answering).
     answering: Cell<Option<Role>>,
+    /// Words the transcript writes with a capital inside a sentence or as a sentence of
+    /// their own (lower case).
+    names: HashSet<String>,
 }
 
 /// One sentence of an item with who said it and the worker question it answers.
@@ -483,16 +486,29 @@ impl<'a> Phrasing<'a> {
             framed: RefCell::new(HashSet::new()),
             common: HashSet::new(),
             answering: Cell::new(None),
+            names: HashSet::new(),
         }
     }
 
-    /// Learns which words are common words from the transcript's own text.
+    /// Learns which words are common words from the transcript's own text, and which may be
+    /// names: written with a capital where no sentence starts, or standing alone.
     pub fn with_vocabulary<'t>(mut self, texts: impl Iterator<Item = &'t str>) -> Phrasing<'a> {
         for t in texts {
-            for w in t.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+            let mut starts = true;
+            for token in t.split_whitespace() {
+                let w: String = token
+                    .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .to_string();
+                let ends = token.ends_with(['.', '?', '!', ':']);
+                let capital = w.chars().next().is_some_and(char::is_uppercase);
                 if w.chars().next().is_some_and(char::is_lowercase) {
-                    self.common.insert(w.to_string());
+                    self.common.insert(w);
+                } else if capital && (!starts || ends) {
+                    // Inside a sentence, or a sentence of its own ("Ruby."), as a name
+                    // is told: a name, or at least not known to be none.
+                    self.names.insert(w.to_lowercase());
                 }
+                starts = ends;
             }
         }
         self
@@ -512,13 +528,27 @@ impl<'a> Phrasing<'a> {
             .values()
             .any(|p| p.contains(&lower))
             || self.lang.grammar.first_plural.values().any(|p| *p == lower);
-        if single || pronoun || self.common.is_empty() || self.common.contains(&lower) {
+        // Only ever capitalised where a sentence starts: a common word, not a name.
+        let never_named = !self.names.contains(&lower) && !self.people_named(&first);
+        if single
+            || pronoun
+            || self.common.is_empty()
+            || self.common.contains(&lower)
+            || never_named
+        {
             decapitalise(s)
         } else if first.chars().count() > 1 {
             s.to_string()
         } else {
             decapitalise(s)
         }
+    }
+
+    /// Whether `word` is the first name of someone in the meeting.
+    fn people_named(&self, word: &str) -> bool {
+        [Role::Worker, Role::Citizen, Role::Relative, Role::Other]
+            .iter()
+            .any(|r| self.people.of(*r).name.as_deref() == Some(word))
     }
 
     fn label(&self, role: Role) -> String {
@@ -1502,6 +1532,41 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "Hon har inte gjort någon minnesutredning."
+        );
+    }
+
+    #[test]
+    fn a_word_only_ever_capitalised_at_a_sentence_start_is_no_name() {
+        let all = Languages::builtin();
+        let en = all.get(Language::En);
+        let p = people(
+            en,
+            &[
+                "Priya M – social worker (worker)",
+                "Harold N – widower (citizen)",
+            ],
+        );
+        let said = [
+            "Terrible food. Last Wednesday, in the transport.",
+            "Ruby.",
+            "She's four, and Harold takes her to school with Kai.",
+        ];
+        let ph = Phrasing::new(en, &p).with_vocabulary(said.into_iter());
+        assert_eq!(ph.lower_first("Terrible food."), "terrible food.");
+        assert_eq!(
+            ph.lower_first("Ruby, she's four."),
+            "Ruby, she's four.",
+            "said alone"
+        );
+        assert_eq!(
+            ph.lower_first("Kai is nine."),
+            "Kai is nine.",
+            "capitalised mid-sentence"
+        );
+        assert_eq!(
+            ph.lower_first("Harold rang."),
+            "Harold rang.",
+            "a participant"
         );
     }
 
