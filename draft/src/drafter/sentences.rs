@@ -270,9 +270,12 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     }
     let toks = drop_repetitions(toks, lang);
     let text = tidy(&join(&toks), question);
-    let mut reordered = toks.clone();
-    let written = (opened && !question && statement_order(&mut reordered, lang))
-        .then(|| tidy(&join(&reordered), question));
+    // How the note writes it, when that differs from what the models learned from.
+    let mut out = restart_after_interjection(toks.clone(), lang);
+    if opened && !question {
+        statement_order(&mut out, lang);
+    }
+    let written = Some(tidy(&join(&out), question)).filter(|w| *w != text);
     let n = words(&text).len();
     // An amount counts as one word: "A hundred and twelve pounds fifty." is a short answer.
     let normal = words(&super::numbers::normalize(&text, lang));
@@ -293,6 +296,37 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
         question,
         written,
     }
+}
+
+/// "Det är ja, det är faktiskt elen": a start said again after a "ja" or "nej" is said once
+/// ("Det är faktiskt elen"). Only for starts of two words or more, so "nej, nej" is left to
+/// the repetition and polarity rules.
+fn restart_after_interjection(toks: Vec<Token>, lang: &LanguageData) -> Vec<Token> {
+    let c = &lang.compiled;
+    let lw = lower_words(&toks);
+    let between = |w: &str| {
+        let one = [w.to_string()];
+        [&c.yes, &c.no]
+            .iter()
+            .any(|list| list.prefix_len(&one) == Some(1))
+    };
+    for n in (2..=3).rev() {
+        for i in 0..lw.len() {
+            let j = i + n + 1;
+            if j + n <= lw.len() && between(&lw[i + n]) && lw[i..i + n] == lw[j..j + n] {
+                let mut out = toks[..i].to_vec();
+                let mut rest = toks[j..].to_vec();
+                if i == 0 {
+                    if let Some(first) = rest.first_mut() {
+                        first.0 = capitalise(&first.0);
+                    }
+                }
+                out.append(&mut rest);
+                return out;
+            }
+        }
+    }
+    toks
 }
 
 /// "Och så bröt jag handleden" loses "och så" as an opener and would read "Bröt jag
@@ -485,6 +519,11 @@ mod tests {
             clean("Så spiser Erik noget bagefter.", da).written(),
             "Erik spiser noget bagefter."
         );
+        assert_eq!(
+            clean("Det är ja, det är faktiskt elen som är problemet.", sv).written(),
+            "Det är faktiskt elen som är problemet."
+        );
+        assert_eq!(clean("Nej, nej, det stämmer inte.", sv).written, None);
         assert!(!clean("Jag dricker starköl.", sv).fragment);
     }
 
