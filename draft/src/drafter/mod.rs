@@ -232,29 +232,7 @@ impl Drafter {
         let unit_exchange: Vec<usize> = conv.units.iter().map(|u| exchange[u.seg]).collect();
         let mut own: Vec<f32> = xs.iter().map(|x| self.model.relevance(x)).collect();
         let mut p = relevance::in_context(&own, &eligible, &unit_exchange);
-        // A yes or no to a yes/no question says what the question says ("Vill du att jag
-        // skickar en förfrågan?" – "Ja, det vill jag."): the short answer is worth at least
-        // what the question is.
-        for (s, range) in conv.by_seg.iter().enumerate() {
-            let Some(u) = range.clone().next() else {
-                continue;
-            };
-            let first = &conv.units[u].sentence;
-            let short = text::word_count(&first.text) <= 5;
-            let answers =
-                first.polarity.is_some() && short && conv.roles[s] != speakers::Role::Worker;
-            let Some(q) = conv.question_index(s).filter(|_| answers) else {
-                continue;
-            };
-            if reported::asks_yes_no(&conv.units[q].sentence.text, lang) {
-                let bare = range
-                    .clone()
-                    .all(|x| conv.units[x].sentence.text.is_empty());
-                eligible[u] = eligible[u] || bare;
-                own[u] = own[u].max(own[q]);
-                p[u] = p[u].max(p[q]);
-            }
-        }
+        relevance::lend_to_yes_no_answers(&conv, lang, &mut eligible, &mut own, &mut p);
         let unit_words: Vec<usize> = conv
             .units
             .iter()
@@ -345,18 +323,18 @@ impl Drafter {
         } else {
             HashSet::new()
         };
+        let g = &lang.grammar;
+        let function = |w: &str| {
+            [
+                &g.prepositions,
+                &g.clause_openers,
+                &g.subjects,
+                &g.leading_conjunctions,
+            ]
+            .iter()
+            .any(|list| list.iter().any(|x| x == w))
+        };
         for (k, text, cited, units) in items {
-            let g = &lang.grammar;
-            let function = |w: &str| {
-                [
-                    &g.prepositions,
-                    &g.clause_openers,
-                    &g.subjects,
-                    &g.leading_conjunctions,
-                ]
-                .iter()
-                .any(|list| list.iter().any(|x| x == w))
-            };
             let text =
                 text::join_compounds(&numbers::normalize(&text, lang), &vocabulary, function);
             let citations = cited

@@ -8,6 +8,7 @@ use super::features::Context;
 use super::speakers::Role;
 use super::text::{words, Text};
 use super::units::Conversation;
+use crate::language::LanguageData;
 use std::collections::HashSet;
 
 /// Share of the transcript's words a note may use at most: a journal note is a summary,
@@ -101,6 +102,42 @@ pub fn in_context(p: &[f32], eligible: &[bool], exchange: &[usize]) -> Vec<f32> 
         })
         .collect()
 }
+
+/// A yes or no to a yes/no question says what the question says ("Vill du att jag skickar
+/// en förfrågan?" – "Ja, det vill jag."): the short answer that opens the turn is worth at
+/// least what the question is (`own` and `p`), and a bare "Ja." may be kept (`eligible`);
+/// its phrasing turns the question into the statement.
+pub fn lend_to_yes_no_answers(
+    conv: &Conversation,
+    lang: &LanguageData,
+    eligible: &mut [bool],
+    own: &mut [f32],
+    p: &mut [f32],
+) {
+    for (s, range) in conv.by_seg.iter().enumerate() {
+        let Some(u) = range.clone().next() else {
+            continue;
+        };
+        let first = &conv.units[u].sentence;
+        let answers = first.polarity.is_some()
+            && words(&first.text).len() <= SHORT_YES_NO
+            && conv.roles[s] != Role::Worker;
+        let Some(q) = conv.question_index(s).filter(|_| answers) else {
+            continue;
+        };
+        if super::reported::asks_yes_no(&conv.units[q].sentence.text, lang) {
+            let bare = range
+                .clone()
+                .all(|x| conv.units[x].sentence.text.is_empty());
+            eligible[u] = eligible[u] || bare;
+            own[u] = own[u].max(own[q]);
+            p[u] = p[u].max(p[q]);
+        }
+    }
+}
+
+/// A yes or no with at most this many words after it leans on its question.
+const SHORT_YES_NO: usize = 5;
 
 /// What a unit of relevance `p` and `words` words is worth to a note on a budget.
 pub fn value(p: f32, words: usize) -> f32 {
