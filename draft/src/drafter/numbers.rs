@@ -283,8 +283,14 @@ pub fn normalize(text: &str, lang: &LanguageData) -> String {
             (!ord && (10..100).contains(&v) && !multiplier_next).then_some(v)
         };
         if run.len() == 1 && !ordinal && (value == 19 || value == 20) {
+            // After a month ("in October twenty twenty-four when …") it is a year wherever
+            // the clause goes on.
+            let after_month = (0..i)
+                .rev()
+                .find(|&k| tokens[k].word)
+                .is_some_and(|k| is_month(Some(&lower[k])));
             let year = after_k
-                .filter(|&k| next_word(k).is_none())
+                .filter(|&k| after_month || next_word(k).is_none())
                 .and_then(|k| two_digit(k).map(|v| (k, v)));
             if let Some((k, v)) = year {
                 out.push_str(&format!("{}", value * 100 + v));
@@ -606,6 +612,18 @@ mod tests {
     fn english_hyphens_thousands_and_dates() {
         let en = Language::En;
         assert_eq!(norm("fifty-one years", en), "51 years");
+        assert_eq!(
+            norm(
+                "It was closed in October twenty twenty-four when they moved.",
+                en
+            ),
+            "It was closed in October 2024 when they moved."
+        );
+        assert_eq!(
+            norm("It takes twenty twenty-five minutes by bus.", en),
+            "It takes twenty 25 minutes by bus.",
+            "not after a month, not at a clause end: no year"
+        );
         assert_eq!(
             norm("We've been there since twenty twenty-three.", en),
             "We've been there since 2023."
