@@ -77,6 +77,9 @@ pub struct Clean {
     pub yes: Vec<String>,
     #[serde(default)]
     pub no: Vec<String>,
+    /// Swearing used for emphasis ("så jävla arg"): the note leaves it out.
+    #[serde(default)]
+    pub swearing: Vec<String>,
 }
 
 /// How corrections are said (whole words and phrases).
@@ -348,6 +351,7 @@ pub struct Compiled {
     pub tags: Phrases,
     pub yes: Phrases,
     pub no: Phrases,
+    pub swearing: Phrases,
     pub self_corrections: Phrases,
     pub other_corrections: Phrases,
     pub confirmations: Phrases,
@@ -552,6 +556,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
     }
     vec![
         ("clean.fillers", l(&f.clean.fillers)),
+        ("clean.swearing", l(&f.clean.swearing)),
         ("clean.hedges", l(&f.clean.hedges)),
         ("clean.openers", l(&f.clean.openers)),
         ("clean.tags", l(&f.clean.tags)),
@@ -704,7 +709,7 @@ macro_rules! extend_all {
 
 /// Adds a municipality's file to the built-in data.
 fn merge(base: &mut LanguageData, add: LanguageFile) {
-    extend_all!(base.clean, add.clean; fillers, hedges, openers, tags, yes, no);
+    extend_all!(base.clean, add.clean; fillers, hedges, openers, tags, yes, no, swearing);
     extend_all!(base.corrections, add.corrections; own, others, confirmations, justifications,
         apologies, value, clock_parts);
     extend_all!(base.classes, add.classes; courtesy, small_talk, sensitive, third_parties,
@@ -788,6 +793,7 @@ fn compile(d: &LanguageData) -> Compiled {
         tags: Phrases::whole(&d.clean.tags),
         yes: Phrases::whole(&d.clean.yes),
         no: Phrases::whole(&d.clean.no),
+        swearing: Phrases::whole(&d.clean.swearing),
         self_corrections: Phrases::whole(&d.corrections.own),
         other_corrections: Phrases::whole(&d.corrections.others),
         confirmations: Phrases::whole(&d.corrections.confirmations),

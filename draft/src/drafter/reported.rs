@@ -574,12 +574,26 @@ impl<'a> Phrasing<'a> {
     /// for the note (the sentence keeps it for the models, which learned from it).
     fn without_apology(&self, text: &str) -> String {
         let ws = words(text);
-        match self.lang.compiled.apologies.prefix_len(&ws) {
+        let text = match self.lang.compiled.apologies.prefix_len(&ws) {
             Some(n) if n > 0 && n < ws.len() => {
                 let rest = &text[super::corrections::word_offset(text, n)..];
                 capitalise(rest.trim_start_matches([',', ' ']))
             }
             _ => text.to_string(),
+        };
+        // "…så arg, ursäkta.": also an apology that closes the sentence.
+        match text.rsplit_once(", ") {
+            Some((head, tail))
+                if self.lang.compiled.apologies.prefix_len(&words(tail))
+                    == Some(words(tail).len()) =>
+            {
+                let end: String = tail
+                    .chars()
+                    .filter(|c| matches!(c, '.' | '?' | '!'))
+                    .collect();
+                format!("{head}{end}")
+            }
+            _ => text,
         }
     }
 
@@ -1580,6 +1594,12 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "Nadia berättar att hen glömde brevet hemma."
+        );
+        let turns = [(Role::Citizen, "Jag blev så jävla arg, ursäkta.")];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Nadia berättar att hen blev så arg.",
+            "and swearing for emphasis"
         );
         let en = [
             "Priya M – social worker (worker)",

@@ -271,7 +271,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     let toks = drop_repetitions(toks, lang);
     let text = tidy(&join(&toks), question);
     // How the note writes it, when that differs from what the models learned from.
-    let mut out = restart_after_interjection(toks.clone(), lang);
+    let mut out = drop_phrases(restart_after_interjection(toks.clone(), lang), &c.swearing);
     if opened && !question {
         statement_order(&mut out, lang);
     }
