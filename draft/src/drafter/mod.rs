@@ -20,6 +20,8 @@ pub mod corrections;
 pub mod features;
 pub mod model;
 pub mod numbers;
+pub mod person;
+pub mod questions;
 pub mod relevance;
 pub mod reported;
 pub mod sections;

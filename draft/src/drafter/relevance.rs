@@ -125,7 +125,7 @@ pub fn lend_to_yes_no_answers(
         let Some(q) = conv.question_index(s).filter(|_| answers) else {
             continue;
         };
-        if super::reported::asks_yes_no(&conv.units[q].sentence.text, lang) {
+        if super::questions::asks_yes_no(&conv.units[q].sentence.text, lang) {
             let bare = range
                 .clone()
                 .all(|x| conv.units[x].sentence.text.is_empty());

@@ -1,0 +1,241 @@
+//! Stage 6b, reading questions: what a worker's (or anyone's) question asks, so that an
+//! answer can be reported with it ("Asked what they eat, …") or a yes or no turned into a
+//! statement ("Have you had any falls?" – "No." → "Harold has not had any falls.").
+use super::text::words;
+use crate::language::LanguageData;
+
+/// A question turned around: the words of a question as a statement about the person.
+#[derive(Debug, PartialEq)]
+pub(super) enum Question {
+    /// "Have you had any falls?" → finite verb and the rest (subject first).
+    YesNo { verb: String, rest: String },
+    /// "What are you eating?" → "what you are eating".
+    Open { clause: String },
+    /// "Tell me about the stairs.", "And the bath?" → what it is about.
+    About { topic: String },
+}
+
+/// The words of a question without its opening ("And, so …") and its tag ("…, do you think").
+fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
+    let c = &lang.compiled;
+    let mut body = q.trim().trim_end_matches(['?', '.', '!']).to_string();
+    if let Some((head, tail)) = body.rsplit_once(',') {
+        let tw = words(tail);
+        if !tw.is_empty() && c.question_tags.prefix_len(&tw) == Some(tw.len()) {
+            body = head.to_string();
+        }
+    }
+    let mut ws: Vec<String> = body
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-' && c != ',')
+                .to_string()
+        })
+        .filter(|w| !w.is_empty() && w != ",")
+        .collect();
+    loop {
+        let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+        let n = [&c.leading_conjunctions, &c.openers]
+            .iter()
+            .filter_map(|p| p.prefix_len(&lw))
+            .max();
+        match n {
+            Some(n) if n < ws.len() => {
+                ws.drain(..n);
+            }
+            _ => break,
+        }
+    }
+    // "what's" is "what is": the question word and its verb.
+    let is = lang
+        .grammar
+        .contractions
+        .get("'s")
+        .cloned()
+        .unwrap_or_default();
+    if let Some(base) = ws.first().and_then(|w| w.strip_suffix("'s")) {
+        if !is.is_empty() && c.question_words.has_word(&base.to_lowercase()) {
+            let base = base.to_string();
+            ws.splice(0..1, [base, is]);
+        }
+    }
+    ws
+}
+
+/// Whether the worker's question asks yes or no about something a bare "ja" can confirm
+/// ("Är det okej att jag ringer skolan?"), so that a yes or no alone answers it.
+pub fn asks_yes_no(q: &str, lang: &LanguageData) -> bool {
+    matches!(read_question(q, lang), Some(Question::YesNo { .. }))
+}
+
+/// Reads a worker's question; None for questions that ask permission or inform.
+pub(super) fn read_question(q: &str, lang: &LanguageData) -> Option<Question> {
+    read_question_of(q, lang, true)
+}
+
+/// Reads a question; a worker's "May I …?" asks nothing about the person, a citizen's does.
+pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Question> {
+    let c = &lang.compiled;
+    let g = &lang.grammar;
+    let english = !g.singular_agreement.is_empty();
+    let mut ws = question_words(q, lang);
+    let plain = |ws: &[String]| {
+        ws.iter()
+            .map(|w| w.trim_end_matches(','))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    if lw.len() < 2 || c.informing_question.prefix_len(&lw).is_some() {
+        return None;
+    }
+    if worker && g.permission_verbs.contains(&lw[0]) && g.first_subject.contains(&lw[1]) {
+        return None;
+    }
+    if let Some(n) = c.requests.prefix_len(&lw) {
+        let topic = plain(&ws[n..]);
+        return (!topic.is_empty() && words(&topic).len() <= 10)
+            .then_some(Question::About { topic });
+    }
+    if let Some(n) = c.embedded_question.prefix_len(&lw) {
+        let clause = plain(&ws[n..]);
+        return (words(&clause).len() >= 2).then_some(Question::Open { clause });
+    }
+    // "And food, what are you eating?": a topic before the question word goes.
+    if let Some(k) = (1..ws.len().min(4)).find(|&k| c.question_words.has_word(&lw[k])) {
+        ws.drain(..k);
+    }
+    let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    // English also asks about "anyone", "that", "there" ("Has anyone spoken to …?"); in
+    // Swedish and Danish "det"/"der" after the verb is most often not what is asked about.
+    let is_subject = |w: &str| {
+        (english && g.subjects.iter().any(|x| x == w))
+            || g.second_subject.iter().any(|x| x == w)
+            || g.first_subject.iter().any(|x| x == w)
+            || g.pronouns
+                .values()
+                .any(|p| p.first().is_some_and(|s| s == w))
+    };
+    if c.question_words.has_word(&lw[0]) {
+        // The subject pronoun, and the finite verb just before it, in the question's own
+        // clause: "Hvordan går det, når du skal rejse dig?" has no subject before "når".
+        let clause_end = (1..lw.len())
+            .find(|&k| ws[k - 1].ends_with(',') && g.clause_openers.contains(&lw[k]))
+            .unwrap_or(lw.len());
+        // "det"/"der" right after the verb is the subject too ("Hvad er der sket?").
+        let Some(s) = (1..clause_end)
+            .find(|&k| is_subject(&lw[k]) || (k == 2 && g.impersonal.contains(&lw[k])))
+            .filter(|&s| s >= 2)
+        else {
+            // "Hvordan er appetitten?" → "hvordan appetitten er": a short noun after the verb.
+            let v = (1..3.min(lw.len())).find(|&k| g.auxiliaries.contains(&lw[k]))?;
+            let noun = &ws[v + 1..];
+            if noun.is_empty() || noun.len() > 4 {
+                return None;
+            }
+            let mut parts: Vec<String> = lw[..v].to_vec();
+            parts.extend(noun.iter().cloned());
+            parts.push(lw[v].clone());
+            return Some(Question::Open {
+                clause: plain(&parts),
+            });
+        };
+        if english && !g.auxiliaries.contains(&lw[s - 1]) {
+            return None;
+        }
+        // English do-support carries no meaning in the statement.
+        let verb = if english && matches!(lw[s - 1].as_str(), "do" | "does") {
+            None
+        } else {
+            Some(lw[s - 1].clone())
+        };
+        let mut parts: Vec<String> = lw[..s - 1].to_vec();
+        parts.push(ws[s].clone());
+        parts.extend(verb);
+        parts.extend(ws[s + 1..].iter().cloned());
+        return Some(Question::Open {
+            clause: plain(&parts),
+        });
+    }
+    // "Vet du om hon har gjort någon utredning?" loses "vet du" in cleaning: a question
+    // that opens with "om" already has statement order ("hon har gjort …").
+    let whether = words(&lang.report.whether);
+    if lw.len() >= 3 && whether.len() == 1 && lw[0] == whether[0] && is_subject(&lw[1]) {
+        let mut rest = vec![ws[1].clone()];
+        rest.extend(ws[3..].iter().cloned());
+        return Some(Question::YesNo {
+            verb: lw[2].clone(),
+            rest: plain(&rest),
+        });
+    }
+    // Verb first, subject second (a pronoun or a name: "Använder Robin alkohol?"); here
+    // "det"/"der" is the subject ("Har det hänt tidigare?" → "om det har hänt tidigare"),
+    // but not "vi": "Om vi börjar med …?" proposes, it asks nothing.
+    let named = ws[1].chars().next().is_some_and(char::is_uppercase);
+    let impersonal = g.subjects.contains(&lw[1]) && !g.first_plural.contains_key(&lw[1]);
+    let subject = is_subject(&lw[1]) || impersonal || named;
+    if subject && (!english || g.auxiliaries.contains(&lw[0])) {
+        return Some(Question::YesNo {
+            verb: lw[0].clone(),
+            rest: plain(&ws[1..]),
+        });
+    }
+    // Anything else is about its first phrase ("Og agrafferne, er de fjernet?").
+    let cut = ws
+        .iter()
+        .take(4)
+        .position(|w| w.ends_with(','))
+        .map(|k| k + 1)
+        .unwrap_or(ws.len());
+    let topic = plain(&ws[..cut]);
+    (words(&topic).len() <= 8).then_some(Question::About { topic })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::{Language, Languages};
+
+    #[test]
+    fn what_a_question_asks_in_each_language() {
+        let all = Languages::builtin();
+        let read = |lang: Language, q: &str| read_question(q, all.get(lang));
+        let yes_no = |verb: &str, rest: &str| {
+            Some(Question::YesNo {
+                verb: verb.into(),
+                rest: rest.into(),
+            })
+        };
+        assert_eq!(
+            read(Language::En, "Have you had any falls?"),
+            yes_no("have", "you had any falls")
+        );
+        assert_eq!(
+            read(Language::Sv, "Har det hänt tidigare?"),
+            yes_no("har", "det hänt tidigare")
+        );
+        assert_eq!(
+            read(Language::Sv, "Om hon har gjort någon minnesutredning?"),
+            yes_no("har", "hon gjort någon minnesutredning"),
+            "\"vet du\" lost in cleaning"
+        );
+        assert_eq!(
+            read(Language::Da, "Hvordan er appetitten?"),
+            Some(Question::Open {
+                clause: "hvordan appetitten er".into()
+            })
+        );
+        assert_eq!(
+            read(Language::En, "And the bath?"),
+            Some(Question::About {
+                topic: "the bath".into()
+            })
+        );
+        assert_eq!(read(Language::En, "May I ask about your income?"), None);
+        assert!(asks_yes_no(
+            "Har jag ditt samtycke att kontakta hyresvärden?",
+            all.get(Language::Sv)
+        ));
+        assert!(!asks_yes_no("Vad heter din sambo?", all.get(Language::Sv)));
+    }
+}
