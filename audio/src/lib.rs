@@ -68,6 +68,23 @@ pub trait AudioSource: Send {
     fn read(&mut self, out: &mut Vec<f32>) -> Result<bool, AudioError>;
 }
 
+/// Reads `source` to its end in blocks of at most [`READ_BLOCK`], handing each to `push`
+/// (the last one may be empty). One block of audio is held at a time.
+pub fn pump<E: From<AudioError>>(
+    source: &mut dyn AudioSource,
+    mut push: impl FnMut(&[f32]) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut block = Vec::with_capacity(READ_BLOCK);
+    loop {
+        block.clear();
+        let more = source.read(&mut block)?;
+        push(&block)?;
+        if !more {
+            return Ok(());
+        }
+    }
+}
+
 /// Averages interleaved channels into one.
 pub fn downmix(interleaved: &[f32], channels: usize) -> Vec<f32> {
     if channels <= 1 {
@@ -77,4 +94,51 @@ pub fn downmix(interleaved: &[f32], channels: usize) -> Vec<f32> {
         .chunks_exact(channels)
         .map(|frame| frame.iter().sum::<f32>() / channels as f32)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A source of `left` samples of silence, then the end.
+    struct Silence {
+        left: usize,
+    }
+
+    impl AudioSource for Silence {
+        fn read(&mut self, out: &mut Vec<f32>) -> Result<bool, AudioError> {
+            let n = self.left.min(READ_BLOCK);
+            out.extend(std::iter::repeat_n(0.0, n));
+            self.left -= n;
+            Ok(self.left > 0)
+        }
+    }
+
+    #[test]
+    fn pump_hands_over_every_block_and_stops_at_the_end_or_an_error() {
+        let mut blocks = Vec::new();
+        pump(
+            &mut Silence {
+                left: READ_BLOCK * 5 / 2,
+            },
+            |b| {
+                blocks.push(b.len());
+                Ok::<(), AudioError>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(blocks, [READ_BLOCK, READ_BLOCK, READ_BLOCK / 2]);
+        let mut pushed = 0;
+        let failed = pump(
+            &mut Silence {
+                left: READ_BLOCK * 3,
+            },
+            |_| {
+                pushed += 1;
+                Err(AudioError::Device("full".into()))
+            },
+        );
+        assert!(failed.is_err());
+        assert_eq!(pushed, 1, "the first error ends the pump");
+    }
 }

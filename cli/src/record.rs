@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use samtal_asr::Language;
-use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK, SAMPLE_RATE};
+use samtal_audio::{AudioSource, Pace, WavFileSource, SAMPLE_RATE};
 use samtal_core::app::{App, AppConfig, Recording};
 use samtal_core::recorder::DEFAULT_CHUNK_SAMPLES;
 use samtal_models::ModelStore;
@@ -153,23 +153,18 @@ fn resume(
 
 /// Pushes the whole source into the recording, printing how much was read.
 fn feed(recording: &Recording, source: &mut dyn AudioSource, offset: f64) -> anyhow::Result<()> {
-    let mut buf = Vec::with_capacity(READ_BLOCK);
     let mut read = 0usize;
-    loop {
-        buf.clear();
-        let more = source.read(&mut buf)?;
-        read += buf.len();
-        recording.push(&buf)?;
+    samtal_audio::pump(source, |block| -> anyhow::Result<()> {
+        read += block.len();
+        recording.push(block)?;
         // Progress (no content): audio read from the source so far, in seconds.
         eprint!(
             "\rrecording: read {:.1} s",
             offset + samtal_audio::seconds(read)
         );
         let _ = std::io::stderr().flush();
-        if !more {
-            break;
-        }
-    }
+        Ok(())
+    })?;
     eprintln!();
     Ok(())
 }

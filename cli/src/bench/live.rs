@@ -8,7 +8,7 @@ use super::{cpu_seconds, print_config, print_peak_rss, quantile};
 use crate::engine::ModelArgs;
 use crate::transcribe::Spoken;
 use samtal_asr::{TranscribeError, TranscribeOptions};
-use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
+use samtal_audio::{Pace, WavFileSource};
 use samtal_core::recorder::{
     Recorder, SegmentSink, StreamFactory, TranscriptionStream, WhisperStreams,
     DEFAULT_CHUNK_SAMPLES,
@@ -73,15 +73,9 @@ pub fn run(file: &Path, lang: Spoken, each: bool, model: &ModelArgs) -> anyhow::
     };
     let mut recorder = Recorder::start(store, session, &timed, DEFAULT_CHUNK_SAMPLES)?;
     let cpu_before = cpu_seconds();
-    let mut block = Vec::with_capacity(READ_BLOCK);
-    loop {
-        block.clear();
-        let more = source.read(&mut block)?;
-        recorder.push(&block)?;
-        if !more {
-            break;
-        }
-    }
+    samtal_audio::pump(&mut source, |block| -> anyhow::Result<()> {
+        Ok(recorder.push(block)?)
+    })?;
     let stop = origin.elapsed().as_secs_f64();
     recorder.stop()?;
     let done = origin.elapsed().as_secs_f64();

@@ -4,7 +4,7 @@ use super::{cpu_seconds, print_config, print_peak_rss};
 use crate::engine::ModelArgs;
 use crate::transcribe::Spoken;
 use samtal_asr::{TranscribeOptions, Transcriber};
-use samtal_audio::{AudioSource, Pace, WavFileSource};
+use samtal_audio::{Pace, WavFileSource};
 use samtal_draft::transcript::Transcript;
 use std::path::Path;
 use std::time::Instant;
@@ -50,14 +50,8 @@ fn transcribe_file(
 ) -> anyhow::Result<Transcript> {
     let mut source = WavFileSource::open(file, Pace::Fast)?;
     let mut stream = transcriber.stream(options.clone(), Box::new(|_| {}));
-    let mut block = Vec::new();
-    loop {
-        block.clear();
-        let more = source.read(&mut block)?;
-        stream.push(&block)?;
-        if !more {
-            break;
-        }
-    }
+    samtal_audio::pump(&mut source, |block| -> anyhow::Result<()> {
+        Ok(stream.push(block)?)
+    })?;
     Ok(stream.finish()?)
 }

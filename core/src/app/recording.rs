@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::{AppError, AppEvents, Result, SegmentEvent, StateEvent};
 use crate::recorder::{Recorder, SegmentSink, SpeakerSetup, StreamFactory, TranscriptionStream};
 use samtal_asr::TranscribeError;
-use samtal_audio::{AudioSource, Pace, WavFileSource, READ_BLOCK};
+use samtal_audio::{AudioSource, Pace, WavFileSource};
 use samtal_store::{SessionId, SessionState, Store};
 
 /// One session's recording. After `stop` or `withdraw` every call fails with
@@ -154,15 +154,7 @@ impl Recording {
 
     /// Reads `source` to its end into the recording (a platform capture, a file).
     pub fn capture(&self, source: &mut dyn AudioSource) -> Result<()> {
-        let mut block = Vec::with_capacity(READ_BLOCK);
-        loop {
-            block.clear();
-            let more = source.read(&mut block)?;
-            self.push(&block)?;
-            if !more {
-                return Ok(());
-            }
-        }
+        samtal_audio::pump(source, |block| self.push(block))
     }
 
     /// Records a WAV file (any rate and channel count) as if it were the microphone.
