@@ -119,6 +119,9 @@ pub struct Classes {
     /// The worker saying that what was just said will not be written down.
     #[serde(default)]
     pub unrecorded: Vec<String>,
+    /// Someone asking that what they just said is not written down ("skriv inte det").
+    #[serde(default)]
+    pub off_record: Vec<String>,
     #[serde(default)]
     pub purpose: Vec<String>,
     #[serde(default)]
@@ -578,6 +581,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("classes.third_parties", l(&c.third_parties)),
         ("classes.redirects", l(&c.redirects)),
         ("classes.unrecorded", l(&c.unrecorded)),
+        ("classes.off_record", l(&c.off_record)),
         ("classes.purpose", l(&c.purpose)),
         ("classes.caller_purpose", l(&c.caller_purpose)),
         ("classes.wishes", l(&c.wishes)),
@@ -713,7 +717,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.corrections, add.corrections; own, others, confirmations, justifications,
         apologies, value, clock_parts);
     extend_all!(base.classes, add.classes; courtesy, small_talk, sensitive, third_parties,
-        redirects, unrecorded, purpose, caller_purpose, wishes, decisions, negations, planning, actions,
+        redirects, unrecorded, off_record, purpose, caller_purpose, wishes, decisions, negations, planning, actions,
         information, near_future, first_person, second_person, third_person, case_matters);
     let g = add.grammar;
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
@@ -772,6 +776,7 @@ fn compile(d: &LanguageData) -> Compiled {
         ("third_parties", Phrases::new(&c.third_parties)),
         ("redirects", Phrases::new(&c.redirects)),
         ("unrecorded", Phrases::new(&c.unrecorded)),
+        ("off_record", Phrases::new(&c.off_record)),
         ("purpose", Phrases::new(&c.purpose)),
         ("caller_purpose", Phrases::new(&c.caller_purpose)),
         ("wishes", Phrases::new(&c.wishes)),

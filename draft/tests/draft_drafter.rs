@@ -286,6 +286,72 @@ fn what_the_worker_will_not_write_down_stays_out() {
 }
 
 #[test]
+fn what_the_citizen_asks_to_keep_out_stays_out_in_every_language() {
+    let cases = [
+        (
+            "da",
+            "da-fsiii",
+            "Er der et gelænder ved trinnene?",
+            "Kun i den ene side.",
+            "Min nabo har lige mistet kørekortet for spritkørsel. Nå, det skal du ikke skrive.",
+            [
+                "Rasmus P – fysioterapeut (worker)",
+                "Inger O – borger (citizen)",
+            ],
+            "kørekort",
+            "gelænder|side",
+        ),
+        (
+            "sv",
+            "sv-socialtjanst-journal",
+            "Hur mycket är hyran?",
+            "Hyran är sex tusen åttahundra kronor i månaden.",
+            "Min bror sitter i fängelse för bedrägeri. Skriv inte det.",
+            [
+                "Malin E – socialsekreterare (worker)",
+                "Linus P – sökande (citizen)",
+            ],
+            "fängelse",
+            "6 800|hyra",
+        ),
+        (
+            "en",
+            "en-casenote",
+            "How are the stairs?",
+            "I can't carry the bags up the stairs any more since the fall.",
+            "My sister owes money to half the street. Don't write that down.",
+            [
+                "Priya M – social worker (worker)",
+                "Harold N – widower (citizen)",
+            ],
+            "owes money",
+            "bags",
+        ),
+    ];
+    let templates = Templates::builtin();
+    for (language, template, question, answer, aside, people, secret, kept) in cases {
+        let t = Transcript {
+            language: language.into(),
+            segments: vec![
+                said(1, "worker", question),
+                said(2, "citizen", answer),
+                said(3, "citizen", aside),
+            ],
+        };
+        let noted = all_text(&draft(
+            &t,
+            templates.get(template).unwrap(),
+            &context(&people),
+        ));
+        assert!(!noted.contains(secret), "{language}: {noted}");
+        assert!(
+            kept.split('|').any(|k| noted.contains(k)),
+            "{language}: the answer stays: {noted}"
+        );
+    }
+}
+
+#[test]
 fn a_yes_to_a_question_keeps_what_was_agreed() {
     let t = Transcript {
         language: "sv".into(),

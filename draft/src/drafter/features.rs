@@ -245,6 +245,20 @@ impl<'a> Context<'a> {
             && self.lang.class("unrecorded").any(&self.seg_texts[next])
     }
 
+    /// Whether the speaker of unit `u` asks, later in the same turn, that it is not written
+    /// down ("… Nå, det skal du ikke skrive."): the draft leaves it out; the worker may still
+    /// add it, knowing the citizen asked.
+    pub fn off_record(&self, u: usize) -> bool {
+        let conv = self.conv;
+        let unit = &conv.units[u];
+        let asks = self.lang.class("off_record");
+        conv.role(unit) != Role::Worker
+            && conv.by_seg[unit.seg]
+                .clone()
+                .filter(|&k| k >= u)
+                .any(|k| asks.any(&Text::new(&conv.units[k].raw)))
+    }
+
     /// Features of unit `u`.
     pub fn unit(&self, u: usize) -> UnitFeatures {
         let conv = self.conv;

@@ -215,13 +215,6 @@ impl Drafter {
                 eligible[u] = false;
             }
         }
-        // What the worker said at once would not be written down stays out (the models
-        // still learn from it: it is the worker's decision, not a pattern to score).
-        for (u, unit) in conv.units.iter().enumerate() {
-            if fctx.unrecorded(unit.seg) {
-                eligible[u] = false;
-            }
-        }
         let worker: Vec<bool> = conv
             .roles
             .iter()
@@ -235,6 +228,15 @@ impl Drafter {
         let mut own: Vec<f32> = xs.iter().map(|x| self.model.relevance(x)).collect();
         let mut p = relevance::in_context(&own, &eligible, &unit_exchange);
         relevance::lend_to_yes_no_answers(&conv, lang, &mut eligible, &mut own, &mut p);
+        // What the worker said at once would not be written down, or the speaker asked to
+        // keep out, stays out. It still counts in how relevant its exchange is, and the
+        // models still learn from it: it is a decision of the people in the meeting, not a
+        // pattern to score.
+        for (u, unit) in conv.units.iter().enumerate() {
+            if fctx.unrecorded(unit.seg) || fctx.off_record(u) {
+                eligible[u] = false;
+            }
+        }
         let unit_words: Vec<usize> = conv
             .units
             .iter()
