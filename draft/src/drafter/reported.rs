@@ -373,9 +373,11 @@ impl<'a> Phrasing<'a> {
                 || (w.chars().next().is_some_and(char::is_uppercase) && !self.common.contains(&b))
         };
         let plain = |w: &str| !w.ends_with([',', '.', ';', ':', '?', '!']);
+        // A preposition is never the finite verb: "kun i den ene side" has no clause to turn.
         if ws.len() >= 3
             && !subject(&ws[0])
             && subject(&ws[2])
+            && !g.prepositions.contains(&bare(&ws[1]))
             && plain(&ws[0])
             && plain(&ws[1])
             && plain(&ws[2])
@@ -1234,6 +1236,19 @@ mod tests {
         assert_eq!(
             say(Language::Da, &da, &turns),
             "Adspurgt om der er nogen der hjælper vedkommende svarer Knud: vedkommendes søn, om lørdagen."
+        );
+        let turns = [
+            (Role::Worker, "Er der et gelænder ved trinnene?"),
+            (Role::Citizen, "Kun i den ene side."),
+        ];
+        let note = say(Language::Da, &da, &turns);
+        assert!(
+            note.ends_with("kun i den ene side."),
+            "a preposition is no verb to turn around: {note}"
+        );
+        assert!(
+            note.contains("svarer Knud: kun"),
+            "an answer without a clause of its own is no statement: {note}"
         );
     }
 }

@@ -279,14 +279,18 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     let n = words(&text).len();
     // An amount counts as one word: "A hundred and twelve pounds fifty." is a short answer.
     let normal = words(&super::numbers::normalize(&text, lang));
-    let has_subject = c.subjects.any(&super::text::Text::new(&text));
+    let ws = words(&text);
+    let has_subject = ws
+        .iter()
+        .enumerate()
+        .any(|(k, w)| c.subjects.has_word(w) && !after_preposition(&ws, k, lang));
     // "Tisdag den femte, klockan nio." names a day: "den" before a number is no subject.
     let says_who = normal.iter().enumerate().any(|(k, w)| {
         let date = lang.grammar.date_articles.contains(w)
             && normal
                 .get(k + 1)
                 .is_some_and(|next| next.starts_with(|ch: char| ch.is_ascii_digit()));
-        c.subjects.has_word(w) && !date
+        c.subjects.has_word(w) && !date && !after_preposition(&normal, k, lang)
     });
     Sentence {
         fragment: !text.is_empty() && !has_subject && n <= 6,
@@ -361,6 +365,15 @@ fn statement_order(toks: &mut [Token], lang: &LanguageData) -> bool {
     let verb = std::mem::take(&mut toks[0].0).to_lowercase();
     toks[0].0 = std::mem::replace(&mut toks[1].0, verb);
     true
+}
+
+/// Whether word `k` follows a preposition, as its object ("kun i den ene side"), not as
+/// the subject of a clause: a word that also opens clauses ("om det går") does not count.
+fn after_preposition(ws: &[String], k: usize, lang: &LanguageData) -> bool {
+    let g = &lang.grammar;
+    k.checked_sub(1)
+        .map(|p| &ws[p])
+        .is_some_and(|p| g.prepositions.contains(p) && !g.clause_openers.contains(p))
 }
 
 /// Punctuation tidied, capitalised, ending in a full stop or question mark.
@@ -525,6 +538,8 @@ mod tests {
         );
         assert_eq!(clean("Nej, nej, det stämmer inte.", sv).written, None);
         assert!(!clean("Jag dricker starköl.", sv).fragment);
+        assert!(clean("Kun i den ene side.", da).fragment, "\"den\" is the side's");
+        assert!(!clean("Om det går, så.", sv).short_answer, "\"om\" opens a clause");
     }
 
     #[test]
