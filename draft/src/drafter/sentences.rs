@@ -538,8 +538,14 @@ mod tests {
         );
         assert_eq!(clean("Nej, nej, det stämmer inte.", sv).written, None);
         assert!(!clean("Jag dricker starköl.", sv).fragment);
-        assert!(clean("Kun i den ene side.", da).fragment, "\"den\" is the side's");
-        assert!(!clean("Om det går, så.", sv).short_answer, "\"om\" opens a clause");
+        assert!(
+            clean("Kun i den ene side.", da).fragment,
+            "\"den\" is the side's"
+        );
+        assert!(
+            !clean("Om det går, så.", sv).short_answer,
+            "\"om\" opens a clause"
+        );
     }
 
     #[test]
