@@ -539,6 +539,10 @@ mod tests {
         assert_eq!(clean("Nej, nej, det stämmer inte.", sv).written, None);
         assert!(!clean("Jag dricker starköl.", sv).fragment);
         assert!(
+            clean("Not all of it.", en).fragment,
+            "\"it\" is the object of \"of\""
+        );
+        assert!(
             clean("Kun i den ene side.", da).fragment,
             "\"den\" is the side's"
         );
