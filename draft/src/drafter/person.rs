@@ -124,6 +124,10 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                 || subject_before(i, &g.first_subject);
             Some(if reflexive {
                 shift.speaker.pronouns[3].clone()
+            } else if before.is_empty() {
+                // "Me, Kayleigh, my partner." names who lives there: the person, by name.
+                named_speaker = true;
+                shift.speaker.short()
             } else if shift.name_speaker && !named_speaker {
                 // "You told me" → "The client told the worker": named before a pronoun.
                 named_speaker = true;
@@ -285,6 +289,15 @@ mod tests {
         assert_eq!(
             third_person("I have to stop twice on the stairs.", en, &citizen),
             "He has to stop twice on the stairs."
+        );
+        assert_eq!(
+            third_person("Me, my daughter and the cat.", en, &citizen),
+            "Harold, his daughter and the cat.",
+            "\"me\" opening a list is the person"
+        );
+        assert_eq!(
+            third_person("She told me to rest.", en, &citizen),
+            "She told him to rest."
         );
         let worker = Shift {
             speaker: &priya,
