@@ -16,7 +16,7 @@ const MAX_CHARS: usize = 60;
 
 impl App {
     /// Stores who takes part in `session` (replacing what was stored). Every field but the
-    /// role is optional; a pronoun must be one of [`pronoun_choices`] for the consent's
+    /// role is optional, and a person with none of them is not stored; a pronoun must be one of [`pronoun_choices`] for the consent's
     /// language. Errors never quote what was entered.
     pub fn set_participants(
         &self,
@@ -34,10 +34,12 @@ impl App {
             .consent
             .map(|c| c.language)
             .unwrap_or_default();
-        let checked = participants
+        let mut checked = participants
             .iter()
             .map(|p| checked(p, &language))
             .collect::<Result<Vec<_>>>()?;
+        // A role alone says nothing consent's `present` does not.
+        checked.retain(|p| p.name.is_some() || p.description.is_some() || p.pronoun.is_some());
         Ok(self.store.save_participants(session, &checked)?)
     }
 

@@ -199,6 +199,10 @@ fn withdrawal_wipes_the_participants_and_bad_entries_are_refused_unquoted() {
         ..Participant::default()
     }];
     app.set_participants(&id, &roles_only).unwrap();
+    assert!(
+        app.participants(&id).unwrap().is_empty(),
+        "a role alone is not kept"
+    );
     let text = note(&app, &id);
     assert!(text.to_lowercase().contains("den enskilde"), "{text}");
 

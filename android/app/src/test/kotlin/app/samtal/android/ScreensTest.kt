@@ -67,9 +67,14 @@ class ScreensTest {
         shot(d, "03-dagens-samtal")
 
         d.click("new_session")
-        shot(d, "04-samtycke")
         d.choose("language", "en")
+        d.choose("present", "citizen,relative")
+        d.type("name_citizen", "Selma")
+        d.choose("pronoun_citizen", "she")
+        d.type("name_relative", "Tove")
+        d.type("relation_relative", "daughter")
         d.choose("template", "en-casenote")
+        shot(d, "04-samtycke")
         shadowOf(d.app).denyPermissions(Manifest.permission.RECORD_AUDIO)
         d.click("consent_given")
         val request = shadowOf(d.activity).lastRequestedPermission
