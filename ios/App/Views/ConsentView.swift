@@ -69,7 +69,8 @@ struct ConsentView: View {
                             .autocorrectionDisabled()
                             .accessibilityIdentifier("relation_\(role)")
                     }
-                    Picker(L("person_pronoun_unsaid"), selection: field(role, \.pronoun)) {
+                    Text(L("person_pronoun")).font(.subheadline).foregroundStyle(.secondary)
+                    Picker(L("person_pronoun"), selection: field(role, \.pronoun)) {
                         Text(L("person_pronoun_unsaid")).tag("")
                         ForEach(model.pronounChoices, id: \.self) { p in Text(p).tag(p) }
                     }

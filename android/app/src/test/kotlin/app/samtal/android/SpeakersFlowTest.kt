@@ -15,6 +15,7 @@ import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.LooperMode
 import org.robolectric.shadows.ShadowDialog
+import org.robolectric.shadows.ShadowLog
 
 /**
  * Speaker attribution through the app's own screens with the real core: the worker's voice
@@ -69,6 +70,7 @@ class SpeakersFlowTest {
         assertTrue(shown.joinToString("\n"), shown.any { it.startsWith("Selma ") })
         assertTrue(shown.joinToString("\n"), shown.none { it.contains("the client", ignoreCase = true) })
         assertEquals(listOf(Person("citizen", "Selma", null, "she")), d.graph.core.participants(session))
+        assertTrue("her name is in no log", ShadowLog.getLogs().none { it.msg?.contains("Selma") == true })
 
         // The worker says the voice of a cited line is a relative's, throughout.
         val item = d.graph.core.document(session).items.first { item ->

@@ -16,6 +16,7 @@ import app.samtal.android.core.CoreException
 import app.samtal.android.core.InformedHow
 import app.samtal.android.core.Person
 import app.samtal.android.ui.MainActivity
+import app.samtal.android.ui.Palette
 import app.samtal.android.ui.Route
 import app.samtal.android.ui.Screen
 import app.samtal.android.ui.body
@@ -115,12 +116,9 @@ class ConsentScreen(host: MainActivity) : Screen(host) {
                 } else {
                     null
                 }
+                body(s(R.string.person_pronoun), color = Palette.MUTED)
                 val options = listOf("" to s(R.string.person_pronoun_unsaid)) + pronouns.map { it to it }
                 val pronoun = choices("pronoun_$role", options, before?.pronoun?.takeIf { it in pronouns }.orEmpty())
-                pronoun.orientation = LinearLayout.HORIZONTAL
-                for (i in 0 until pronoun.childCount) {
-                    pronoun.getChildAt(i).layoutParams = RadioGroup.LayoutParams(0, RadioGroup.LayoutParams.WRAP_CONTENT, if (i == 0) 1.6f else 1f)
-                }
                 fields[role] = PersonFields(name, relation, pronoun)
             }
         }
