@@ -16,8 +16,9 @@ const MAX_CHARS: usize = 60;
 
 impl App {
     /// Stores who takes part in `session` (replacing what was stored). Every field but the
-    /// role is optional, and a person with none of them is not stored; a pronoun must be one of [`pronoun_choices`] for the consent's
-    /// language. Errors never quote what was entered.
+    /// role is optional, and a person with none of them is not stored; a pronoun must be
+    /// one of [`pronoun_choices`] for the consent's language. Errors never quote what was
+    /// entered.
     pub fn set_participants(
         &self,
         session: &SessionId,
@@ -120,10 +121,14 @@ fn checked(p: &Participant, language: &str) -> Result<Participant> {
     if let Some(given) = &pronoun {
         let allowed = match Language::from_code(language) {
             Some(_) => pronoun_choices(language),
-            None => Language::ALL
-                .into_iter()
-                .flat_map(|l| pronoun_choices(l.code()))
-                .collect(),
+            None => Language::ALL.into_iter().fold(Vec::new(), |mut all, l| {
+                for p in pronoun_choices(l.code()) {
+                    if !all.contains(&p) {
+                        all.push(p);
+                    }
+                }
+                all
+            }),
         };
         if !allowed.contains(given) {
             return Err(AppError::InvalidParticipant(format!(
