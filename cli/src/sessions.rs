@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use samtal_core::app::App;
+use samtal_draft::Participant;
 use samtal_store::SessionId;
 use samtal_sync::login::SignedOut;
 
@@ -22,6 +23,28 @@ enum SessionsCmd {
     Withdraw { session: String },
     /// Discard the session (worker's decision): wipe everything captured in it.
     Discard { session: String },
+    /// Who takes part, so drafts name them: with `--person`, store (replacing what was
+    /// stored); without, show what is stored.
+    People {
+        session: String,
+        /// ROLE[:FIRST NAME[:PRONOUN[:RELATION]]], e.g. `citizen:Selma:hon` or
+        /// `relative:Tove::dotter`; roles citizen, relative, interpreter, other, worker.
+        #[arg(long = "person", value_name = "PERSON", value_parser = parse_person)]
+        people: Vec<Participant>,
+    },
+}
+
+/// `ROLE[:NAME[:PRONOUN[:RELATION]]]`, empty parts left out.
+fn parse_person(s: &str) -> Result<Participant, String> {
+    let mut parts = s.splitn(4, ':').map(str::trim);
+    let mut next = || parts.next().filter(|p| !p.is_empty()).map(str::to_string);
+    let speaker = next().ok_or("expected ROLE[:NAME[:PRONOUN[:RELATION]]]")?;
+    Ok(Participant {
+        speaker,
+        name: next(),
+        pronoun: next(),
+        description: next(),
+    })
 }
 
 pub fn sessions(args: SessionsArgs) -> anyhow::Result<()> {
@@ -32,6 +55,27 @@ pub fn sessions(args: SessionsArgs) -> anyhow::Result<()> {
             let id: SessionId = session.parse()?;
             app.withdraw(&id)?;
             println!("session {id}: consent withdrawn, everything captured was wiped");
+            Ok(())
+        }
+        SessionsCmd::People { session, people } => {
+            let id: SessionId = session.parse()?;
+            if !people.is_empty() {
+                app.set_participants(&id, &people)?;
+            }
+            let stored = app.participants(&id)?;
+            if stored.is_empty() {
+                println!("session {id}: nobody entered; drafts say \"the client\"");
+            }
+            for p in stored {
+                let field = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+                println!(
+                    "{:<12} {:<20} {:<12} {}",
+                    p.speaker,
+                    field(&p.name),
+                    field(&p.pronoun),
+                    field(&p.description)
+                );
+            }
             Ok(())
         }
         SessionsCmd::Discard { session } => {

@@ -314,6 +314,23 @@ impl Store {
         self.load_blob("draft_contexts", "draft_context", session)
     }
 
+    /// Saves who takes part in the session (names, descriptions, pronouns as the worker
+    /// entered them), replacing what was saved before. Content: wiped with the transcript.
+    pub fn save_participants(
+        &self,
+        session: &SessionId,
+        participants: &impl Serialize,
+    ) -> Result<(), StoreError> {
+        self.save_blob("participants", "participants", session, participants)
+    }
+
+    pub fn load_participants<T: DeserializeOwned>(
+        &self,
+        session: &SessionId,
+    ) -> Result<Option<T>, StoreError> {
+        self.load_blob("participants", "participants", session)
+    }
+
     /// Saves the session's note (e.g. the approved note awaiting sync).
     pub fn save_note(&self, session: &SessionId, note: &impl Serialize) -> Result<(), StoreError> {
         self.save_blob("notes", "note", session, note)

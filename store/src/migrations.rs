@@ -13,6 +13,7 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../migrations/0003_sync.sql")),
     (4, include_str!("../migrations/0004_receipt_signature.sql")),
     (5, include_str!("../migrations/0005_speakers.sql")),
+    (6, include_str!("../migrations/0006_participants.sql")),
 ];
 
 /// Applies every migration newer than the database, each in its own transaction.

@@ -573,6 +573,7 @@ fn delete_content(conn: &Connection, session: &SessionId) -> Result<(), StoreErr
         "segments",
         "drafts",
         "draft_contexts",
+        "participants",
         "notes",
     ] {
         conn.execute(

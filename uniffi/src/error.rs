@@ -101,7 +101,7 @@ impl From<AppError> for SamtalError {
             AppError::Model(e) => model_kind(e),
             AppError::Speaker(SpeakerError::TooLittleSpeech { .. }) => Kind::Audio,
             AppError::Speaker(SpeakerError::BadProfile) => Kind::Storage,
-            AppError::UnknownParticipant => Kind::InvalidInput,
+            AppError::UnknownParticipant | AppError::InvalidParticipant(_) => Kind::InvalidInput,
         };
         kind.with(e.to_string())
     }

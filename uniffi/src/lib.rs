@@ -32,6 +32,13 @@ pub fn enrolment_text(language: String) -> Result<String, SamtalError> {
         })
 }
 
+/// The pronouns a participant can be given in `language` (`sv`, `da`, `en`) as the note
+/// writes them ("hon", "han", "hen"), the neutral one last; empty for another language.
+#[uniffi::export]
+pub fn pronoun_choices(language: String) -> Vec<String> {
+    samtal_core::app::pronoun_choices(&language)
+}
+
 /// The weight format to pass to [`Samtal::use_installed_model`]: the same on every phone (on
 /// one with little RAM the engine runs one lane instead, `Config::threads` left unset).
 #[uniffi::export]

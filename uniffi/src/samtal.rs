@@ -7,7 +7,7 @@ use samtal_audio::CaptureSource;
 use samtal_core::app::{App, AppConfig, VoiceStatus};
 use samtal_core::review_flow::ReviewChange;
 use samtal_draft::review::CitizenParticipation;
-use samtal_draft::DraftContext;
+use samtal_draft::{DraftContext, Participant};
 use samtal_models::{ModelStore, Quantization};
 use samtal_store::retention::RetentionPolicy;
 use samtal_store::{
@@ -129,6 +129,23 @@ impl Samtal {
             .to_string())
     }
 
+    /// Stores who takes part (replacing what was stored): each person's role and, if the
+    /// worker entered them, first name, a short description ("dotter") and pronoun (one of
+    /// [`pronoun_choices`](crate::pronoun_choices) for the consent's language). Drafts of
+    /// the session then name them; empty fields leave the note neutral ("den enskilde").
+    pub fn set_participants(
+        &self,
+        session_id: String,
+        participants: Vec<Participant>,
+    ) -> Result<(), SamtalError> {
+        Ok(self.0.set_participants(&id(&session_id)?, &participants)?)
+    }
+
+    /// Who takes part, as stored; empty when nobody was entered.
+    pub fn participants(&self, session_id: String) -> Result<Vec<Participant>, SamtalError> {
+        Ok(self.0.participants(&id(&session_id)?)?)
+    }
+
     /// Enrols (or re-enrols) the worker's voice from the shell's capture of them reading
     /// [`enrolment_text`](crate::enrolment_text) for about 30 s. Only voice statistics
     /// are kept, sealed in the store; never the audio.
@@ -204,7 +221,8 @@ impl Samtal {
             .collect())
     }
 
-    /// Drafts the transcript into a note with `template` (replacing an earlier draft).
+    /// Drafts the transcript into a note with `template` (replacing an earlier draft),
+    /// naming the people [`set_participants`](Self::set_participants) stored.
     pub async fn draft(
         self: Arc<Self>,
         session_id: String,

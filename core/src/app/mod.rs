@@ -5,6 +5,7 @@
 //! changes are announced to [`events`] listeners.
 pub mod events;
 mod model;
+mod participants;
 mod recording;
 mod voice;
 mod wipe;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use events::{Listener, Listeners, Subscription};
+pub use participants::pronoun_choices;
 pub use recording::Recording;
 pub use voice::VoiceStatus;
 
@@ -95,6 +97,9 @@ pub enum AppError {
     Model(#[from] ModelError),
     #[error("unknown participant: those present besides the worker are citizen, relative, interpreter or other")]
     UnknownParticipant,
+    /// What the worker entered about a participant cannot be used (never quotes it).
+    #[error("invalid participant: {0}")]
+    InvalidParticipant(String),
     #[error("this recording has already been stopped or withdrawn")]
     RecordingEnded,
     #[error("no working speech model is installed, so nothing can be recorded")]
@@ -335,18 +340,17 @@ impl App {
     }
 
     /// Drafts the transcript into a note with `template` (replacing an earlier draft).
+    /// Who took part and the author come from the session when `context` leaves them out
+    /// (see [`set_participants`](Self::set_participants)).
     pub fn draft(
         &self,
         session: &SessionId,
         template: &str,
         context: &DraftContext,
     ) -> Result<DraftDocument> {
-        let doc = review_flow::draft_session(
-            &self.store,
-            session,
-            self.templates.get(template)?,
-            context,
-        )?;
+        let template = self.templates.get(template)?;
+        let context = self.draft_context(session, context)?;
+        let doc = review_flow::draft_session(&self.store, session, template, &context)?;
         self.announce_current(session)?;
         Ok(doc)
     }

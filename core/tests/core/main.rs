@@ -3,6 +3,7 @@
 mod app;
 mod common;
 mod model;
+mod participants;
 mod session_lifecycle;
 mod session_privacy;
 mod session_spool;

@@ -53,6 +53,7 @@ const WEIGHTS: &str = include_str!("../../model/drafter.tsv");
 
 /// Who took part, as known from the session (names are optional).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Participant {
     /// Speaker label used in the transcript (`worker`, `citizen`, `relative`, `interpreter`).
     pub speaker: String,

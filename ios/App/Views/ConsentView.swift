@@ -2,7 +2,9 @@ import SamtalKit
 import SwiftUI
 
 /// The citizen's decision, recorded before any audio: how they were told, the meeting's
-/// language, who takes part besides the worker and the note's template. A refusal ends the session; nothing is recorded.
+/// language, who takes part besides the worker, optionally their first names and pronouns
+/// (large, for the citizen to read along) and the note's template. A refusal ends the
+/// session; nothing is recorded.
 struct ConsentView: View {
     @StateObject var model: ConsentModel
 
@@ -49,6 +51,34 @@ struct ConsentView: View {
                 .labelsHidden()
                 .accessibilityIdentifier("present")
             }
+            Section {
+                Text(L("consent_people_why")).font(.callout)
+            } header: {
+                Text(L("consent_people"))
+            }
+            ForEach(model.roles, id: \.self) { role in
+                Section(personLabel(role)) {
+                    TextField(L("person_name_hint"), text: field(role, \.name))
+                        .font(.title3)
+                        .textContentType(.givenName)
+                        .autocorrectionDisabled()
+                        .accessibilityIdentifier("name_\(role)")
+                    if role == "relative" {
+                        TextField(L("person_relation_hint"), text: field(role, \.relation))
+                            .font(.title3)
+                            .autocorrectionDisabled()
+                            .accessibilityIdentifier("relation_\(role)")
+                    }
+                    Text(L("person_pronoun")).font(.subheadline).foregroundStyle(.secondary)
+                    Picker(L("person_pronoun"), selection: field(role, \.pronoun)) {
+                        Text(L("person_pronoun_unsaid")).tag("")
+                        ForEach(model.pronounChoices, id: \.self) { p in Text(p).tag(p) }
+                    }
+                    .pickerStyle(.inline)
+                    .labelsHidden()
+                    .accessibilityIdentifier("pronoun_\(role)")
+                }
+            }
             Section(L("consent_template")) {
                 Picker(L("consent_template"), selection: $model.template) {
                     ForEach(model.templates, id: \.self) { id in
@@ -68,6 +98,22 @@ struct ConsentView: View {
             }
         }
         .navigationTitle(L("consent_title"))
+    }
+
+    /// One field of what is typed for `role`, kept in the model across role changes.
+    private func field(_ role: String, _ key: WritableKeyPath<PersonEntry, String>) -> Binding<String> {
+        Binding(
+            get: { model.people[role, default: PersonEntry()][keyPath: key] },
+            set: { model.people[role, default: PersonEntry()][keyPath: key] = String($0.prefix(60)) }
+        )
+    }
+
+    private func personLabel(_ role: String) -> String {
+        switch role {
+        case "relative": return L("person_relative")
+        case "interpreter": return L("person_interpreter")
+        default: return L("person_citizen")
+        }
     }
 
     private func templateName(_ id: String) -> String {

@@ -35,6 +35,21 @@ final class CoreTests: XCTestCase {
         XCTAssertEqual(Set(try core.sessions().map(\.id)), [refused, given])
     }
 
+    func testParticipantsAreStoredCheckedAndWipedOnWithdrawal() throws {
+        let core = try open()
+        XCTAssertEqual(core.pronounChoices("sv"), ["han", "hon", "hen"])
+        let session = try core.beginSession(
+            consent: true, informed: .verbal, language: "sv", worker: "maja.provsson", present: ["citizen", "relative"])
+        let people = [Person(role: "citizen", name: "Selma", pronoun: "hon"), Person(role: "relative", name: "Tove", description: "dotter")]
+        try core.setParticipants(session, people)
+        XCTAssertEqual(try core.participants(session), people)
+        XCTAssertThrowsError(try core.setParticipants(session, [Person(role: "citizen", pronoun: "she")])) { error in
+            XCTAssertEqual((error as? CoreError)?.kind, .invalidInput)
+        }
+        try core.withdraw(session)
+        XCTAssertEqual(try core.participants(session), [])
+    }
+
     func testMissingModelIsNamedAndErrorsAreCoreErrors() throws {
         let core = try open()
         guard case let .missing(reason) = core.modelStatus() else { return XCTFail("no model was installed") }

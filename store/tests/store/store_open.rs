@@ -122,6 +122,7 @@ fn schema_is_migrated_and_hardened() {
         "spool_chunks",
         "segments",
         "drafts",
+        "participants",
         "notes",
         "receipts",
         "audit_events",

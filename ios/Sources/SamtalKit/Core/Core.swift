@@ -84,6 +84,25 @@ public final class Core: @unchecked Sendable {
         }
     }
 
+    /// Stores who takes part in session `id`; the session's drafts then name them.
+    public func setParticipants(_ id: String, _ people: [Person]) throws {
+        let participants = people.map {
+            SamtalFFI.Participant(speaker: $0.role, name: $0.name, description: $0.description, pronoun: $0.pronoun)
+        }
+        try guarded { try samtal.setParticipants(sessionId: id, participants: participants) }
+    }
+
+    public func participants(_ id: String) throws -> [Person] {
+        try guarded {
+            try samtal.participants(sessionId: id).map {
+                Person(role: $0.speaker, name: $0.name, description: $0.description, pronoun: $0.pronoun)
+            }
+        }
+    }
+
+    /// The pronouns a person can be given in `language` ("hon", "han", "hen"), neutral last.
+    public func pronounChoices(_ language: String) -> [String] { SamtalFFI.pronounChoices(language: language) }
+
     public func startRecording(_ id: String, language: String) async throws -> ActiveRecording {
         try await guardedAsync {
             let recording: SamtalFFI.Recording = try await samtal.startRecording(sessionId: id, language: spoken(language))

@@ -26,6 +26,25 @@ public enum Delivery: String, Sendable {
     case queued, sending, delivered, rejected
 }
 
+/// One person present besides the worker, as the worker entered them at consent, so the draft
+/// can name them ("Anna berättar att hon …"). Every field but the role may be nil.
+public struct Person: Equatable, Sendable {
+    /// `citizen`, `relative`, `interpreter` or `other`.
+    public let role: String
+    public let name: String?
+    /// A relative's relation ("dotter").
+    public let description: String?
+    /// One of `Core.pronounChoices` for the meeting's language; nil: neutral.
+    public let pronoun: String?
+
+    public init(role: String, name: String? = nil, description: String? = nil, pronoun: String? = nil) {
+        self.role = role
+        self.name = name
+        self.description = description
+        self.pronoun = pronoun
+    }
+}
+
 /// A session as listed: state, time and counts, never content.
 public struct SessionInfo: Identifiable, Hashable, Sendable {
     public let id: String

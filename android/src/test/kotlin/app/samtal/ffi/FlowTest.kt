@@ -3,6 +3,7 @@ package app.samtal.ffi
 import app.samtal.draft.CitizenParticipation
 import app.samtal.draft.FlagKind
 import app.samtal.draft.Language
+import app.samtal.draft.Participant
 import app.samtal.core.ReviewChange
 import app.samtal.store.ConsentDecision
 import app.samtal.store.InformedBy
@@ -69,9 +70,14 @@ class FlowTest {
                 assertTrue(transcript.joinToString(" ") { it.text }.contains("library", ignoreCase = true))
                 assertEquals(SessionState.TRANSCRIBED, samtal.session(session).state)
 
+                // Who took part, as entered at consent, names the citizen in the draft.
+                samtal.setParticipants(session, listOf(Participant("citizen", "Selma", null, "she")))
+                assertEquals("Selma", samtal.participants(session).single().name)
+
                 // Draft, review with the citizen, approve.
                 var draft = samtal.draft(session, "en-casenote", "office visit")
                 assertTrue(draft.items.isNotEmpty())
+                assertTrue(draft.items.any { it.text.contains("Selma") }, draft.items.joinToString("\n") { it.text })
                 assertTrue(draft.items.all { it.citedSegments.isNotEmpty() || it.flags.any { f -> f.reason == FlagKind.UNSUPPORTED } })
                 val first = draft.items.first()
                 draft = samtal.review(session, ReviewChange.Edit(first.id, "The client has a job interview at the library next Tuesday."))
@@ -162,6 +168,13 @@ class FlowTest {
                 runBlocking { samtal.startRecording(session, Language.SV) }
             }
             assertTrue(model.message!!.contains("nothing can be recorded"), model.message)
+
+            assertEquals(listOf("han", "hon", "hen"), pronounChoices("sv"))
+            val pronoun = assertThrows<SamtalException.InvalidInput> {
+                samtal.setParticipants(session, listOf(Participant("citizen", "Selma", null, "she")))
+            }
+            assertTrue(pronoun.message!!.contains("han, hon, hen") && !pronoun.message!!.contains("Selma"), pronoun.message)
+            assertTrue(samtal.participants(session).isEmpty())
 
             val notTranscribed = assertThrows<SamtalException> { runBlocking { samtal.draft(session, "sv-socialtjanst-journal", null) } }
             assertTrue(notTranscribed.message!!.isNotBlank())

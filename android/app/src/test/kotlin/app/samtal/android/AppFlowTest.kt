@@ -130,6 +130,10 @@ class AppFlowTest {
         // Review: a citation opens the transcript span, then edit, add, move, delete, mark.
         d.waitFor("the draft") { d.find("unresolved") != null }
         var draft = d.graph.core.document(session)
+        // No names entered at consent: the note speaks of "the client".
+        assertTrue(d.graph.core.participants(session).isEmpty())
+        val drafted = draft.items.map { d.text("item_${it.id}_text") }
+        assertTrue(drafted.joinToString("\n"), drafted.any { it.contains("the client", ignoreCase = true) })
         val first = draft.items.first { it.citations.isNotEmpty() }
         d.click("item_${first.id}_source")
         val cited = transcript.first { it.id == first.citations.first() }.text

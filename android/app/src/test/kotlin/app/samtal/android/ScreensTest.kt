@@ -40,8 +40,10 @@ class ScreensTest {
         val content = (page as? ViewGroup)?.getChildAt(0) ?: page
         val width = d.activity.window.decorView.width
         content.measure(View.MeasureSpec.makeMeasureSpec(width, View.MeasureSpec.EXACTLY), View.MeasureSpec.makeMeasureSpec(0, View.MeasureSpec.UNSPECIFIED))
-        val height = content.measuredHeight.coerceIn(1, 1600)
+        val height = content.measuredHeight.coerceIn(1, 2000)
         content.layout(0, 0, width, content.measuredHeight)
+        // Radio buttons checked by the test are drawn checked, not mid-animation.
+        content.jumpDrawablesToCurrentState()
         val bitmap = Bitmap.createBitmap(width, height, Bitmap.Config.ARGB_8888)
         val canvas = Canvas(bitmap)
         canvas.drawColor((page.background as? ColorDrawable)?.color ?: 0xFFFFFFFF.toInt())
@@ -67,9 +69,14 @@ class ScreensTest {
         shot(d, "03-dagens-samtal")
 
         d.click("new_session")
-        shot(d, "04-samtycke")
         d.choose("language", "en")
+        d.choose("present", "citizen,relative")
+        d.type("name_citizen", "Selma")
+        d.choose("pronoun_citizen", "she")
+        d.type("name_relative", "Tove")
+        d.type("relation_relative", "daughter")
         d.choose("template", "en-casenote")
+        shot(d, "04-samtycke")
         shadowOf(d.app).denyPermissions(Manifest.permission.RECORD_AUDIO)
         d.click("consent_given")
         val request = shadowOf(d.activity).lastRequestedPermission

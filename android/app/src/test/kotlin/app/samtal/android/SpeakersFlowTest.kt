@@ -2,6 +2,7 @@ package app.samtal.android
 
 import android.Manifest
 import android.app.AlertDialog
+import app.samtal.android.core.Person
 import app.samtal.android.ui.Route
 import app.samtal.ffi.Paths
 import org.junit.Assert.assertEquals
@@ -14,12 +15,14 @@ import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.LooperMode
 import org.robolectric.shadows.ShadowDialog
+import org.robolectric.shadows.ShadowLog
 
 /**
  * Speaker attribution through the app's own screens with the real core: the worker's voice
  * enrolled in settings from the microphone, the consent saying the citizen is present, the
- * two-voice meeting recorded, every line with a speaker, and "Who said this?" in review
- * relabelling a whole voice.
+ * two-voice meeting recorded, every line with a speaker, the citizen's first name and pronoun
+ * from the consent screen in the drafted note, and "Who said this?" in review relabelling a
+ * whole voice.
  */
 @RunWith(RobolectricTestRunner::class)
 @Config(sdk = [34], qualifiers = "sv-rSE")
@@ -47,6 +50,9 @@ class SpeakersFlowTest {
         d.choose("language", "en")
         d.choose("template", "en-casenote")
         d.choose("present", "citizen")
+        // Her first name and pronoun, typed where the citizen can read along.
+        d.type("name_citizen", "Selma")
+        d.choose("pronoun_citizen", "she")
         d.click("consent_given")
         d.waitFor("recording") { d.route is Route.Recording }
         val session = (d.route as Route.Recording).session
@@ -58,8 +64,15 @@ class SpeakersFlowTest {
         assertTrue("every line has a speaker", transcript.all { it.speaker != null })
         assertEquals(setOf("worker", "citizen"), transcript.mapNotNull { it.speaker }.toSet())
 
-        // The worker says the voice of a cited line is a relative's, throughout.
+        // The drafted note on the review screen names her and says "she", never "the client".
         d.waitFor("the draft") { d.find("unresolved") != null }
+        val shown = d.graph.core.document(session).items.map { d.text("item_${it.id}_text") }
+        assertTrue(shown.joinToString("\n"), shown.any { it.startsWith("Selma ") })
+        assertTrue(shown.joinToString("\n"), shown.none { it.contains("the client", ignoreCase = true) })
+        assertEquals(listOf(Person("citizen", "Selma", null, "she")), d.graph.core.participants(session))
+        assertTrue("her name is in no log", ShadowLog.getLogs().none { it.msg?.contains("Selma") == true })
+
+        // The worker says the voice of a cited line is a relative's, throughout.
         val item = d.graph.core.document(session).items.first { item ->
             transcript.filter { it.id in item.citations }.mapNotNull { it.voice }.distinct().size == 1
         }

@@ -20,6 +20,7 @@ import app.samtal.core.ReviewChange
 import app.samtal.draft.CitizenParticipation
 import app.samtal.draft.FlagKind as DraftFlag
 import app.samtal.draft.Language
+import app.samtal.draft.Participant
 import app.samtal.store.ConsentDecision
 import app.samtal.store.InformedBy
 import app.samtal.store.OutboxStatus
@@ -83,6 +84,18 @@ class Core private constructor(private val samtal: Samtal, private val settings:
         }
         samtal.beginSession(if (consent) ConsentDecision.GIVEN else ConsentDecision.REFUSED, how, language, worker, present)
     }
+
+    /** Stores who takes part in session [id]; the session's drafts then name them. */
+    fun setParticipants(id: String, people: List<Person>) = guard {
+        samtal.setParticipants(id, people.map { Participant(it.role, it.name, it.description, it.pronoun) })
+    }
+
+    fun participants(id: String): List<Person> = guard {
+        samtal.participants(id).map { Person(it.speaker, it.name, it.description, it.pronoun) }
+    }
+
+    /** The pronouns a person can be given in [language] ("hon", "han", "hen"), neutral last. */
+    fun pronounChoices(language: String): List<String> = app.samtal.ffi.pronounChoices(language)
 
     suspend fun startRecording(id: String, language: String): ActiveRecording =
         guardSuspend { ActiveRecording(samtal.startRecording(id, spoken(language))) }

@@ -20,6 +20,20 @@ enum class CitizenPart { REVIEWED_ON_SCREEN, DECLINED_TO_REVIEW, NOT_PRESENT }
 
 enum class Delivery { QUEUED, SENDING, DELIVERED, REJECTED }
 
+/**
+ * One person present besides the worker, as the worker entered them at consent, so the draft
+ * can name them ("Anna berättar att hon …"). Every field but the role may be empty.
+ */
+data class Person(
+    /** `citizen`, `relative`, `interpreter` or `other`. */
+    val role: String,
+    val name: String? = null,
+    /** A relative's relation ("dotter"). */
+    val description: String? = null,
+    /** One of [Core.pronounChoices] for the meeting's language; null: neutral. */
+    val pronoun: String? = null,
+)
+
 /** A session as listed: state, time and counts, never content. */
 data class SessionInfo(
     val id: String,
