@@ -102,8 +102,31 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
         return (words(&clause).len() >= 2).then_some(Question::Open { clause });
     }
     // "And food, what are you eating?": a topic before the question word goes.
-    if let Some(k) = (1..ws.len().min(4)).find(|&k| c.question_words.has_word(&lw[k])) {
+    // "Hur länge sen var det …?" opens with its question word: nothing goes.
+    let opens = c.question_words.has_word(&lw[0]);
+    if let Some(k) = (1..ws.len().min(4)).find(|&k| !opens && c.question_words.has_word(&lw[k])) {
         ws.drain(..k);
+    }
+    // "Hur länge sen var det du diskade?" asks when you washed up: the cleft's "var det"
+    // goes ("hur länge sen hen diskade").
+    let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    let personal = |w: &str| {
+        g.second_subject.iter().any(|x| x == w)
+            || g.first_subject.iter().any(|x| x == w)
+            || g.pronouns
+                .values()
+                .any(|p| p.first().is_some_and(|s| s == w))
+    };
+    if opens {
+        if let Some(k) = (1..lw.len().saturating_sub(2)).find(|&k| {
+            g.auxiliaries.contains(&lw[k])
+                && g.impersonal.contains(&lw[k + 1])
+                && personal(&lw[k + 2])
+        }) {
+            ws.drain(k..k + 2);
+            ws[0] = lw[0].clone();
+            return Some(Question::Open { clause: plain(&ws) });
+        }
     }
     let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
     // English also asks about "anyone", "that", "there" ("Has anyone spoken to …?"); in
@@ -230,6 +253,13 @@ mod tests {
             Some(Question::About {
                 topic: "the bath".into()
             })
+        );
+        assert_eq!(
+            read(Language::Sv, "Hur länge sen var det du diskade, ungefär?"),
+            Some(Question::Open {
+                clause: "hur länge sen du diskade ungefär".into()
+            }),
+            "a cleft's \"var det\" goes"
         );
         assert_eq!(read(Language::En, "May I ask about your income?"), None);
         assert!(asks_yes_no(

@@ -71,7 +71,7 @@ impl<'a> Phrasing<'a> {
                 let capital = w.chars().next().is_some_and(char::is_uppercase);
                 if w.chars().next().is_some_and(char::is_lowercase) {
                     self.common.insert(w);
-                } else if capital && (!starts || ends) {
+                } else if capital && (!starts || ends) && !self.known_word(&w.to_lowercase()) {
                     // Inside a sentence, or a sentence of its own ("Ruby."), as a name
                     // is told: a name, or at least not known to be none.
                     self.names.insert(w.to_lowercase());
@@ -80,6 +80,15 @@ impl<'a> Phrasing<'a> {
             }
         }
         self
+    }
+
+    /// A word the language data knows as a common word: a number ("Tre.") or a word for a
+    /// relation ("Mamma."), which said alone as an answer is still no name.
+    fn known_word(&self, w: &str) -> bool {
+        let l = self.lang;
+        l.numbers.cardinals.contains_key(w)
+            || l.numbers.ordinals.contains_key(w)
+            || l.grammar.gendered.values().flatten().any(|g| g == w)
     }
 
     /// The sentence with its first letter lower-cased, unless it starts with a name.
@@ -532,10 +541,16 @@ impl<'a> Phrasing<'a> {
                         .is_some_and(|q| !matches!(q, Question::About { .. }))
             })
             .collect();
-        // "Förlåt." answers nothing: an apology alone is no fragment of the answer.
+        // "Förlåt." answers nothing: an apology alone is no fragment of the answer. "Två
+        // veckor?" asks nothing either: it is an answer said unsure, and keeps its mark.
         let fragments: Vec<String> = run[..lead]
             .iter()
-            .filter(|p| !p.sentence.text.is_empty() && !p.sentence.question)
+            .filter(|p| {
+                !p.sentence.text.is_empty()
+                    && (!p.sentence.question
+                        || read_question_of(&p.sentence.text, self.lang, false)
+                            .is_none_or(|q| matches!(q, Question::About { .. })))
+            })
             .filter(|p| !super::corrections::only_lead(&p.sentence.text, self.lang))
             .map(|p| {
                 self.lower_first(
@@ -621,7 +636,14 @@ impl<'a> Phrasing<'a> {
                     .and_then(|q| self.question_clause(q));
                 let asked = asked.as_ref().map(|(a, c)| (a.as_str(), c.as_str()));
                 if !fragments.is_empty() {
-                    let answer = fragments.join(", ");
+                    let answer =
+                        fragments
+                            .iter()
+                            .fold(String::new(), |acc, f| match acc.as_str() {
+                                "" => f.clone(),
+                                a if a.ends_with('?') => format!("{a} {f}"),
+                                a => format!("{a}, {f}"),
+                            });
                     out.push(match asked {
                         Some(_) => {
                             let label = self.label(role);
@@ -1142,6 +1164,22 @@ mod tests {
             "Ruby, she's four.",
             "said alone"
         );
+        let sv = all.get(Language::Sv);
+        let p = people(
+            sv,
+            &[
+                "Malin P – handläggare (worker)",
+                "Linus L – sökande (citizen)",
+            ],
+        );
+        let said = [
+            "Två veckor? Tre. Jag vet inte.",
+            "Mamma. Hon bor i Sundsvall.",
+        ];
+        let ph_sv = Phrasing::new(sv, &p).with_vocabulary(said.into_iter());
+        assert_eq!(ph_sv.lower_first("Tre."), "tre.", "a number is no name");
+        assert_eq!(ph_sv.lower_first("Mamma."), "mamma.", "nor is a relation");
+        assert_eq!(ph_sv.lower_first("Sundsvall."), "Sundsvall.");
         assert_eq!(
             ph.lower_first("Kai is nine."),
             "Kai is nine.",
@@ -1206,6 +1244,11 @@ mod tests {
                 "Kan det stämma?",
                 "Ja, förlåt. Det är rätt.",
                 "Det kan stämma. Det är rätt.",
+            ),
+            (
+                "Har du diskat i veckan?",
+                "Två veckor? Tre.",
+                "På frågan om hen har diskat i veckan svarar Nadia: två veckor? tre.",
             ),
             (
                 "Finns det någon du kan bo hos?",
