@@ -277,6 +277,10 @@ pub struct NumbersFile {
     #[serde(default)]
     pub articles: Vec<String>,
     pub ordinal_suffix: Option<String>,
+    /// Written after a day's number when no month follows ("on the twenty-second" → "on
+    /// the 22nd"), by how the number ends ("1" → "st", "11" → "th"; "*" for the rest).
+    #[serde(default)]
+    pub day_suffixes: BTreeMap<String, String>,
     pub thousands_separator: Option<String>,
     pub decimal_word: Option<String>,
     pub decimal_mark: Option<String>,

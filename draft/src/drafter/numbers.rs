@@ -117,6 +117,18 @@ fn well_formed(parts: &[Part]) -> bool {
     true
 }
 
+/// How a day's number is written without its month, by how it ends (the language's
+/// `day_suffixes`; None where the language has none).
+fn day_suffix(n: &NumbersFile, value: u64) -> Option<&str> {
+    let digits = value.to_string();
+    [2, 1]
+        .into_iter()
+        .filter(|&len| digits.len() >= len)
+        .find_map(|len| n.day_suffixes.get(&digits[digits.len() - len..]))
+        .or_else(|| n.day_suffixes.get("*"))
+        .map(String::as_str)
+}
+
 /// Value of a sequence of parts, and whether it ended in an ordinal.
 fn value_of(parts: &[Part]) -> (u64, bool) {
     let (mut total, mut current, mut ordinal) = (0u64, 0u64, false);
@@ -307,7 +319,12 @@ pub fn normalize(text: &str, lang: &LanguageData) -> String {
             let date_article = i >= 2 && n.date_article.contains(&lower[i - 2]);
             let month_follows = is_month(after) || of_month.is_some();
             if (1..=31).contains(&value) && (month_follows || (date_article && after.is_none())) {
-                let mut r = format!("{value}{}", n.ordinal_suffix.as_deref().unwrap_or(""));
+                let suffix = if month_follows {
+                    n.ordinal_suffix.as_deref().unwrap_or("")
+                } else {
+                    day_suffix(n, value).unwrap_or(n.ordinal_suffix.as_deref().unwrap_or(""))
+                };
+                let mut r = format!("{value}{suffix}");
                 // "den 17." at a sentence end keeps one full stop.
                 if tokens
                     .get(last + 1)
@@ -641,6 +658,12 @@ mod tests {
         assert_eq!(norm("about sixteen thousand", en), "about 16,000");
         assert_eq!(norm("sixteen thousand pounds", en), "£16,000");
         assert_eq!(norm("that's the twelfth of May", en), "that's 12 May");
+        assert_eq!(
+            norm("I'm off from the twenty-second.", en),
+            "I'm off from the 22nd."
+        );
+        assert_eq!(norm("on the eleventh.", en), "on the 11th.");
+        assert_eq!(norm("on the first.", en), "on the 1st.");
         assert_eq!(norm("twenty-four point two", en), "24.2");
         assert_eq!(norm("a hundred and twenty a week", en), "120 a week");
         assert_eq!(norm("one thousand six hundred and forty-two", en), "1,642");
