@@ -59,7 +59,7 @@ impl<'a> Phrasing<'a> {
     }
 
     /// Learns which words are common words from the transcript's own text, and which may be
-    /// names: written with a capital where no sentence starts, or standing alone.
+    /// names: written with a capital where no sentence starts.
     pub fn with_vocabulary<'t>(mut self, texts: impl Iterator<Item = &'t str>) -> Phrasing<'a> {
         for t in texts {
             let mut starts = true;
@@ -71,24 +71,18 @@ impl<'a> Phrasing<'a> {
                 let capital = w.chars().next().is_some_and(char::is_uppercase);
                 if w.chars().next().is_some_and(char::is_lowercase) {
                     self.common.insert(w);
-                } else if capital && (!starts || ends) && !self.known_word(&w.to_lowercase()) {
-                    // Inside a sentence, or a sentence of its own ("Ruby."), as a name
-                    // is told: a name, or at least not known to be none.
+                } else if capital && !starts {
+                    // Inside a sentence, as a name is told: a name, or at least not known
+                    // to be none. A word that is a sentence of its own ("Knuffar.",
+                    // "Nudlar.", "Ruby.") is no sign: in the development meetings such
+                    // words were common words some sixty times for one name that was
+                    // not a participant's.
                     self.names.insert(w.to_lowercase());
                 }
                 starts = ends;
             }
         }
         self
-    }
-
-    /// A word the language data knows as a common word: a number ("Tre.") or a word for a
-    /// relation ("Mamma."), which said alone as an answer is still no name.
-    fn known_word(&self, w: &str) -> bool {
-        let l = self.lang;
-        l.numbers.cardinals.contains_key(w)
-            || l.numbers.ordinals.contains_key(w)
-            || l.grammar.gendered.values().flatten().any(|g| g == w)
     }
 
     /// The sentence with its first letter lower-cased, unless it starts with a name.
@@ -542,15 +536,26 @@ impl<'a> Phrasing<'a> {
             })
             .collect();
         // "Förlåt." answers nothing: an apology alone is no fragment of the answer. "Två
-        // veckor?" asks nothing either: it is an answer said unsure, and keeps its mark.
-        let fragments: Vec<String> = run[..lead]
-            .iter()
-            .filter(|p| {
-                !p.sentence.text.is_empty()
-                    && (!p.sentence.question
-                        || read_question_of(&p.sentence.text, self.lang, false)
-                            .is_none_or(|q| matches!(q, Question::About { .. })))
+        // veckor? Tre." asks nothing either: it is an answer said unsure, and keeps its mark;
+        // but "Vapen?" only echoes the question, and a question mark never ends the answer.
+        let asked_words: Vec<String> = run[0].question.map_or_else(Vec::new, |q| words(&q.text));
+        let unsure = |k: usize| {
+            let p = &run[k];
+            read_question_of(&p.sentence.text, self.lang, false)
+                .is_none_or(|q| matches!(q, Question::About { .. }))
+                && !words(&p.sentence.text)
+                    .iter()
+                    .all(|w| asked_words.contains(w))
+                && run[k + 1..lead]
+                    .iter()
+                    .any(|p| !p.sentence.text.is_empty() && !p.sentence.question)
+        };
+        let fragments: Vec<String> = (0..lead)
+            .filter(|&k| {
+                let p = &run[k];
+                !p.sentence.text.is_empty() && (!p.sentence.question || unsure(k))
             })
+            .map(|k| &run[k])
             .filter(|p| !super::corrections::only_lead(&p.sentence.text, self.lang))
             .map(|p| {
                 self.lower_first(
@@ -1154,15 +1159,21 @@ mod tests {
         );
         let said = [
             "Terrible food. Last Wednesday, in the transport.",
+            "Cereal.",
             "Ruby.",
-            "She's four, and Harold takes her to school with Kai.",
+            "She's four, and Ruby takes her to school with Kai.",
         ];
         let ph = Phrasing::new(en, &p).with_vocabulary(said.into_iter());
         assert_eq!(ph.lower_first("Terrible food."), "terrible food.");
         assert_eq!(
+            ph.lower_first("Cereal, most days."),
+            "cereal, most days.",
+            "a sentence of its own is no sign of a name"
+        );
+        assert_eq!(
             ph.lower_first("Ruby, she's four."),
             "Ruby, she's four.",
-            "said alone"
+            "said inside a sentence too"
         );
         let sv = all.get(Language::Sv);
         let p = people(
@@ -1249,6 +1260,11 @@ mod tests {
                 "Har du diskat i veckan?",
                 "Två veckor? Tre.",
                 "På frågan om hen har diskat i veckan svarar Nadia: två veckor? tre.",
+            ),
+            (
+                "Har han tillgång till vapen?",
+                "Vapen? Ett jaktgevär.",
+                "På frågan om han har tillgång till vapen svarar Nadia: ett jaktgevär.",
             ),
             (
                 "Finns det någon du kan bo hos?",
