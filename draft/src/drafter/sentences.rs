@@ -46,6 +46,43 @@ pub fn soften(text: &str) -> String {
         .replace('—', " ")
 }
 
+/// "I söndags, han... nej. Nej, det var i måndags.": a clause broken off and taken back
+/// with "no" as a sentence of its own goes, from the comma before it (the whole sentence
+/// when there is none). Works on a segment's text before [`soften`] drops the break.
+pub fn take_back(text: &str, lang: &LanguageData) -> String {
+    let mut out = text.replace('…', "...");
+    let mut from = 0;
+    while let Some(k) = out[from..].find("...").map(|k| k + from) {
+        let after = &out[k + 3..];
+        let rest = after.trim_start();
+        let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+        let closes = rest[word.len()..].starts_with(['.', '!']);
+        if word.is_empty()
+            || !closes
+            || !lang.clean.no.iter().any(|n| n.eq_ignore_ascii_case(&word))
+        {
+            from = k + 3;
+            continue;
+        }
+        let end = k + 3 + (after.len() - rest.len()) + word.len();
+        let sentence_start = out[..k].rfind(['.', '!', '?']).map_or(0, |p| p + 1);
+        let start = match out[sentence_start..k].rfind(',') {
+            Some(c) => sentence_start + c,
+            None => sentence_start,
+        };
+        out.replace_range(start..end, "");
+        if start == sentence_start {
+            // The whole sentence went: so does its full stop.
+            let stop = out[start..]
+                .find(|c: char| !c.is_whitespace())
+                .map_or(0, |n| n + 1);
+            out.replace_range(start..(start + stop).min(out.len()), "");
+        }
+        from = start;
+    }
+    out
+}
+
 /// Splits into sentences at `.`, `!` or `?` followed by whitespace or the end; "13." in a
 /// Danish date and "kl." are not sentence ends.
 pub fn split(text: &str) -> Vec<String> {
@@ -542,6 +579,16 @@ mod tests {
             clean("Not all of it.", en).fragment,
             "\"it\" is the object of \"of\""
         );
+        assert_eq!(
+            take_back("I söndags, han... nej. Nej, det var i måndags.", sv),
+            "I söndags. Nej, det var i måndags."
+        );
+        assert_eq!(
+            take_back("Ja. Han... nej. Jag vet inte.", sv),
+            "Ja. Jag vet inte."
+        );
+        let kept = "Jag vet inte... nej, det gör jag inte.";
+        assert_eq!(take_back(kept, sv), kept, "\"nej\" opens the next clause");
         assert!(
             clean("Kun i den ene side.", da).fragment,
             "\"den\" is the side's"
