@@ -87,6 +87,9 @@ SESSION=$(sed -n 's/^session \([0-9a-f]\{32\}\): stopped.*/\1/p' "$WORK/record.l
 [ -n "$SESSION" ] || { echo "no session id from samtal record" >&2; exit 1; }
 samtal sessions
 
+step "At consent the worker noted who takes part (optional), so the draft names them instead of \"the client\""
+samtal sessions people "$SESSION" --person worker:Anna --person citizen:Ruth:she
+
 step "Draft with template en-casenote"
 samtal review draft "$SESSION" --template en-casenote --contact-kind "home visit"
 
