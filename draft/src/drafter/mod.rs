@@ -310,7 +310,7 @@ impl Drafter {
                 }
             }
         };
-        let mut doc = DraftDocument::new(template, header(ctx));
+        let mut doc = DraftDocument::new(template, header(ctx, lang));
         let mut trace = Trace {
             eligible,
             relevance: p,
@@ -547,7 +547,18 @@ pub fn draft(transcript: &Transcript, template: &Template, ctx: &DraftContext) -
     Drafter::builtin().draft(transcript, template, ctx)
 }
 
-fn header(ctx: &DraftContext) -> Header {
+/// The note's header. A participant without a description is named with their part in
+/// the meeting's language ("Ruth (the client)", "Anna (handläggaren)"), never with the
+/// transcript's label ("citizen").
+fn header(ctx: &DraftContext, lang: &LanguageData) -> Header {
+    let r = &lang.report;
+    let part = |speaker: &str| match speaker {
+        "worker" => Some(&r.worker),
+        "citizen" => Some(&r.citizen),
+        "relative" => Some(&r.relative),
+        "other" => Some(&r.other),
+        _ => None,
+    };
     Header {
         date: ctx.date.clone(),
         time: ctx.time.clone(),
@@ -557,9 +568,14 @@ fn header(ctx: &DraftContext) -> Header {
             .iter()
             .map(|p| match (&p.name, p.short_description()) {
                 (Some(n), Some(d)) => format!("{n} ({d})"),
-                (Some(n), None) => n.clone(),
+                (Some(n), None) => match part(&p.speaker) {
+                    Some(l) => format!("{n} ({})", text::decapitalise(l)),
+                    None => n.clone(),
+                },
                 (None, Some(d)) => d,
-                (None, None) => p.speaker.clone(),
+                (None, None) => part(&p.speaker)
+                    .cloned()
+                    .unwrap_or_else(|| p.speaker.clone()),
             })
             .collect(),
         author: ctx.author.clone(),
@@ -595,5 +611,33 @@ mod tests {
         assert_eq!(p.description.as_deref(), Some("make"));
         let p = Participant::parse("Anna-Lena Prov - sjuksköterska (worker)").unwrap();
         assert_eq!(p.name.as_deref(), Some("Anna-Lena Prov"));
+    }
+
+    #[test]
+    fn the_header_names_a_part_in_the_notes_language_never_a_label() {
+        let person = |speaker: &str, name: Option<&str>| Participant {
+            speaker: speaker.into(),
+            name: name.map(str::to_string),
+            ..Participant::default()
+        };
+        let ctx = DraftContext {
+            participants: vec![
+                person("worker", Some("Anna")),
+                person("citizen", Some("Ruth")),
+                person("relative", None),
+            ],
+            ..DraftContext::default()
+        };
+        let langs = crate::language::Languages::builtin();
+        let sv = header(&ctx, langs.get(crate::language::Language::Sv)).participants;
+        assert_eq!(
+            sv,
+            ["Anna (handläggaren)", "Ruth (den enskilde)", "Anhörig"]
+        );
+        let en = header(&ctx, langs.get(crate::language::Language::En)).participants;
+        assert_eq!(
+            en,
+            ["Anna (the worker)", "Ruth (the client)", "The relative"]
+        );
     }
 }
