@@ -96,7 +96,18 @@ fn names_entered_at_consent_reach_the_note_and_are_purged_after_delivery() {
     let named = note(&app, &id);
     assert!(named.contains(&format!("{NAME} berättar")), "{named}");
     assert!(named.contains(" hon "), "her pronoun: {named}");
-    assert!(!named.to_lowercase().contains("den enskilde"), "{named}");
+    let items: Vec<&str> = named
+        .lines()
+        .filter(|l| !l.starts_with("Deltagare"))
+        .collect();
+    assert!(
+        !items.join("\n").to_lowercase().contains("den enskilde"),
+        "the header says her part, the items her name: {named}"
+    );
+    assert!(
+        named.contains(&format!("Deltagare: {NAME} (den enskilde)")),
+        "{named}"
+    );
     assert!(
         named.contains("Dokumenterat av: handl-042"),
         "the staff id that obtained consent signs it: {named}"
