@@ -116,9 +116,13 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                 .take(2)
                 .map(|k| lower[k].as_str())
                 .collect();
+            // "det, der bekymrer mig" has its own subject: "bekymrer" alone makes no reflexive.
             let reflexive = next_word(i)
                 .is_some_and(|k| Some(lower[k].as_str()) == g.self_word.as_deref())
-                || before.first().is_some_and(|p| is_in(&g.reflexive_verbs, p))
+                || (before.first().is_some_and(|p| is_in(&g.reflexive_verbs, p))
+                    && !before
+                        .get(1)
+                        .is_some_and(|p| is_in(&g.subjects, p) && !is_in(&g.first_subject, p)))
                 || (before.first().is_some_and(|p| is_in(&g.first_subject, p))
                     && before.get(1).is_some_and(|p| is_in(&g.reflexive_verbs, p)))
                 || subject_before(i, &g.first_subject);
@@ -325,6 +329,24 @@ mod tests {
                 &sv
             ),
             "Hen har alltid klarat sig själv."
+        );
+        let lone = referent("Lone", ["hun", "hende", "hendes", "sig"], false);
+        let da = Shift {
+            speaker: &lone,
+            addressee: None,
+            name_speaker: false,
+            name_addressee: false,
+            plural: true,
+        };
+        let danish = all.get(Language::Da);
+        assert_eq!(
+            third_person("Det, der bekymrer mig mest, er maden.", danish, &da),
+            "Det, der bekymrer hende mest, er maden.",
+            "the clause has its own subject"
+        );
+        assert_eq!(
+            third_person("Jeg bekymrer mig om ham.", danish, &da),
+            "Hun bekymrer sig om ham."
         );
     }
 }
