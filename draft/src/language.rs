@@ -281,6 +281,11 @@ pub struct NumbersFile {
     /// the 22nd"), by how the number ends ("1" → "st", "11" → "th"; "*" for the rest).
     #[serde(default)]
     pub day_suffixes: BTreeMap<String, String>,
+    /// How "@" and "." are said in an e-mail address spelt out ("snabel a", "punktum").
+    #[serde(default)]
+    pub email_at: Vec<String>,
+    #[serde(default)]
+    pub email_dot: Vec<String>,
     pub thousands_separator: Option<String>,
     pub decimal_word: Option<String>,
     pub decimal_mark: Option<String>,
@@ -633,6 +638,8 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("numbers.date_article", l(&n.date_article)),
         ("numbers.date_of", l(&n.date_of)),
         ("numbers.night", l(&n.night)),
+        ("numbers.email_at", l(&n.email_at)),
+        ("numbers.email_dot", l(&n.email_dot)),
     ]
 }
 
@@ -768,7 +775,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     base.numbers.ordinals.extend(n.ordinals);
     base.numbers.units.extend(n.units);
     extend_all!(base.numbers, n; hundred, thousand, joiners, weekdays, clock, articles,
-        date_article, date_of, night);
+        date_article, date_of, night, email_at, email_dot);
 }
 
 fn compile(d: &LanguageData) -> Compiled {

@@ -448,7 +448,63 @@ pub fn normalize(text: &str, lang: &LanguageData) -> String {
             i = last + 1;
         }
     }
-    out
+    email(&out, n)
+}
+
+/// An e-mail address spelt out ("lone punktum findesikke, snabel a, eksempel punktum dk")
+/// as it is written ("lone.findesikke@eksempel.dk"), with the language's words for "@" and
+/// "." (`numbers.email_at`, `numbers.email_dot`). The domain needs a dot.
+fn email(text: &str, n: &NumbersFile) -> String {
+    let toks: Vec<&str> = text.split(' ').collect();
+    let bare = |t: &str| {
+        t.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+            .to_lowercase()
+    };
+    let lower: Vec<String> = toks.iter().map(|t| bare(t)).collect();
+    let at = n.email_at.iter().find_map(|phrase| {
+        let p: Vec<&str> = phrase.split(' ').collect();
+        (0..(lower.len() + 1).saturating_sub(p.len()))
+            .find(|&k| lower[k..k + p.len()].iter().zip(&p).all(|(a, b)| a == b))
+            .map(|k| (k, k + p.len()))
+    });
+    let Some((at, after)) = at else {
+        return text.to_string();
+    };
+    let dot = |w: &str| n.email_dot.iter().any(|d| d == w);
+    let word = |k: usize| !lower[k].is_empty() && !dot(&lower[k]);
+    // Before "@": word (dot word)*; after it: word (dot word)+.
+    let mut start = at;
+    if at > 0 && word(at - 1) {
+        start = at - 1;
+        while start >= 2 && dot(&lower[start - 1]) && word(start - 2) {
+            start -= 2;
+        }
+    }
+    let mut end = after;
+    if after < lower.len() && word(after) {
+        end = after + 1;
+        while end + 1 < lower.len() && dot(&lower[end]) && word(end + 1) {
+            end += 2;
+        }
+    }
+    let dots = (after..end).filter(|&k| dot(&lower[k])).count();
+    if start == at || end == after || dots == 0 {
+        return text.to_string();
+    }
+    let join = |range: std::ops::Range<usize>| {
+        range
+            .filter(|&k| !dot(&lower[k]))
+            .map(|k| lower[k].clone())
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let last = toks[end - 1];
+    let tail = &last[last.trim_end_matches(|c: char| !c.is_alphanumeric()).len()..];
+    let address = format!("{}@{}{tail}", join(start..at), join(after..end));
+    let mut out: Vec<&str> = toks[..start].to_vec();
+    out.push(&address);
+    out.extend(&toks[end..]);
+    out.join(" ")
 }
 
 fn push_run(out: &mut String, tokens: &[Token], run: &[usize]) {
@@ -664,6 +720,19 @@ mod tests {
         );
         assert_eq!(norm("on the eleventh.", en), "on the 11th.");
         assert_eq!(norm("on the first.", en), "on the 1st.");
+        let da = Language::Da;
+        assert_eq!(
+            norm(
+                "Lone punktum findesikke, snabel a, eksempel punktum dk. Fint.",
+                da
+            ),
+            "lone.findesikke@eksempel.dk. Fint."
+        );
+        assert_eq!(
+            norm("Det er a, snabel a, b.", da),
+            "Det er a, snabel a, b.",
+            "no domain"
+        );
         assert_eq!(norm("twenty-four point two", en), "24.2");
         assert_eq!(norm("a hundred and twenty a week", en), "120 a week");
         assert_eq!(norm("one thousand six hundred and forty-two", en), "1,642");
