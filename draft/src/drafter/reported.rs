@@ -413,6 +413,18 @@ impl<'a> Phrasing<'a> {
                 return None;
             }
         }
+        // The worker's "I" in the question is the worker by name when their pronoun is the
+        // neutral one, which would read as the citizen ("hvilken mail vedkommende skal
+        // bruge" → "hvilken mail Mona skal bruge").
+        let neutral = self
+            .lang
+            .grammar
+            .pronouns
+            .get("neutral")
+            .and_then(|p| p.first());
+        if neutral == self.people.of(Role::Worker).pronouns.first() {
+            self.named.borrow_mut().remove(&Role::Worker);
+        }
         match question {
             Question::YesNo { verb, rest } => {
                 let (head, tail) = self.yes_no_clause(&verb, &rest, false)?;
@@ -1295,6 +1307,23 @@ mod tests {
         assert_eq!(
             say(Language::Da, &da, &turns),
             "Adspurgt om der er nogen der hjælper vedkommende svarer Knud: vedkommendes søn, om lørdagen."
+        );
+        let turns = [
+            (
+                Role::Worker,
+                "Jeg sender dig en mail. Hvilken mail skal jeg bruge?",
+            ),
+            (Role::Relative, "Den med mit navn."),
+        ];
+        let family = [
+            "Mette O – sygeplejerske (worker)",
+            "Aksel F – far (citizen)",
+            "Lone F – datter (relative)",
+        ];
+        let note = say(Language::Da, &family, &turns);
+        assert!(
+            note.contains("Adspurgt hvilken mail Mette skal bruge"),
+            "the worker's \"jeg\" by name, not \"vedkommende\": {note}"
         );
         let turns = [
             (Role::Worker, "Er der et gelænder ved trinnene?"),
