@@ -25,6 +25,9 @@ pub struct EmbedArgs {
     /// default target/embed-cache/vectors.bin.
     #[arg(long)]
     pub cache: Option<PathBuf>,
+    /// Which of the cached layers to compare (default: all of 2, 4, 6, 9, 12, 15, 18).
+    #[arg(long, value_delimiter = ',')]
+    pub layers: Vec<usize>,
     /// Recompute the vectors (and measure their cost) even when cached.
     #[arg(long)]
     pub fresh: bool,
@@ -33,6 +36,9 @@ pub struct EmbedArgs {
 pub fn run(args: &EmbedArgs) -> anyhow::Result<()> {
     // Edition 2021: set before candle's thread pool exists (nothing else reads it).
     std::env::set_var("RAYON_NUM_THREADS", args.threads.to_string());
+    if let Some(l) = args.layers.iter().find(|l| !LAYERS.contains(l)) {
+        anyhow::bail!("layer {l} is not cached; choose from {LAYERS:?}");
+    }
     let meetings = load_set(&args.set)?;
     let templates = Templates::builtin();
     let langs = Languages::builtin();
@@ -59,6 +65,9 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<()> {
     println!("| layer | lang | units (relevant) | ROC-AUC drafter / vector / both | AP drafter / vector / both | per-meeting AUC min–median–max drafter ; vector ; both | section units | section acc. drafter / vector / both |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (k, layer) in LAYERS.iter().enumerate() {
+        if !args.layers.is_empty() && !args.layers.contains(layer) {
+            continue;
+        }
         let t = Instant::now();
         let p = experiment::loo(&views, &emb, k);
         for g in experiment::score(&views, &p) {
@@ -113,7 +122,10 @@ fn print_cost(c: &Cost) {
     println!("| --- | --- | --- | --- |");
     for &l in &LAYERS {
         let s = c.forward_seconds[l - 1] / minutes;
-        let cpu = c.forward_cpu_seconds[l - 1] / minutes;
-        println!("| {l} | {s:.2} | {:.0} | {cpu:.2} |", s * 60.0);
+        let cpu = c
+            .forward_cpu_seconds
+            .get(l - 1)
+            .map_or("not measured".into(), |c| format!("{:.2}", c / minutes));
+        println!("| {l} | {s:.2} | {:.0} | {cpu} |", s * 60.0);
     }
 }

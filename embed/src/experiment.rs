@@ -182,7 +182,8 @@ pub struct Cost {
     /// (what running only the first l layers costs).
     pub forward_seconds: Vec<f64>,
     /// The same in CPU seconds of the process (all threads), which other programs on the
-    /// machine disturb less than wall time.
+    /// machine disturb less than wall time (empty in caches written before it was measured).
+    #[serde(default)]
     pub forward_cpu_seconds: Vec<f64>,
     pub units: usize,
     pub tokens: usize,

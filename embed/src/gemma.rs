@@ -287,7 +287,7 @@ mod tests {
     /// The forward pass is Gemma's if the last layer's state, through the final norm and
     /// the tied embedding, continues a count and names capitals among its first guesses.
     #[test]
-    #[ignore = "needs gemma3-270m: make embed-test"]
+    #[ignore = "needs gemma3-270m: make embed-eval"]
     fn the_last_layer_predicts_the_obvious_next_word() {
         let path = samtal_models::ModelStore::from_env()
             .unwrap()
