@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check fuzz deb pipeline-eval
+.PHONY: demo test deps models build lint bench bench-speakers compare asr-wer bindings kotlin-test android android-test android-screens ios ios-check fuzz deb pipeline-eval embed-eval
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 BIN := $(TARGET_DIR)/debug
 
@@ -92,6 +92,16 @@ bench-speakers: deps
 pipeline-eval: models
 	$(BIN)/samtal eval pipeline --renderings "$$(./scripts/render-speakers.sh)" \
 		--set "$${SAMTAL_EVAL_DEV:-../shared/eval/dev}" --lang "$${PIPELINE_LANG:-en}"
+
+# Gemma 3 270M sentence vectors against the drafter's word features (issue 13, item 4):
+# fetches the model (not a default one), runs the tests that need it, then the
+# leave-one-meeting-out comparison and its cost (release build, 2 threads; the vectors are
+# cached in target/embed-cache, EMBED_ARGS=--fresh recomputes and re-times them).
+embed-eval: deps
+	$(CARGO) build -q --release -p samtal
+	$(TARGET_DIR)/release/samtal models fetch gemma3-270m
+	$(CARGO) test -q --release -p samtal-embed -- --include-ignored
+	$(TARGET_DIR)/release/samtal eval embed --set "$${SAMTAL_EVAL_DEV:-../shared/eval/dev}" --threads 2 $(EMBED_ARGS)
 
 # samtal (every weight format) against faster-whisper (CTranslate2) on the same weights,
 # audio and machine.

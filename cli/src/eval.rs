@@ -25,6 +25,9 @@ pub enum EvalCommand {
     /// Train the drafter's weights (relevance, sections, speakers) on an evaluation set and
     /// write them (the shipped file is draft/model/drafter.tsv).
     TrainDrafter(TrainArgs),
+    /// Experiment: Gemma 3 270M sentence vectors against the drafter's word features for
+    /// relevance and section, leave-one-meeting-out, and their cost per meeting minute.
+    Embed(crate::embed_eval::EmbedArgs),
 }
 
 #[derive(clap::Args)]
@@ -65,6 +68,7 @@ pub fn run(cmd: &EvalCommand) -> anyhow::Result<()> {
         EvalCommand::Drafts(args) => drafts(args),
         EvalCommand::TrainDrafter(args) => train(args),
         EvalCommand::Pipeline(args) => crate::pipeline_eval::run(args),
+        EvalCommand::Embed(args) => crate::embed_eval::run(args),
     }
 }
 

@@ -3,6 +3,7 @@
 mod app;
 mod bench;
 mod draft;
+mod embed_eval;
 mod engine;
 mod eval;
 mod hints;
