@@ -215,141 +215,148 @@ fn run(
 ) {
     while let Some((job, lease)) = queue.take() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            decode(
+            Window {
                 ctx,
-                &mut state,
                 config,
-                lease.threads,
-                &job.samples,
-                &job.options,
-                &job.previous,
-            )
+                threads: lease.threads,
+                samples: &job.samples,
+                options: &job.options,
+            }
+            .decode(&mut state, &job.previous)
         }))
         .unwrap_or_else(|_| Err(TranscribeError::Window("the engine panicked".into())));
         (job.reply)(result);
     }
 }
 
-/// Decodes a window with the vocabulary and the text before it as prompt. Whisper's known
-/// failure with a prompt (more often with the short encoder context fitted to a window) is
-/// to say a stretch twice or to copy the prompt; a window showing that is decoded again
-/// without the text before it, as Whisper drops its prompt when it falls back.
-fn decode(
-    ctx: &WhisperContext,
-    state: &mut whisper_rs::WhisperState,
-    config: &EngineConfig,
+/// One window to decode on a lane: the model, the settings and the window's samples.
+struct Window<'a> {
+    ctx: &'a WhisperContext,
+    config: &'a EngineConfig,
     threads: usize,
-    samples: &[f32],
-    options: &TranscribeOptions,
-    previous: &str,
-) -> Result<WindowResult, TranscribeError> {
-    let vocabulary = tokenize(ctx, options.prompt.as_deref().unwrap_or_default());
-    let decode = |state: &mut whisper_rs::WhisperState, prompt: &[i32]| {
-        decode_with(ctx, state, config, threads, samples, options, prompt)
-    };
-    let previous_tokens = tokenize(ctx, previous);
-    if previous_tokens.is_empty() {
-        return decode(state, &vocabulary);
-    }
-    let result = decode(state, &prompt_tokens(&vocabulary, &previous_tokens))?;
-    let failed = result.segments.iter().any(|segment| {
-        let words: Vec<String> = segment.text.split_whitespace().map(String::from).collect();
-        guard::says_twice(&words)
-            || guard::copies_prompt(&guard::normalise(&segment.text), previous)
-    });
-    if failed {
-        decode(state, &vocabulary)
-    } else {
-        Ok(result)
-    }
+    samples: &'a [f32],
+    options: &'a TranscribeOptions,
 }
 
-fn decode_with(
-    ctx: &WhisperContext,
-    state: &mut whisper_rs::WhisperState,
-    config: &EngineConfig,
-    threads: usize,
-    samples: &[f32],
-    options: &TranscribeOptions,
-    prompt: &[i32],
-) -> Result<WindowResult, TranscribeError> {
-    let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-    params.set_n_threads(threads as i32);
-    if config.fit_context {
-        params.set_audio_ctx(fitted_context(samples.len()) as i32);
-    }
-    params.set_language(Some(options.language.map_or("auto", |l| l.code())));
-    params.set_translate(false);
-    params.set_no_context(true);
-    params.set_token_timestamps(true);
-    params.set_suppress_blank(true);
-    params.set_suppress_nst(true);
-    params.set_print_special(false);
-    params.set_print_progress(false);
-    params.set_print_realtime(false);
-    params.set_print_timestamps(false);
-    // Whisper's own fallbacks against loops and guesses: retry hotter on a too-repetitive
-    // (high compression) or too-unsure decode, and skip windows judged to hold no speech.
-    params.set_temperature(0.0);
-    params.set_temperature_inc(0.2);
-    params.set_entropy_thold(2.4);
-    params.set_logprob_thold(-1.0);
-    params.set_no_speech_thold(0.6);
-    if !prompt.is_empty() {
-        params.set_tokens(prompt);
-    }
-    state
-        .full(params, samples)
-        .map_err(|e| TranscribeError::Window(e.to_string()))?;
-    let detected = whisper_rs::get_lang_str(state.full_lang_id_from_state())
-        .unwrap_or("und")
-        .to_string();
-    let eot = ctx.token_eot();
-    let mut segments = Vec::new();
-    for segment in state.as_iter() {
-        let mut words: Vec<Word> = Vec::new();
-        for i in 0..segment.n_tokens() {
-            let Some(token) = segment.get_token(i) else {
-                continue;
-            };
-            if token.token_id() >= eot {
-                continue;
-            }
-            let data = token.token_data();
-            let bytes = token.to_bytes().unwrap_or_default();
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let (t0, t1) = (data.t0 as f64 / 100.0, data.t1 as f64 / 100.0);
-            let starts_word = text.starts_with(' ') || words.is_empty();
-            if starts_word {
-                words.push(Word {
-                    text: text.trim_start().to_string(),
-                    start: t0,
-                    end: t1,
-                    confidence: data.p,
-                });
-            } else if let Some(w) = words.last_mut() {
-                w.text.push_str(&text);
-                w.end = t1;
-                w.confidence = w.confidence.min(data.p);
-            }
+impl Window<'_> {
+    /// Decodes the window with the vocabulary and the text before it as prompt. Whisper's
+    /// known failure with a prompt (more often with the short encoder context fitted to a
+    /// window) is to say a stretch twice or to copy the prompt; a window showing that is
+    /// decoded again without the text before it, as Whisper drops its prompt when it falls
+    /// back.
+    fn decode(
+        &self,
+        state: &mut whisper_rs::WhisperState,
+        previous: &str,
+    ) -> Result<WindowResult, TranscribeError> {
+        let vocabulary = tokenize(self.ctx, self.options.prompt.as_deref().unwrap_or_default());
+        let previous_tokens = tokenize(self.ctx, previous);
+        if previous_tokens.is_empty() {
+            return self.decode_with(state, &vocabulary);
         }
-        words.retain(|w| !w.text.trim().is_empty());
-        let text = segment
-            .to_str_lossy()
-            .map(|t| t.trim().to_string())
-            .unwrap_or_default();
-        segments.push(RawSegment {
-            start: segment.start_timestamp() as f64 / 100.0,
-            end: segment.end_timestamp() as f64 / 100.0,
-            text,
-            words,
-            no_speech_prob: segment.no_speech_probability(),
+        let result = self.decode_with(state, &prompt_tokens(&vocabulary, &previous_tokens))?;
+        let failed = result.segments.iter().any(|segment| {
+            let words: Vec<String> = segment.text.split_whitespace().map(String::from).collect();
+            guard::says_twice(&words)
+                || guard::copies_prompt(&guard::normalise(&segment.text), previous)
         });
+        if failed {
+            self.decode_with(state, &vocabulary)
+        } else {
+            Ok(result)
+        }
     }
-    Ok(WindowResult {
-        segments,
-        language: detected,
-    })
+
+    fn decode_with(
+        &self,
+        state: &mut whisper_rs::WhisperState,
+        prompt: &[i32],
+    ) -> Result<WindowResult, TranscribeError> {
+        let Window {
+            ctx,
+            config,
+            threads,
+            samples,
+            options,
+        } = *self;
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_n_threads(threads as i32);
+        if config.fit_context {
+            params.set_audio_ctx(fitted_context(samples.len()) as i32);
+        }
+        params.set_language(Some(options.language.map_or("auto", |l| l.code())));
+        params.set_translate(false);
+        params.set_no_context(true);
+        params.set_token_timestamps(true);
+        params.set_suppress_blank(true);
+        params.set_suppress_nst(true);
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        // Whisper's own fallbacks against loops and guesses: retry hotter on a too-repetitive
+        // (high compression) or too-unsure decode, and skip windows judged to hold no speech.
+        params.set_temperature(0.0);
+        params.set_temperature_inc(0.2);
+        params.set_entropy_thold(2.4);
+        params.set_logprob_thold(-1.0);
+        params.set_no_speech_thold(0.6);
+        if !prompt.is_empty() {
+            params.set_tokens(prompt);
+        }
+        state
+            .full(params, samples)
+            .map_err(|e| TranscribeError::Window(e.to_string()))?;
+        let detected = whisper_rs::get_lang_str(state.full_lang_id_from_state())
+            .unwrap_or("und")
+            .to_string();
+        let eot = ctx.token_eot();
+        let mut segments = Vec::new();
+        for segment in state.as_iter() {
+            let mut words: Vec<Word> = Vec::new();
+            for i in 0..segment.n_tokens() {
+                let Some(token) = segment.get_token(i) else {
+                    continue;
+                };
+                if token.token_id() >= eot {
+                    continue;
+                }
+                let data = token.token_data();
+                let bytes = token.to_bytes().unwrap_or_default();
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                let (t0, t1) = (data.t0 as f64 / 100.0, data.t1 as f64 / 100.0);
+                let starts_word = text.starts_with(' ') || words.is_empty();
+                if starts_word {
+                    words.push(Word {
+                        text: text.trim_start().to_string(),
+                        start: t0,
+                        end: t1,
+                        confidence: data.p,
+                    });
+                } else if let Some(w) = words.last_mut() {
+                    w.text.push_str(&text);
+                    w.end = t1;
+                    w.confidence = w.confidence.min(data.p);
+                }
+            }
+            words.retain(|w| !w.text.trim().is_empty());
+            let text = segment
+                .to_str_lossy()
+                .map(|t| t.trim().to_string())
+                .unwrap_or_default();
+            segments.push(RawSegment {
+                start: segment.start_timestamp() as f64 / 100.0,
+                end: segment.end_timestamp() as f64 / 100.0,
+                text,
+                words,
+                no_speech_prob: segment.no_speech_probability(),
+            });
+        }
+        Ok(WindowResult {
+            segments,
+            language: detected,
+        })
+    }
 }
 
 #[cfg(test)]
