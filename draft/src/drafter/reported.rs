@@ -204,9 +204,13 @@ impl<'a> Phrasing<'a> {
         let text = &self.without_vocative(&self.without_apology(text), role);
         let addressee = self.addressee_role().voice();
         let named = |r: Role| self.named.borrow().contains(&r);
-        // When the worker and the person they talk with share a pronoun ("they", "hen"),
-        // a pronoun could mean either: both are named in every sentence of the worker's.
-        let clash = worker && self.people.of(role).pronouns[0] == self.addressee().pronouns[0];
+        // When the worker shares a pronoun with the person they talk with or with the
+        // citizen ("they", "hen", "vedkommende"), a pronoun could mean either: the worker is
+        // named in every sentence of theirs, and so is the addressee.
+        let own = &self.people.of(role).pronouns[0];
+        let clash = worker
+            && (*own == self.addressee().pronouns[0]
+                || *own == self.people.of(Role::Citizen).pronouns[0]);
         let out = third_person(
             text,
             self.lang,
@@ -412,18 +416,6 @@ impl<'a> Phrasing<'a> {
             if ws.len() < 2 && !ws.iter().any(|w| self.common.contains(w)) {
                 return None;
             }
-        }
-        // The worker's "I" in the question is the worker by name when their pronoun is the
-        // neutral one, which would read as the citizen ("hvilken mail vedkommende skal
-        // bruge" → "hvilken mail Mona skal bruge").
-        let neutral = self
-            .lang
-            .grammar
-            .pronouns
-            .get("neutral")
-            .and_then(|p| p.first());
-        if neutral == self.people.of(Role::Worker).pronouns.first() {
-            self.named.borrow_mut().remove(&Role::Worker);
         }
         match question {
             Question::YesNo { verb, rest } => {
@@ -1317,7 +1309,6 @@ mod tests {
         ];
         let family = [
             "Mette O – sygeplejerske (worker)",
-            "Aksel F – far (citizen)",
             "Lone F – datter (relative)",
         ];
         let note = say(Language::Da, &family, &turns);
