@@ -310,7 +310,7 @@ impl Drafter {
                 }
             }
         };
-        let mut doc = DraftDocument::new(template, header(ctx, lang));
+        let mut doc = DraftDocument::new(template, header(ctx, &people));
         let mut trace = Trace {
             eligible,
             relevance: p,
@@ -550,14 +550,13 @@ pub fn draft(transcript: &Transcript, template: &Template, ctx: &DraftContext) -
 /// The note's header. A participant without a description is named with their part in
 /// the meeting's language ("Ruth (the client)", "Anna (handläggaren)"), never with the
 /// transcript's label ("citizen").
-fn header(ctx: &DraftContext, lang: &LanguageData) -> Header {
-    let r = &lang.report;
-    let part = |speaker: &str| match speaker {
-        "worker" => Some(&r.worker),
-        "citizen" => Some(&r.citizen),
-        "relative" => Some(&r.relative),
-        "other" => Some(&r.other),
-        _ => None,
+fn header(ctx: &DraftContext, people: &People) -> Header {
+    // The noun the note uses for each part; an interpreter and a label the drafter does not
+    // know have none.
+    let part = |speaker: &str| match speakers::Role::from_label(speaker) {
+        speakers::Role::Interpreter => None,
+        speakers::Role::Other if speaker != "other" => None,
+        role => Some(&people.of(role).noun),
     };
     Header {
         date: ctx.date.clone(),
@@ -629,12 +628,13 @@ mod tests {
             ..DraftContext::default()
         };
         let langs = crate::language::Languages::builtin();
-        let sv = header(&ctx, langs.get(crate::language::Language::Sv)).participants;
+        let of = |l| header(&ctx, &People::new(&ctx, langs.get(l))).participants;
+        let sv = of(crate::language::Language::Sv);
         assert_eq!(
             sv,
             ["Anna (handläggaren)", "Ruth (den enskilde)", "Anhörig"]
         );
-        let en = header(&ctx, langs.get(crate::language::Language::En)).participants;
+        let en = of(crate::language::Language::En);
         assert_eq!(
             en,
             ["Anna (the worker)", "Ruth (the client)", "The relative"]
