@@ -86,8 +86,13 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
             .join(" ")
     };
     let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
-    if lw.len() < 2 || c.informing_question.prefix_len(&lw).is_some() {
+    if lw.is_empty() || c.informing_question.prefix_len(&lw).is_some() {
         return None;
+    }
+    // "Og vægten?" asks about the weight (cleaning has taken its "Og"); a question word
+    // alone ("Hvorfor?") names no topic.
+    if let [w] = lw.as_slice() {
+        return (!c.question_words.has_word(w)).then(|| Question::About { topic: plain(&ws) });
     }
     if worker && g.permission_verbs.contains(&lw[0]) && g.first_subject.contains(&lw[1]) {
         return None;
@@ -260,6 +265,17 @@ mod tests {
                 clause: "hur länge sen du diskade ungefär".into()
             }),
             "a cleft's \"var det\" goes"
+        );
+        assert_eq!(
+            read(Language::Da, "Vægten?"),
+            Some(Question::About {
+                topic: "Vægten".into()
+            })
+        );
+        assert_eq!(
+            read(Language::Da, "Hvorfor?"),
+            None,
+            "a question word alone"
         );
         assert_eq!(read(Language::En, "May I ask about your income?"), None);
         assert!(asks_yes_no(

@@ -770,7 +770,7 @@ mod tests {
         let all = Languages::builtin();
         let data = all.get(lang);
         let p = people(data, lines);
-        let ph = Phrasing::new(data, &p);
+        let ph = Phrasing::new(data, &p).with_vocabulary(turns.iter().map(|(_, t)| *t));
         // (turn, sentence) for every sentence of every turn.
         let sentences: Vec<(usize, Sentence)> = turns
             .iter()
@@ -1328,6 +1328,15 @@ mod tests {
         assert!(
             note.contains("svarer Knud: kun"),
             "an answer without a clause of its own is no statement: {note}"
+        );
+        let turns = [
+            (Role::Worker, "Og vægten?"),
+            (Role::Citizen, "Syvoghalvfems. I mandags."),
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &turns),
+            "Adspurgt om vægten svarer Knud: syvoghalvfems, i mandags.",
+            "a one-word question says what the numbers are"
         );
     }
 }
