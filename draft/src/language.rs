@@ -69,6 +69,9 @@ pub struct Clean {
     pub fillers: Vec<String>,
     #[serde(default)]
     pub hedges: Vec<String>,
+    /// Words after which a hedge's words say what they say ("let you know", "om du vet").
+    #[serde(default)]
+    pub hedges_kept_after: Vec<String>,
     #[serde(default)]
     pub openers: Vec<String>,
     #[serde(default)]
@@ -570,6 +573,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("clean.fillers", l(&f.clean.fillers)),
         ("clean.swearing", l(&f.clean.swearing)),
         ("clean.hedges", l(&f.clean.hedges)),
+        ("clean.hedges_kept_after", l(&f.clean.hedges_kept_after)),
         ("clean.openers", l(&f.clean.openers)),
         ("clean.tags", l(&f.clean.tags)),
         ("clean.yes", l(&f.clean.yes)),
@@ -724,7 +728,7 @@ macro_rules! extend_all {
 
 /// Adds a municipality's file to the built-in data.
 fn merge(base: &mut LanguageData, add: LanguageFile) {
-    extend_all!(base.clean, add.clean; fillers, hedges, openers, tags, yes, no, swearing);
+    extend_all!(base.clean, add.clean; fillers, hedges, hedges_kept_after, openers, tags, yes, no, swearing);
     extend_all!(base.corrections, add.corrections; own, others, confirmations, justifications,
         apologies, value, clock_parts);
     extend_all!(base.classes, add.classes; courtesy, small_talk, sensitive, third_parties,

@@ -192,11 +192,22 @@ fn lower_words(toks: &[Token]) -> Vec<String> {
 /// Removes every occurrence of the phrases in `list` (whole words); the punctuation of a
 /// removed phrase moves to the word before it when it ends a sentence or clause.
 fn drop_phrases(toks: Vec<Token>, list: &super::text::Phrases) -> Vec<Token> {
+    drop_phrases_unless_after(toks, list, &[])
+}
+
+/// Drops the phrases of `list`, except right after one of the words `kept_after`: "let you
+/// know" tells, where "you know" alone only hedges.
+fn drop_phrases_unless_after(
+    toks: Vec<Token>,
+    list: &super::text::Phrases,
+    kept_after: &[String],
+) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     let lw = lower_words(&toks);
     let mut i = 0;
     while i < toks.len() {
-        match list.prefix_len(&lw[i..]) {
+        let governed = i > 0 && toks[i - 1].1.trim().is_empty() && kept_after.contains(&lw[i - 1]);
+        match list.prefix_len(&lw[i..]).filter(|_| !governed) {
             Some(n) => {
                 let p = &toks[i + n - 1].1;
                 let end: String = p.chars().filter(|c| matches!(c, '.' | '?' | '!')).collect();
@@ -262,7 +273,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
             break;
         }
     }
-    let toks = drop_phrases(toks, &c.hedges);
+    let toks = drop_phrases_unless_after(toks, &c.hedges, &lang.clean.hedges_kept_after);
     let mut toks = drop_phrases(toks, &c.fillers);
 
     // Tags at the end ("…, va?", "…, ikke?"); a closing "no" or "yes" is the polarity.
@@ -478,6 +489,11 @@ mod tests {
                     "Jag jobbar, på ett lager.",
                     None,
                 ),
+                (
+                    "Hon frågar om du vet var pappren är.",
+                    "Hon frågar om du vet var pappren är.",
+                    None,
+                ),
             ],
         );
     }
@@ -499,6 +515,11 @@ mod tests {
                 (
                     "Jamen, øh, jeg sover dårligt, ved du.",
                     "Jeg sover dårligt.",
+                    None,
+                ),
+                (
+                    "Ring, hvis du ved noget nyt.",
+                    "Ring, hvis du ved noget nyt.",
                     None,
                 ),
             ],
@@ -529,6 +550,16 @@ mod tests {
                     None,
                 ),
                 ("Fifty-one years, mind.", "Fifty-one years.", None),
+                (
+                    "I'll ring you to let you know where we've got to.",
+                    "I'll ring you to let you know where we've got to.",
+                    None,
+                ),
+                (
+                    "It's sort of, you know, a kind of bench.",
+                    "It's a bench.",
+                    None,
+                ),
             ],
         );
     }
