@@ -167,6 +167,10 @@ pub struct Grammar {
     pub first_possessive: BTreeMap<String, String>,
     #[serde(default)]
     pub first_plural: BTreeMap<String, String>,
+    /// A question word that can be the question's subject, and how an embedded question
+    /// opens with it ("Vem handlar åt dig?" → "vem som handlar åt hen").
+    #[serde(default)]
+    pub subject_questions: BTreeMap<String, String>,
     #[serde(default)]
     pub second_subject: Vec<String>,
     #[serde(default)]
@@ -746,6 +750,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
         .extend(g.perfect_contractions);
     base.grammar.first_possessive.extend(g.first_possessive);
     base.grammar.first_plural.extend(g.first_plural);
+    base.grammar.subject_questions.extend(g.subject_questions);
     base.grammar.singular_agreement.extend(g.singular_agreement);
     base.grammar.plural_agreement.extend(g.plural_agreement);
     base.grammar.pronouns.extend(g.pronouns);

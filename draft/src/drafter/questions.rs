@@ -155,6 +155,13 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
             .find(|&k| is_subject(&lw[k]) || (k == 2 && g.impersonal.contains(&lw[k])))
             .filter(|&s| s >= 2)
         else {
+            // "Vem handlar åt dig?" has its question word for subject: "vem som handlar åt
+            // dig" ("Who does your shopping?" → "who does your shopping").
+            if let Some(opening) = g.subject_questions.get(&lw[0]) {
+                return Some(Question::Open {
+                    clause: format!("{opening} {}", plain(&ws[1..])),
+                });
+            }
             // "Hvordan er appetitten?" → "hvordan appetitten er": a short noun after the verb.
             let v = (1..3.min(lw.len())).find(|&k| g.auxiliaries.contains(&lw[k]))?;
             let noun = &ws[v + 1..];
@@ -278,6 +285,29 @@ mod tests {
             "a question word alone"
         );
         assert_eq!(read(Language::En, "May I ask about your income?"), None);
+        let open = |clause: &str| {
+            Some(Question::Open {
+                clause: clause.into(),
+            })
+        };
+        assert_eq!(
+            read(Language::En, "And who does your shopping?"),
+            open("who does your shopping"),
+            "the question word is the subject"
+        );
+        assert_eq!(
+            read(Language::Sv, "Vem handlar åt dig?"),
+            open("vem som handlar åt dig")
+        );
+        assert_eq!(
+            read(Language::Da, "Hvem hjælper dig med indkøb?"),
+            open("hvem der hjælper dig med indkøb")
+        );
+        assert_eq!(
+            read(Language::Sv, "Vem bor du med?"),
+            open("vem du bor med"),
+            "a subject of its own: the question word is not it"
+        );
         assert!(asks_yes_no(
             "Har jag ditt samtycke att kontakta hyresvärden?",
             all.get(Language::Sv)
