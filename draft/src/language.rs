@@ -171,6 +171,13 @@ pub struct Grammar {
     /// opens with it ("Vem handlar åt dig?" → "vem som handlar åt hen").
     #[serde(default)]
     pub subject_questions: BTreeMap<String, String>,
+    /// The worker's instructions: an imperative and its infinitive ("ta" = "ta", "ring" =
+    /// "ringa"), so that "Ta med legitimation." is written "Jasmina ska ta med legitimation.".
+    #[serde(default)]
+    pub imperatives: BTreeMap<String, String>,
+    /// A negation said before the imperative ("don't").
+    #[serde(default)]
+    pub imperative_negations: Vec<String>,
     #[serde(default)]
     pub second_subject: Vec<String>,
     #[serde(default)]
@@ -255,6 +262,8 @@ pub struct ReportFile {
     pub worker: Option<String>,
     pub other: Option<String>,
     pub via_interpreter: Option<String>,
+    /// What someone is to do: "ska", "skal", "should".
+    pub should: Option<String>,
 }
 
 /// How numbers, dates and times are spoken and written.
@@ -359,6 +368,7 @@ pub struct Report {
     pub worker: String,
     pub other: String,
     pub via_interpreter: String,
+    pub should: String,
 }
 
 /// Word lists compiled for matching.
@@ -631,6 +641,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.clause_adverbs", l(&g.clause_adverbs)),
         ("grammar.date_articles", l(&g.date_articles)),
         ("grammar.impersonal", l(&g.impersonal)),
+        ("grammar.imperative_negations", l(&g.imperative_negations)),
         ("grammar.prepositions", l(&g.prepositions)),
         ("grammar.auxiliaries", l(&g.auxiliaries)),
         ("grammar.present_verbs", l(&g.present_verbs)),
@@ -674,6 +685,7 @@ fn complete(file: &str, source: &str, f: LanguageFile) -> Result<LanguageData, L
         worker: need(&r.worker, "worker")?,
         other: need(&r.other, "other")?,
         via_interpreter: need(&r.via_interpreter, "via_interpreter")?,
+        should: need(&r.should, "should")?,
     };
     if f.numbers.cardinals.is_empty() || f.numbers.months.len() != 12 {
         return Err(invalid(
@@ -743,7 +755,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
         requests, question_tags, clause_adverbs, date_articles, impersonal, prepositions, auxiliaries, present_verbs, participles,
-        plural_pronouns);
+        plural_pronouns, imperative_negations);
     base.grammar.contractions.extend(g.contractions);
     base.grammar
         .perfect_contractions
@@ -751,6 +763,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     base.grammar.first_possessive.extend(g.first_possessive);
     base.grammar.first_plural.extend(g.first_plural);
     base.grammar.subject_questions.extend(g.subject_questions);
+    base.grammar.imperatives.extend(g.imperatives);
     base.grammar.singular_agreement.extend(g.singular_agreement);
     base.grammar.plural_agreement.extend(g.plural_agreement);
     base.grammar.pronouns.extend(g.pronouns);
@@ -779,6 +792,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     replace(&mut b.worker, r.worker);
     replace(&mut b.other, r.other);
     replace(&mut b.via_interpreter, r.via_interpreter);
+    replace(&mut b.should, r.should);
     let n = add.numbers;
     base.numbers.cardinals.extend(n.cardinals);
     base.numbers.ordinals.extend(n.ordinals);

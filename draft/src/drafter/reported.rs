@@ -297,7 +297,11 @@ impl<'a> Phrasing<'a> {
                     .iter()
                     .filter(|p| !p.sentence.question && !p.sentence.text.is_empty())
                 {
-                    out.push(self.shift(p.sentence.written(), role));
+                    let text = p.sentence.written();
+                    out.push(
+                        self.instruction(text)
+                            .unwrap_or_else(|| self.shift(text, role)),
+                    );
                 }
             } else {
                 out.extend(self.answer_run(run, view));
@@ -312,6 +316,50 @@ impl<'a> Phrasing<'a> {
             }
         }
         out.join(" ")
+    }
+
+    /// The worker's instruction to the one they talk with, as what that person is to do:
+    /// "Ta med legitimation." → "Jasmina ska ta med legitimation.", "Don't ignore any
+    /// letters." → "Jordan should not ignore any letters." None for anything else.
+    fn instruction(&self, text: &str) -> Option<String> {
+        let g = &self.lang.grammar;
+        let bare = |w: &str| words(w).join(" ");
+        let mut ws: Vec<&str> = text.split_whitespace().collect();
+        let before = ws
+            .first()
+            .is_some_and(|w| g.imperative_negations.contains(&bare(w)));
+        if before {
+            ws.remove(0);
+        }
+        let (first, rest) = ws.split_first()?;
+        // "Ring, hvis …" or "Send." tells no one what to do with what.
+        if !first.chars().all(char::is_alphabetic) || rest.is_empty() {
+            return None;
+        }
+        let verb = g.imperatives.get(&first.to_lowercase())?;
+        let mut rest = rest.to_vec();
+        let after = rest
+            .first()
+            .is_some_and(|w| g.negation.as_deref() == Some(*w));
+        if after {
+            rest.remove(0);
+        }
+        let negation = g.negation.as_deref().filter(|_| before || after);
+        let rest = self.shift(&rest.join(" "), Role::Worker);
+        let label = self.label(self.addressee_role());
+        Some(
+            [
+                Some(label.as_str()),
+                Some(self.lang.report.should.as_str()),
+                negation,
+                Some(verb),
+            ]
+            .into_iter()
+            .flatten()
+            .chain([rest.as_str()])
+            .collect::<Vec<_>>()
+            .join(" "),
+        )
     }
 
     /// "{asked} {clause}, {label} {verb}{that} {content}", or with the verb before the
@@ -802,6 +850,51 @@ mod tests {
             })
             .collect();
         ph.item(&parts, false)
+    }
+
+    #[test]
+    fn the_workers_instructions_say_who_is_to_do_what() {
+        let sv = [
+            "Karolina L – kurator (worker)",
+            "Jasmina K – sökande (citizen)",
+        ];
+        for (said, note) in [
+            (
+                "Ta med legitimation och dina mediciner.",
+                "Jasmina ska ta med legitimation och Jasminas mediciner.",
+            ),
+            (
+                "Gå inte in genom huvudentrén.",
+                "Jasmina ska inte gå in genom huvudentrén.",
+            ),
+            (
+                "Skicka beslutet till mig.",
+                "Jasmina ska skicka beslutet till Karolina.",
+            ),
+        ] {
+            assert_eq!(say(Language::Sv, &sv, &[(Role::Worker, said)]), note);
+        }
+        let en = ["Sam F – officer (worker)", "Jordan I – tenant (citizen)"];
+        for (said, note) in [
+            (
+                "Bring three months of bank statements.",
+                "Jordan should bring three months of bank statements.",
+            ),
+            (
+                "Don't ignore any letters.",
+                "Jordan should not ignore any letters.",
+            ),
+        ] {
+            assert_eq!(say(Language::En, &en, &[(Role::Worker, said)]), note);
+        }
+        let da = [
+            "Signe P – sygeplejerske (worker)",
+            "Erik E – borger (citizen)",
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &[(Role::Worker, "Skift side hver uge.")]),
+            "Erik skal skifte side hver uge."
+        );
     }
 
     #[test]
