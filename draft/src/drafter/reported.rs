@@ -276,7 +276,8 @@ impl<'a> Phrasing<'a> {
                 self.lang.grammar.negation.as_deref().unwrap_or("not")
             )
         };
-        Some(format!("{}{negation} {tail}.", capitalise(&head)))
+        let statement = format!("{}{negation} {tail}", capitalise(&head));
+        Some(format!("{}.", statement.trim_end()))
     }
 
     /// Journal text for one item.
@@ -667,13 +668,18 @@ impl<'a> Phrasing<'a> {
                 if !new.is_empty() {
                     out.push(format!("{}.", capitalise(&new.join(", "))));
                 }
-                // "Nej, det har hon inte.": the statement already says it.
+                // "Nej, det har hon inte.", "Ja, jag förstår.": the statement already says it.
                 let g = &self.lang.grammar;
+                let asked_verb = match q {
+                    Question::YesNo { verb, .. } => verb.as_str(),
+                    _ => "",
+                };
                 let echo = rest.first().is_some_and(|p| {
                     let ws = words(&p.sentence.text);
                     ws.len() <= 4
                         && ws.iter().all(|w| {
-                            g.subjects.contains(w)
+                            w == asked_verb
+                                || g.subjects.contains(w)
                                 || g.auxiliaries.contains(w)
                                 || g.clause_adverbs.contains(w)
                                 || g.negation.as_deref() == Some(w.as_str())
@@ -1421,6 +1427,24 @@ mod tests {
         assert!(
             note.contains("svarer Knud: kun"),
             "an answer without a clause of its own is no statement: {note}"
+        );
+        let turns = [
+            (Role::Worker, "Förstår du?"),
+            (Role::Citizen, "Ja. Jag förstår."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Nadia förstår.",
+            "an answer that only says the question's verb again adds nothing"
+        );
+        let turns = [
+            (Role::Worker, "Svimmade du?"),
+            (Role::Citizen, "Nej. Jag tror inte det."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Nadia svimmade inte. Hen tror inte det.",
+            "no space before the full stop when the question ends with its verb"
         );
         let turns = [
             (Role::Worker, "Og vægten?"),
