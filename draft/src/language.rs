@@ -178,6 +178,10 @@ pub struct Grammar {
     /// A negation said before the imperative ("don't").
     #[serde(default)]
     pub imperative_negations: Vec<String>,
+    /// Verbs whose object comes before a bare verb ("let you know", "help you fill"): the
+    /// pronoun after them is no subject.
+    #[serde(default)]
+    pub object_then_verb: Vec<String>,
     #[serde(default)]
     pub second_subject: Vec<String>,
     #[serde(default)]
@@ -642,6 +646,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.date_articles", l(&g.date_articles)),
         ("grammar.impersonal", l(&g.impersonal)),
         ("grammar.imperative_negations", l(&g.imperative_negations)),
+        ("grammar.object_then_verb", l(&g.object_then_verb)),
         ("grammar.prepositions", l(&g.prepositions)),
         ("grammar.auxiliaries", l(&g.auxiliaries)),
         ("grammar.present_verbs", l(&g.present_verbs)),
@@ -755,7 +760,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
         requests, question_tags, clause_adverbs, date_articles, impersonal, prepositions, auxiliaries, present_verbs, participles,
-        plural_pronouns, imperative_negations);
+        plural_pronouns, imperative_negations, object_then_verb);
     base.grammar.contractions.extend(g.contractions);
     base.grammar
         .perfect_contractions

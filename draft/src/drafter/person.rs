@@ -178,8 +178,10 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                         || prev_word(i).is_some_and(|k| is_in(&g.reflexive_verbs, &lower[k]))
                         || subject_before(i, &g.second_subject));
                 // English "you" is subject and object: at the start of a clause, after an
-                // auxiliary or before a verb it is the subject.
+                // auxiliary or before a verb it is the subject, unless a verb before it
+                // takes it as its object ("let you know").
                 let as_subject = is_in(&g.second_subject, base)
+                    && !prev_word(i).is_some_and(|k| is_in(&g.object_then_verb, &lower[k]))
                     && (!english
                         || suffix.is_some()
                         || Some(i) == first_word

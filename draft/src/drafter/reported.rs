@@ -893,6 +893,18 @@ mod tests {
         ] {
             assert_eq!(say(Language::En, &en, &[(Role::Worker, said)]), note);
         }
+        assert_eq!(
+            say(
+                Language::En,
+                &en,
+                &[(
+                    Role::Worker,
+                    "I'll ring you next Tuesday to let you know where we've got to."
+                )]
+            ),
+            "Sam will ring Jordan next Tuesday to let them know where we've got to.",
+            "\"you\" after \"let\" is its object"
+        );
         let da = [
             "Signe P – sygeplejerske (worker)",
             "Erik E – borger (citizen)",

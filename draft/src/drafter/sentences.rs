@@ -560,6 +560,11 @@ mod tests {
                     "It's a bench.",
                     None,
                 ),
+                (
+                    "Just so you know, we're off from the 22nd.",
+                    "We're off from the 22nd.",
+                    None,
+                ),
             ],
         );
     }
