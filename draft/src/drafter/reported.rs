@@ -383,13 +383,29 @@ impl<'a> Phrasing<'a> {
         let subordinate = !that.is_empty() && !that.starts_with(':');
         // "Att hon inte orkar mer." is a subordinate clause already.
         let that_word = words(that).join(" ");
-        let already = subordinate && words(content).first() == Some(&that_word);
+        let content_words = words(content);
+        let already = subordinate && content_words.first() == Some(&that_word);
+        // "At tage bussen ud til Ove igen." is an infinitive, not a clause: it is quoted.
+        let infinitive = already
+            && content_words.get(1).is_some_and(|w| {
+                !self.subject_word(w) && !self.lang.grammar.clause_adverbs.contains(w)
+            });
         let content = if subordinate && !already {
             self.subordinate(content)
         } else {
             content.to_string()
         };
-        let that = if already { "" } else { that };
+        let that = if infinitive {
+            ":"
+        } else if already {
+            // Its own "at" goes, a comma before it stays (", at" → ",").
+            that.trim_end()
+                .strip_suffix(that_word.as_str())
+                .unwrap_or("")
+                .trim_end()
+        } else {
+            that
+        };
         let that = join(that);
         // After the question a role label ("The client") is inside the sentence.
         let r = &self.lang.report;
@@ -412,6 +428,20 @@ impl<'a> Phrasing<'a> {
         }
     }
 
+    /// Whether `w` (as written) can be a clause's subject: a subject pronoun, the first form
+    /// of a person's pronouns, or a name.
+    fn subject_word(&self, w: &str) -> bool {
+        let b = words(w).join(" ");
+        self.lang.compiled.subjects.has_word(&b)
+            || self
+                .lang
+                .grammar
+                .pronouns
+                .values()
+                .any(|p| p.first() == Some(&b))
+            || (w.chars().next().is_some_and(char::is_uppercase) && !self.common.contains(&b))
+    }
+
     /// A main clause as a clause after "att"/"at": in Swedish and Danish a sentence
     /// adverb goes before the finite verb ("hen vill inte" → "hen inte vill") and a fronted
     /// word goes after the subject ("nu bor hen" → "hen nu bor").
@@ -422,12 +452,7 @@ impl<'a> Phrasing<'a> {
         }
         let mut ws: Vec<String> = clause.split(' ').map(String::from).collect();
         let bare = |w: &str| words(w).join(" ");
-        let subject = |w: &str| {
-            let b = bare(w);
-            self.lang.compiled.subjects.has_word(&b)
-                || g.pronouns.values().any(|p| p.first() == Some(&b))
-                || (w.chars().next().is_some_and(char::is_uppercase) && !self.common.contains(&b))
-        };
+        let subject = |w: &str| self.subject_word(w);
         let plain = |w: &str| !w.ends_with([',', '.', ';', ':', '?', '!']);
         // A preposition is never the finite verb: "kun i den ene side" has no clause to turn.
         if ws.len() >= 3
@@ -912,6 +937,27 @@ mod tests {
         assert_eq!(
             say(Language::Da, &da, &[(Role::Worker, "Skift side hver uge.")]),
             "Erik skal skifte side hver uge."
+        );
+    }
+
+    #[test]
+    fn an_infinitive_is_quoted_not_put_after_that() {
+        let da = [
+            "Signe P – sygeplejerske (worker)",
+            "Erik E – borger (citizen)",
+        ];
+        assert_eq!(
+            say(
+                Language::Da,
+                &da,
+                &[(Role::Citizen, "At tage bussen ud til Ove hver dag igen.")]
+            ),
+            "Erik fortæller: at tage bussen ud til Ove hver dag igen."
+        );
+        assert_eq!(
+            say(Language::Da, &da, &[(Role::Citizen, "At hun ikke kommer.")]),
+            "Erik fortæller, at hun ikke kommer.",
+            "a clause after \"at\" is one already"
         );
     }
 
