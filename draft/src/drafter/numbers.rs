@@ -230,7 +230,11 @@ pub fn normalize(text: &str, lang: &LanguageData) -> String {
             split_word(&lower[i], n)
         };
         let Some(mut parts) = first else {
-            out.push_str(&tokens[i].text);
+            // "hösten tjugotjugotre": century and year in one word is a year wherever it is.
+            match spoken_year(&lower[i], n) {
+                Some(year) => out.push_str(&year.to_string()),
+                None => out.push_str(&tokens[i].text),
+            }
             i += 1;
             continue;
         };
@@ -618,6 +622,11 @@ mod tests {
             "Hyran är 7 850 i månaden."
         );
         assert_eq!(norm("tre tusen kronor", sv), "3 000 kr");
+        assert_eq!(
+            norm("Hon fick diagnosen hösten tjugotjugotre.", sv),
+            "Hon fick diagnosen hösten 2023.",
+            "century and year in one word are a year without a month too"
+        );
         assert_eq!(norm("två tusen trehundrafyrtio kronor", sv), "2 340 kr");
         assert_eq!(
             norm("Det var den femte februari.", sv),
