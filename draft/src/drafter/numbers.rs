@@ -623,6 +623,11 @@ mod tests {
         );
         assert_eq!(norm("tre tusen kronor", sv), "3 000 kr");
         assert_eq!(
+            norm("De kostar ettusen åttahundra.", sv),
+            "De kostar 1 800.",
+            "\"ett\" and \"tusen\" share their t"
+        );
+        assert_eq!(
             norm("Hon fick diagnosen hösten tjugotjugotre.", sv),
             "Hon fick diagnosen hösten 2023.",
             "century and year in one word are a year without a month too"
