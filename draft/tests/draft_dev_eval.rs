@@ -8,8 +8,8 @@
 //! issue's floors, must-not-include ≤ 9, note words ≤ 40 %, median item ≤ 35 words, no
 //! invented decision and every item citing are reached and asserted as floors; recall
 //! (≥ 0.75 overall, ≥ 0.65 per language) and section accuracy (≥ 0.85) are not: the
-//! asserted bars are today's figures (LOO recall 0.444 — sv 0.451, da 0.367, en 0.550 —
-//! section accuracy 0.825: 156 facts in the right section of 189 found anywhere), and the
+//! asserted bars are today's figures (LOO recall 0.447 — sv 0.451, da 0.367, en 0.567 —
+//! section accuracy 0.831: 157 facts in the right section of 189 found anywhere), and the
 //! floors are printed next to them.
 use samtal_draft::drafter::speakers::Role;
 use samtal_draft::eval::{by_language, load_set, run_loo, summarize, Meeting, MeetingScore};
@@ -61,8 +61,8 @@ fn leave_one_meeting_out_on_the_whole_set() {
         sum.fact_recall, sum.section_accuracy, sum.violations
     );
     assert_eq!(sum.meetings, 18, "all eighteen development meetings");
-    assert!(sum.fact_recall >= 0.444, "fact recall {}", sum.fact_recall);
-    let per_language = [("sv", 0.450), ("da", 0.366), ("en", 0.550)];
+    assert!(sum.fact_recall >= 0.446, "fact recall {}", sum.fact_recall);
+    let per_language = [("sv", 0.450), ("da", 0.366), ("en", 0.566)];
     for (lang, s) in &languages {
         let bar = per_language
             .iter()
@@ -75,7 +75,7 @@ fn leave_one_meeting_out_on_the_whole_set() {
         );
     }
     assert!(
-        sum.section_accuracy >= 0.824,
+        sum.section_accuracy >= 0.830,
         "section accuracy {}",
         sum.section_accuracy
     );

@@ -289,6 +289,7 @@ impl Drafter {
                 &section,
                 &blocks,
                 &views,
+                sections::decisions_only(template),
                 &unit_words,
             );
             let written: usize = items.iter().map(|i| text::word_count(&i.1)).sum();
@@ -381,6 +382,7 @@ impl Drafter {
         section: &[Vec<f32>],
         blocks: &[usize],
         views: &[bool],
+        decisions: Option<usize>,
         unit_words: &[usize],
     ) -> Vec<(usize, String, Vec<usize>, Vec<usize>)> {
         let n = conv.units.len();
@@ -422,7 +424,7 @@ impl Drafter {
                                 .iter()
                                 .map(|&k| section[kept[k].unit].as_slice())
                                 .collect();
-                            p >= sections::CLEAR && sections::of_item(&units) != s
+                            p >= sections::CLEAR && sections::of_item(&units, decisions) != s
                         }
                         _ => true,
                     };
@@ -445,6 +447,7 @@ impl Drafter {
                             .iter()
                             .map(|&u| section[u].as_slice())
                             .collect::<Vec<_>>(),
+                        decisions,
                     ),
                     first_seg: kept[item[0]].seg,
                     last_seg: kept[*item.last().expect("items are never empty")].seg,

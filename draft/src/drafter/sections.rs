@@ -6,7 +6,7 @@ use super::features::{role_key, section_key, Context, UnitFeatures};
 use super::model::{Model, Vector};
 use super::speakers::Role;
 use super::text::Text;
-use crate::template::Role as SectionRole;
+use crate::template::{Role as SectionRole, Template};
 
 /// A sentence this sure of its section goes there even inside another topic.
 pub const CLEAR: f32 = 0.8;
@@ -43,6 +43,12 @@ pub fn probabilities(
 ) -> Vec<f32> {
     let scores = model.section_scores(x, &f.cues, keys);
     let decision = states_decision(ctx, u);
+    // A stated decision is the decisions section's, where the template has one of its own.
+    if let Some(d) = decisions_only(ctx.template).filter(|_| decision) {
+        let mut p = vec![0.0; scores.len()];
+        p[d] = 1.0;
+        return p;
+    }
     let open: Vec<bool> = (0..scores.len())
         .map(|k| decision || ctx.template.sections[k].roles.as_slice() != [SectionRole::Decisions])
         .collect();
@@ -61,9 +67,22 @@ pub fn probabilities(
     e.iter().map(|x| x / sum).collect()
 }
 
+/// The template's section that takes decisions and nothing else, if it has one.
+pub fn decisions_only(template: &Template) -> Option<usize> {
+    template
+        .sections
+        .iter()
+        .position(|s| s.roles.as_slice() == [SectionRole::Decisions])
+}
+
 /// The section of an item: the one its sentences' probabilities add up highest for; a
-/// stated decision keeps its item in the decisions section.
-pub fn of_item(units: &[&[f32]]) -> usize {
+/// stated decision keeps its item in the decisions section (`decisions`, which only a
+/// sentence stating one can score).
+pub fn of_item(units: &[&[f32]], decisions: Option<usize>) -> usize {
+    if let Some(d) = decisions.filter(|&d| units.iter().any(|p| p.get(d).is_some_and(|v| *v > 0.0)))
+    {
+        return d;
+    }
     let best = |p: &[f32]| {
         (0..p.len())
             .max_by(|&a, &b| p[a].total_cmp(&p[b]))
@@ -91,7 +110,7 @@ pub fn classify(
     f: &UnitFeatures,
 ) -> usize {
     let p = probabilities(ctx, model, keys, u, x, f);
-    of_item(&[&p])
+    of_item(&[&p], decisions_only(ctx.template))
 }
 
 #[cfg(test)]
@@ -159,8 +178,14 @@ mod tests {
         let a = [0.6, 0.3, 0.1];
         let b = [0.1, 0.5, 0.4];
         let c = [0.0, 0.45, 0.55];
-        assert_eq!(of_item(&[&a]), 0);
-        assert_eq!(of_item(&[&a, &b, &c]), 1);
-        assert_eq!(of_item(&[]), 0);
+        assert_eq!(of_item(&[&a], None), 0);
+        assert_eq!(of_item(&[&a, &b, &c], None), 1);
+        assert_eq!(of_item(&[], None), 0);
+        assert_eq!(
+            of_item(&[&a, &b, &c], Some(2)),
+            2,
+            "a sentence that can score the decisions section states a decision"
+        );
+        assert_eq!(of_item(&[&[0.5, 0.5, 0.0], &[0.6, 0.4, 0.0]], Some(2)), 0);
     }
 }
