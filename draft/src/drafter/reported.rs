@@ -452,12 +452,11 @@ impl<'a> Phrasing<'a> {
         }
         let mut ws: Vec<String> = clause.split(' ').map(String::from).collect();
         let bare = |w: &str| words(w).join(" ");
-        let subject = |w: &str| self.subject_word(w);
         let plain = |w: &str| !w.ends_with([',', '.', ';', ':', '?', '!']);
         // A preposition is never the finite verb: "kun i den ene side" has no clause to turn.
         if ws.len() >= 3
-            && !subject(&ws[0])
-            && subject(&ws[2])
+            && !self.subject_word(&ws[0])
+            && self.subject_word(&ws[2])
             && !g.prepositions.contains(&bare(&ws[1]))
             && plain(&ws[0])
             && plain(&ws[1])
@@ -467,7 +466,7 @@ impl<'a> Phrasing<'a> {
             let s = ws.remove(2);
             ws.insert(0, s);
         } else if ws.len() >= 3
-            && subject(&ws[0])
+            && self.subject_word(&ws[0])
             && plain(&ws[1])
             && g.clause_adverbs.contains(&bare(&ws[2]))
         {
