@@ -83,6 +83,12 @@ pub struct Clean {
     /// Swearing used for emphasis ("så jävla arg"): the note leaves it out.
     #[serde(default)]
     pub swearing: Vec<String>,
+    /// Letter names and the letters they say, for abbreviations spelt out ("ce er a").
+    #[serde(default)]
+    pub letters: BTreeMap<String, String>,
+    /// Letter names that are words too ("i", "de"): a run of only these spells nothing.
+    #[serde(default)]
+    pub letter_words: Vec<String>,
 }
 
 /// How corrections are said (whole words and phrases).
@@ -592,6 +598,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("clean.swearing", l(&f.clean.swearing)),
         ("clean.hedges", l(&f.clean.hedges)),
         ("clean.hedges_kept_after", l(&f.clean.hedges_kept_after)),
+        ("clean.letter_words", l(&f.clean.letter_words)),
         ("clean.openers", l(&f.clean.openers)),
         ("clean.tags", l(&f.clean.tags)),
         ("clean.yes", l(&f.clean.yes)),
@@ -749,7 +756,9 @@ macro_rules! extend_all {
 
 /// Adds a municipality's file to the built-in data.
 fn merge(base: &mut LanguageData, add: LanguageFile) {
-    extend_all!(base.clean, add.clean; fillers, hedges, hedges_kept_after, openers, tags, yes, no, swearing);
+    extend_all!(base.clean, add.clean; fillers, hedges, hedges_kept_after, openers, tags, yes, no, swearing,
+        letter_words);
+    base.clean.letters.extend(add.clean.letters);
     extend_all!(base.corrections, add.corrections; own, others, confirmations, justifications,
         apologies, value, clock_parts);
     extend_all!(base.classes, add.classes; courtesy, small_talk, sensitive, third_parties,

@@ -167,9 +167,12 @@ fn lower(t: &Token) -> String {
 /// Removes immediately repeated words or phrases of up to four words ("jag har aldrig
 /// jag har aldrig sökt" → "jag har aldrig sökt"); numbers repeat on purpose ("ett ett två").
 fn drop_repetitions(mut toks: Vec<Token>, lang: &LanguageData) -> Vec<Token> {
+    // "one one one" and "el ess ess" say each word on purpose.
     let number = |w: &str| {
         w.chars().all(|c| c.is_ascii_digit())
             || super::numbers::number_word(w, &lang.numbers).is_some()
+            || (lang.clean.letters.contains_key(w)
+                && !lang.clean.letter_words.iter().any(|x| x == w))
     };
     for n in (1..=4).rev() {
         let mut i = 0;
@@ -319,7 +322,10 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     let toks = drop_repetitions(toks, lang);
     let text = tidy(&join(&toks), question);
     // How the note writes it, when that differs from what the models learned from.
-    let mut out = drop_phrases(restart_after_interjection(toks.clone(), lang), &c.swearing);
+    let mut out = spelled_out(
+        drop_phrases(restart_after_interjection(toks.clone(), lang), &c.swearing),
+        lang,
+    );
     if opened && !question {
         statement_order(&mut out, lang);
     }
@@ -353,6 +359,35 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
 /// "Det är ja, det är faktiskt elen": a start said again after a "ja" or "nej" is said once
 /// ("Det är faktiskt elen"). Only for starts of two words or more, so "nej, nej" is left to
 /// the repetition and polarity rules.
+/// Letters said one by one are the abbreviation they spell ("ce er a" → "CRA", "gee pe
+/// ess" → "GPS"): two or more letter names in a row, no punctuation between them, at least
+/// one of which is no word of the language (`clean.letters`, `clean.letter_words`).
+fn spelled_out(toks: Vec<Token>, lang: &LanguageData) -> Vec<Token> {
+    let letters = &lang.clean.letters;
+    let words = &lang.clean.letter_words;
+    let mut out: Vec<Token> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let mut end = i;
+        while end < toks.len()
+            && letters.contains_key(&lower(&toks[end]))
+            && (end == i || toks[end - 1].1.trim().is_empty())
+        {
+            end += 1;
+        }
+        let run = &toks[i..end];
+        if run.len() >= 2 && run.iter().any(|t| !words.contains(&lower(t))) {
+            let spelled: String = run.iter().map(|t| letters[&lower(t)].as_str()).collect();
+            out.push((spelled, run[run.len() - 1].1.clone()));
+            i = end;
+        } else {
+            out.push(toks[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
 fn restart_after_interjection(toks: Vec<Token>, lang: &LanguageData) -> Vec<Token> {
     let c = &lang.compiled;
     let lw = lower_words(&toks);
@@ -461,6 +496,24 @@ mod tests {
                 "{lang}: {input}"
             );
         }
+    }
+
+    #[test]
+    fn letters_said_one_by_one_are_written_as_the_abbreviation() {
+        let all = Languages::builtin();
+        let s = clean(
+            "En metod som heter ce er a, gee pe ess larm och el ess ess.",
+            all.get(Language::Sv),
+        );
+        assert_eq!(s.written(), "En metod som heter CRA, GPS larm och LSS.");
+        assert_eq!(
+            s.text, "En metod som heter ce er a, gee pe ess larm och el ess ess.",
+            "the models learn from the sentence as said"
+        );
+        let s = clean("Det er i de andre.", all.get(Language::Da));
+        assert_eq!(s.written(), "Det er i de andre.", "words, not letters");
+        let s = clean("Han fik en em em es e.", all.get(Language::Da));
+        assert_eq!(s.written(), "Han fik en MMSE.");
     }
 
     #[test]
