@@ -37,6 +37,12 @@ pub struct EngineConfig {
     /// recognised one at a time, in live and batch transcription alike, so both still give
     /// the same transcript.
     pub previous_text: bool,
+    /// Every this many seconds of an open window (from 3 s on), decode it so far and
+    /// commit the sentences Whisper has closed in it, every segment but the last; the
+    /// window then goes on from the end of the last one committed. Long stretches without
+    /// a pause then show their first sentences before the stretch ends. Placed by audio
+    /// position, so live and batch transcripts stay the same. `None`: off.
+    pub early_commit_secs: Option<f32>,
 }
 
 impl EngineConfig {
@@ -80,6 +86,7 @@ impl Default for EngineConfig {
             cut_after_secs: 6.0,
             max_window_secs: 28.0,
             previous_text: false,
+            early_commit_secs: None,
         }
     }
 }
