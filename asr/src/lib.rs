@@ -14,7 +14,7 @@ pub use samtal_draft::{Language, UnknownLanguage};
 
 use engine::{Engine, Job, RawSegment, WindowResult};
 use samtal_draft::transcript::{Segment, Transcript, Word};
-use segmenter::{Segmenter, Window, PROBE_MIN};
+use segmenter::{Segmenter, Window};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, Weak};
@@ -102,18 +102,20 @@ impl Transcriber {
         options: TranscribeOptions,
         on_segment: Box<dyn FnMut(Segment) + Send>,
     ) -> Stream {
+        let segmenter = Segmenter::new(
+            self.cut_after_secs,
+            self.max_window_secs,
+            self.early_commit_secs,
+        );
         let shared = Shared::new(
             on_segment,
             Arc::downgrade(&self.engine),
             options.clone(),
             self.previous_text,
+            segmenter.probe_min(),
         );
         Stream {
-            segmenter: Segmenter::new(
-                self.cut_after_secs,
-                self.max_window_secs,
-                self.early_commit_secs,
-            ),
+            segmenter,
             _engine: Arc::clone(&self.engine),
             options,
             next_window: 0,
@@ -142,6 +144,8 @@ struct Shared {
     options: TranscribeOptions,
     /// Windows are decoded with the text before them (`EngineConfig::previous_text`).
     previous_text: bool,
+    /// A probe with less audio than this left to decode is dropped (`Segmenter::probe_min`).
+    probe_min: usize,
 }
 
 /// A window (or probe) not yet sent to the engine.
@@ -258,6 +262,7 @@ impl Shared {
         engine: Weak<Engine>,
         options: TranscribeOptions,
         previous_text: bool,
+        probe_min: usize,
     ) -> Shared {
         Shared {
             state: Mutex::new(StreamState {
@@ -276,6 +281,7 @@ impl Shared {
             engine,
             options,
             previous_text,
+            probe_min,
         }
     }
 
@@ -303,7 +309,7 @@ impl Shared {
     /// Sends the held windows and probes that are ready, together, so idle lanes take them
     /// side by side. One is ready once what it depends on is final: every probe before it
     /// (where the audio left to decode starts), and with `previous_text` every window
-    /// before it (its prompt). A probe with less than `PROBE_MIN` left to decode, or a
+    /// before it (its prompt). A probe with less than `probe_min` left to decode, or a
     /// window with nothing left, is dropped. If the engine has stopped, the windows fail
     /// and the next ones are tried, so `finish` never waits for one that cannot come back.
     fn release(self: &Arc<Self>, state: &mut StreamState) -> Result<(), TranscribeError> {
@@ -336,7 +342,7 @@ impl Shared {
                 let end = start + samples.len();
                 let from = start.max(state.committed_until).min(end);
                 let left = end - from;
-                if left == 0 || (probe && left < PROBE_MIN) {
+                if left == 0 || (probe && left < self.probe_min) {
                     state.in_flight.retain(|w| w.seq != seq);
                     state.take_answers();
                     continue;
@@ -535,6 +541,7 @@ mod tests {
             Weak::new(),
             TranscribeOptions::new(None),
             false,
+            0,
         ));
         shared.state.lock().unwrap().in_flight = (0..3)
             .map(|seq| InFlight {
@@ -565,7 +572,8 @@ mod tests {
         let (engine, queue) = Engine::without_lanes();
         let transcriber = Transcriber {
             engine: Arc::new(engine),
-            cut_after_secs: 6.0,
+            // Probes from 3 s on: the shortest decoded is 3 s.
+            cut_after_secs: 3.0,
             max_window_secs: 28.0,
             previous_text,
             early_commit_secs: None,

@@ -11,10 +11,11 @@
 //! not, with or without the text before each window as prompt, and neither was a 10 s
 //! limit in place of the 28 s one (README, Performance).
 //!
-//! With early commit (`EngineConfig::early_commit_secs`) an open window is also handed out
-//! as a probe every few seconds of audio once it is `PROBE_MIN` long: the stream decodes
-//! it and keeps the sentences Whisper has already closed. Probes are placed by audio
-//! position, never by the clock, so a live and a batch run see the same probes.
+//! With early commit (`EngineConfig::early_commit_secs`) a window that has grown past the
+//! cut length without a quiet is also handed out as a probe every few seconds of audio:
+//! the stream decodes it and keeps the sentences Whisper has already closed. Probes are
+//! placed by audio position, never by the clock, so a live and a batch run see the same
+//! probes.
 use super::vad::{FrameInfo, Vad, FRAME};
 
 /// Samples per second.
@@ -32,11 +33,6 @@ const MAX_WINDOW: usize = SECOND * 28;
 /// Speech shorter than this in a whole window is a click or a cough, not words.
 const MIN_SPEECH_FRAMES: usize = FRAMES_PER_SEC / 5;
 
-/// An open window is first probed when it is this long, and a probe is only decoded when
-/// this much of it is not yet committed: a shorter stretch rarely holds a closed sentence
-/// and the start of the next.
-pub const PROBE_MIN: usize = SECOND * 3;
-
 /// A window's audio: from its absolute first sample on.
 #[derive(Debug)]
 pub struct Window {
@@ -44,6 +40,11 @@ pub struct Window {
     pub samples: Vec<f32>,
     /// A probe: the window so far, while it is still open.
     pub probe: bool,
+}
+
+/// `secs` (0-28) in whole frames, at least one, as samples.
+fn frames(secs: f32) -> usize {
+    ((secs.clamp(0.0, 28.0) * SECOND as f32) as usize / FRAME).max(1) * FRAME
 }
 
 pub struct Segmenter {
@@ -54,6 +55,8 @@ pub struct Segmenter {
     max_window: usize,
     /// Samples between probes of an open window (a multiple of `FRAME`), if probing.
     probe_every: Option<usize>,
+    /// An open window is first probed at this length (samples, a multiple of `FRAME`).
+    probe_min: usize,
     /// Audio from `buffer_start` on, not yet handed out in a window.
     buffer: Vec<f32>,
     buffer_start: usize,
@@ -74,7 +77,7 @@ impl Segmenter {
     /// Windows longer than `cut_after_secs` end at the next short quiet; at
     /// `max_window_secs` (at most 28) they are cut at their quietest point. With
     /// `probe_every_secs`, an open window is probed every so many seconds (at least one
-    /// frame) from `PROBE_MIN` on.
+    /// frame) from `cut_after_secs` on.
     pub fn new(
         cut_after_secs: f32,
         max_window_secs: f32,
@@ -84,9 +87,8 @@ impl Segmenter {
             vad: Vad::new(),
             cut_after: (cut_after_secs.clamp(0.0, 28.0) * SECOND as f32) as usize,
             max_window: ((max_window_secs.max(1.0) * SECOND as f32) as usize).min(MAX_WINDOW),
-            probe_every: probe_every_secs.map(|secs| {
-                ((secs.clamp(0.0, 28.0) * SECOND as f32) as usize / FRAME).max(1) * FRAME
-            }),
+            probe_every: probe_every_secs.map(frames),
+            probe_min: frames(cut_after_secs),
             buffer: Vec::new(),
             buffer_start: 0,
             scanned: 0,
@@ -97,6 +99,12 @@ impl Segmenter {
             silent_run: 0,
             quiet_run: 0,
         }
+    }
+
+    /// The shortest probe: a shorter stretch is no longer than a window cut at a quiet, and
+    /// decoded alone it is less accurate (README, Performance).
+    pub fn probe_min(&self) -> usize {
+        self.probe_min
     }
 
     /// Samples before this index can never become part of a future window.
@@ -177,8 +185,8 @@ impl Segmenter {
         let Some(every) = self.probe_every else {
             return;
         };
-        if length < PROBE_MIN
-            || !(length - PROBE_MIN).is_multiple_of(every)
+        if length < self.probe_min
+            || !(length - self.probe_min).is_multiple_of(every)
             || self.speech_frames < MIN_SPEECH_FRAMES
         {
             return;
@@ -353,7 +361,7 @@ mod tests {
 
     /// (start, end, probe) of every window and probe, probing every `every` seconds.
     fn run_probes(audio: &[f32], piece: usize, every: Option<f32>) -> Vec<(usize, usize, bool)> {
-        let mut s = Segmenter::new(12.0, 28.0, every);
+        let mut s = Segmenter::new(6.0, 28.0, every);
         let mut out = Vec::new();
         for chunk in audio.chunks(piece) {
             s.push(chunk, &mut out);
@@ -383,10 +391,10 @@ mod tests {
         );
         let (start, end, _) = windows[0];
         assert_eq!(windows.len(), 1);
-        assert!(probes.len() >= 7, "{}", probes.len());
+        assert!(probes.len() >= 5, "{}", probes.len());
         for (i, (from, to, _)) in probes.iter().enumerate() {
             assert_eq!(*from, start);
-            assert_eq!(to - from, PROBE_MIN + i * SECOND);
+            assert_eq!(to - from, 6 * SECOND + i * SECOND);
             // Probes end while the window is open: at most its turn pause past its end.
             assert!(*to < end + TURN_PAUSE_FRAMES * FRAME, "{to} {end}");
         }
