@@ -37,11 +37,12 @@ pub struct EngineConfig {
     /// recognised one at a time, in live and batch transcription alike, so both still give
     /// the same transcript.
     pub previous_text: bool,
-    /// Every this many seconds of an open window (from 3 s on), decode it so far and
-    /// commit the sentences Whisper has closed in it, every segment but the last; the
-    /// window then goes on from the end of the last one committed. Long stretches without
-    /// a pause then show their first sentences before the stretch ends. Placed by audio
-    /// position, so live and batch transcripts stay the same. `None`: off.
+    /// Every this many seconds of a window that runs on past `cut_after_secs` without a
+    /// quiet, decode it so far and commit the segments Whisper has closed in it (all but
+    /// the last); the window then goes on from the end of the last one committed, so a
+    /// long stretch without a pause shows its first sentences before it ends. Placed by
+    /// audio position, so live and batch transcripts stay the same. `None`: off (it cost
+    /// accuracy and CPU time and did not reach the delay target: README, Performance).
     pub early_commit_secs: Option<f32>,
 }
 

@@ -55,7 +55,8 @@ pub struct Segmenter {
     max_window: usize,
     /// Samples between probes of an open window (a multiple of `FRAME`), if probing.
     probe_every: Option<usize>,
-    /// An open window is first probed at this length (samples, a multiple of `FRAME`).
+    /// An open window is probed every `probe_every` past this length (samples, a multiple
+    /// of `FRAME`): one cut at a quiet soon after it is never probed.
     probe_min: usize,
     /// Audio from `buffer_start` on, not yet handed out in a window.
     buffer: Vec<f32>,
@@ -77,7 +78,7 @@ impl Segmenter {
     /// Windows longer than `cut_after_secs` end at the next short quiet; at
     /// `max_window_secs` (at most 28) they are cut at their quietest point. With
     /// `probe_every_secs`, an open window is probed every so many seconds (at least one
-    /// frame) from `cut_after_secs` on.
+    /// frame) past `cut_after_secs`.
     pub fn new(
         cut_after_secs: f32,
         max_window_secs: f32,
@@ -185,7 +186,7 @@ impl Segmenter {
         let Some(every) = self.probe_every else {
             return;
         };
-        if length < self.probe_min
+        if length <= self.probe_min
             || !(length - self.probe_min).is_multiple_of(every)
             || self.speech_frames < MIN_SPEECH_FRAMES
         {
@@ -391,10 +392,10 @@ mod tests {
         );
         let (start, end, _) = windows[0];
         assert_eq!(windows.len(), 1);
-        assert!(probes.len() >= 5, "{}", probes.len());
+        assert!(probes.len() >= 4, "{}", probes.len());
         for (i, (from, to, _)) in probes.iter().enumerate() {
             assert_eq!(*from, start);
-            assert_eq!(to - from, 6 * SECOND + i * SECOND);
+            assert_eq!(to - from, 7 * SECOND + i * SECOND);
             // Probes end while the window is open: at most its turn pause past its end.
             assert!(*to < end + TURN_PAUSE_FRAMES * FRAME, "{to} {end}");
         }
