@@ -47,6 +47,13 @@ fn frames(secs: f32) -> usize {
     ((secs.clamp(0.0, 28.0) * SECOND as f32) as usize / FRAME).max(1) * FRAME
 }
 
+/// Whether the frame ending `past_cut` samples past the cut is the first one at or past a
+/// multiple of `every` (from one `every` on): one probe per interval, also in a window that
+/// starts between frames (right after a cut in the middle of a quiet).
+fn probe_position(past_cut: usize, every: usize) -> bool {
+    past_cut >= every && past_cut % every < FRAME
+}
+
 pub struct Segmenter {
     vad: Vad,
     /// Window length (samples) past which a short quiet ends the window.
@@ -186,10 +193,8 @@ impl Segmenter {
         let Some(every) = self.probe_every else {
             return;
         };
-        if length <= self.probe_min
-            || !(length - self.probe_min).is_multiple_of(every)
-            || self.speech_frames < MIN_SPEECH_FRAMES
-        {
+        let past_cut = length.saturating_sub(self.probe_min);
+        if !probe_position(past_cut, every) || self.speech_frames < MIN_SPEECH_FRAMES {
             return;
         }
         let from = start - self.buffer_start;
@@ -398,6 +403,20 @@ mod tests {
             assert_eq!(to - from, 7 * SECOND + i * SECOND);
             // Probes end while the window is open: at most its turn pause past its end.
             assert!(*to < end + TURN_PAUSE_FRAMES * FRAME, "{to} {end}");
+        }
+    }
+
+    #[test]
+    fn every_interval_has_one_probe_position_wherever_the_window_starts() {
+        let every = 50 * FRAME;
+        for offset in [0, FRAME / 2, FRAME - 1] {
+            let positions: Vec<usize> = (0..400)
+                .map(|i| i * FRAME + offset)
+                .filter(|&past| probe_position(past, every))
+                .collect();
+            assert_eq!(positions.len(), 7, "offset {offset}: {positions:?}");
+            assert!(positions[0] >= every && positions[0] < every + FRAME);
+            assert!(positions.windows(2).all(|w| w[1] - w[0] == every));
         }
     }
 
