@@ -94,6 +94,8 @@ def transcribe(args, wav, lang, quant):
         cmd += ["--max-window", str(args.max_window)]
     if args.previous_text:
         cmd.append("--previous-text")
+    if args.early_commit is not None:
+        cmd += ["--early-commit", str(args.early_commit)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return " ".join(re.sub(r"^\[.*?\]\s*", "", line) for line in out.splitlines())
 
@@ -107,6 +109,8 @@ def main():
     ap.add_argument("--cut-after", type=float, help="samtal's window setting (seconds)")
     ap.add_argument("--max-window", type=float,
                     help="seconds at which a window is cut at its quietest moment")
+    ap.add_argument("--early-commit", type=float,
+                    help="commit what Whisper closed every SECS of an open window (0: off)")
     ap.add_argument("--previous-text", action="store_true",
                     help="decode each window with the text before it as prompt")
     ap.add_argument("--split", choices=["tune", "held-out", "all"], default="all")

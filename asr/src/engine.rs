@@ -37,6 +37,13 @@ pub struct EngineConfig {
     /// recognised one at a time, in live and batch transcription alike, so both still give
     /// the same transcript.
     pub previous_text: bool,
+    /// Every this many seconds of a window that runs on past `cut_after_secs` without a
+    /// quiet, decode it so far and commit the segments Whisper has closed in it (all but
+    /// the last); the window then goes on from the end of the last one committed, so a
+    /// long stretch without a pause shows its first sentences before it ends. Placed by
+    /// audio position, so live and batch transcripts stay the same. `None`: off (it cost
+    /// accuracy and CPU time and did not reach the delay target: README, Performance).
+    pub early_commit_secs: Option<f32>,
 }
 
 impl EngineConfig {
@@ -80,6 +87,7 @@ impl Default for EngineConfig {
             cut_after_secs: 6.0,
             max_window_secs: 28.0,
             previous_text: false,
+            early_commit_secs: None,
         }
     }
 }

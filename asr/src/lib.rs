@@ -63,6 +63,7 @@ pub struct Transcriber {
     cut_after_secs: f32,
     max_window_secs: f32,
     previous_text: bool,
+    early_commit_secs: Option<f32>,
 }
 
 impl Transcriber {
@@ -72,6 +73,7 @@ impl Transcriber {
             cut_after_secs: config.cut_after_secs,
             max_window_secs: config.max_window_secs,
             previous_text: config.previous_text,
+            early_commit_secs: config.early_commit_secs,
             engine: Arc::new(engine::spawn(model, config)?),
         })
     }
@@ -100,16 +102,24 @@ impl Transcriber {
         options: TranscribeOptions,
         on_segment: Box<dyn FnMut(Segment) + Send>,
     ) -> Stream {
-        let carry = self.previous_text.then(|| Carry {
-            engine: Arc::downgrade(&self.engine),
-            options: options.clone(),
-        });
+        let segmenter = Segmenter::new(
+            self.cut_after_secs,
+            self.max_window_secs,
+            self.early_commit_secs,
+        );
+        let shared = Shared::new(
+            on_segment,
+            Arc::downgrade(&self.engine),
+            options.clone(),
+            self.previous_text,
+            segmenter.probe_min(),
+        );
         Stream {
-            segmenter: Segmenter::new(self.cut_after_secs, self.max_window_secs),
-            engine: Arc::clone(&self.engine),
+            segmenter,
+            _engine: Arc::clone(&self.engine),
             options,
             next_window: 0,
-            shared: Arc::new(Shared::new(on_segment, carry)),
+            shared: Arc::new(shared),
         }
     }
 }
@@ -117,7 +127,9 @@ impl Transcriber {
 /// A live transcription in progress.
 pub struct Stream {
     segmenter: Segmenter,
-    engine: Arc<Engine>,
+    /// Keeps the engine running while the stream lives (`Shared` only holds a weak link, as
+    /// the engine's queued jobs hold `Shared`).
+    _engine: Arc<Engine>,
     options: TranscribeOptions,
     /// Sequence number of the next window sent to the engine.
     next_window: u64,
@@ -127,45 +139,52 @@ pub struct Stream {
 struct Shared {
     state: Mutex<StreamState>,
     idle: Condvar,
-    /// Set when windows are decoded with the text before them (`EngineConfig::previous_text`).
-    carry: Option<Carry>,
-}
-
-/// What a stream needs to send a held window itself once the text before it is known.
-struct Carry {
+    /// To send held windows from an engine thread once what they wait for is known.
     engine: Weak<Engine>,
     options: TranscribeOptions,
+    /// Windows are decoded with the text before them (`EngineConfig::previous_text`).
+    previous_text: bool,
+    /// A probe with less audio than this left to decode is dropped (`Segmenter::probe_min`).
+    probe_min: usize,
 }
 
-/// A window waiting for the text of the windows before it.
+/// A window (or probe) not yet sent to the engine.
 struct Held {
     seq: u64,
+    start: usize,
     samples: Vec<f32>,
+    probe: bool,
 }
 
-/// A window sent to the engine. Lanes may answer out of order; answers are taken in
-/// recording order, so segment ids, loop checks and callbacks follow the recording.
+/// A window or probe on its way through the engine. Lanes may answer out of order; answers
+/// are taken in recording order, so segment ids, loop checks and callbacks follow the
+/// recording.
 struct InFlight {
     seq: u64,
-    /// First sample of the window.
+    /// First sample of the audio decoded (the window's first until it is sent).
     start: usize,
     len: usize,
+    /// A probe of an open window: only the segments Whisper closed in it are kept.
+    probe: bool,
     result: Option<Result<WindowResult, TranscribeError>>,
 }
 
 struct StreamState {
     next_id: u32,
-    /// Windows sent to the engine whose answers are not yet taken, in recording order.
+    /// Windows and probes, held or sent, whose answers are not yet taken, in recording order.
     in_flight: VecDeque<InFlight>,
+    /// Audio before this sample is in the transcript through a probe's kept segments; later
+    /// windows and probes are decoded from here.
+    committed_until: usize,
     /// Normalised text of the last segments, to drop loops that span segments.
     recent: VecDeque<String>,
     segments: Vec<Segment>,
     language: Option<String>,
     error: Option<TranscribeError>,
     on_segment: Box<dyn FnMut(Segment) + Send>,
-    /// Windows not yet sent to the engine, in recording order (only with `carry`).
+    /// Windows and probes not yet sent to the engine, in recording order.
     held: VecDeque<Held>,
-    /// The end of the transcript so far, the next window's prompt (only with `carry`).
+    /// The end of the transcript so far, the next window's prompt (only with `previous_text`).
     previous: Option<String>,
 }
 
@@ -183,7 +202,9 @@ impl Stream {
         let state = self.shared.state.lock().expect("stream state");
         let pending = state.in_flight.front().map(|w| w.start);
         let settled = self.segmenter.settled_until();
-        samtal_audio::seconds(pending.map_or(settled, |p| p.min(settled)))
+        // Whatever is still to decode starts at the committed end or later.
+        let until = pending.map_or(settled, |p| p.min(settled));
+        samtal_audio::seconds(until.max(state.committed_until))
     }
 
     /// Ends the recording: transcribes what is left, waits for the engine and returns the
@@ -213,8 +234,6 @@ impl Stream {
         if windows.is_empty() {
             return Ok(());
         }
-        let mut jobs = Vec::with_capacity(windows.len());
-        let mut seqs = Vec::with_capacity(windows.len());
         let mut state = self.shared.state.lock().expect("stream state");
         for window in windows {
             let seq = self.next_window;
@@ -223,66 +242,54 @@ impl Stream {
                 seq,
                 start: window.start,
                 len: window.samples.len(),
+                probe: window.probe,
                 result: None,
             });
-            if self.shared.carry.is_some() {
-                state.held.push_back(Held {
-                    seq,
-                    samples: window.samples,
-                });
-            } else {
-                jobs.push(self.shared.job(
-                    seq,
-                    window.samples,
-                    self.options.clone(),
-                    String::new(),
-                ));
-                seqs.push(seq);
-            }
+            state.held.push_back(Held {
+                seq,
+                start: window.start,
+                samples: window.samples,
+                probe: window.probe,
+            });
         }
-        if self.shared.carry.is_some() {
-            self.shared.release(&mut state);
-            return Ok(());
-        }
-        drop(state);
-        self.engine.submit(jobs).inspect_err(|e| {
-            for seq in seqs {
-                self.shared.accept(seq, Err(e.clone()));
-            }
-        })
+        self.shared.release(&mut state)
     }
 }
 
 impl Shared {
-    fn new(on_segment: Box<dyn FnMut(Segment) + Send>, carry: Option<Carry>) -> Shared {
+    fn new(
+        on_segment: Box<dyn FnMut(Segment) + Send>,
+        engine: Weak<Engine>,
+        options: TranscribeOptions,
+        previous_text: bool,
+        probe_min: usize,
+    ) -> Shared {
         Shared {
             state: Mutex::new(StreamState {
                 next_id: 1,
                 in_flight: VecDeque::new(),
+                committed_until: 0,
                 recent: VecDeque::new(),
                 segments: Vec::new(),
                 language: None,
                 error: None,
                 on_segment,
                 held: VecDeque::new(),
-                previous: carry.as_ref().map(|_| String::new()),
+                previous: previous_text.then(String::new),
             }),
             idle: Condvar::new(),
-            carry,
+            engine,
+            options,
+            previous_text,
+            probe_min,
         }
     }
 
-    fn job(
-        self: &Arc<Self>,
-        seq: u64,
-        samples: Vec<f32>,
-        options: TranscribeOptions,
-        previous: String,
-    ) -> Job {
+    fn job(self: &Arc<Self>, seq: u64, samples: Vec<f32>, previous: String) -> Job {
         let shared = Arc::clone(self);
         Job {
             samples,
-            options,
+            options: self.options.clone(),
             previous,
             reply: Box::new(move |result| shared.accept(seq, result)),
         }
@@ -294,42 +301,79 @@ impl Shared {
             window.result = Some(result);
         }
         state.take_answers();
-        self.release(&mut state);
+        // A failure to send is recorded with the windows it concerns.
+        let _ = self.release(&mut state);
         self.idle.notify_all();
     }
 
-    /// Sends the first held window once every window before it is finalized, with the
-    /// transcript so far as its prompt. If the engine has stopped, that window fails and
-    /// the next one is tried, so `finish` never waits for a window that cannot come back.
-    fn release(self: &Arc<Self>, state: &mut StreamState) {
-        let Some(carry) = &self.carry else {
-            return;
-        };
+    /// Sends the held windows and probes that are ready, together, so idle lanes take them
+    /// side by side. One is ready once what it depends on is final: every probe before it
+    /// (where the audio left to decode starts), and with `previous_text` every window
+    /// before it (its prompt). A probe with less than `probe_min` left to decode, or a
+    /// window with nothing left, is dropped. If the engine has stopped, the windows fail
+    /// and the next ones are tried, so `finish` never waits for one that cannot come back.
+    fn release(self: &Arc<Self>, state: &mut StreamState) -> Result<(), TranscribeError> {
+        let mut outcome = Ok(());
         loop {
-            let ready = match (state.held.front(), state.in_flight.front()) {
-                (Some(held), Some(first)) => held.seq == first.seq,
-                _ => false,
-            };
-            if !ready {
-                return;
+            let mut jobs = Vec::new();
+            let mut seqs = Vec::new();
+            while let Some(next) = state.held.front() {
+                let ready = if self.previous_text {
+                    state.in_flight.front().is_some_and(|w| w.seq == next.seq)
+                } else {
+                    !state
+                        .in_flight
+                        .iter()
+                        .take_while(|w| w.seq < next.seq)
+                        .any(|w| w.probe)
+                };
+                if !ready {
+                    break;
+                }
+                let Some(Held {
+                    seq,
+                    start,
+                    mut samples,
+                    probe,
+                }) = state.held.pop_front()
+                else {
+                    break;
+                };
+                let end = start + samples.len();
+                let from = start.max(state.committed_until).min(end);
+                let left = end - from;
+                if left == 0 || (probe && left < self.probe_min) {
+                    state.in_flight.retain(|w| w.seq != seq);
+                    state.take_answers();
+                    continue;
+                }
+                if let Some(window) = state.in_flight.iter_mut().find(|w| w.seq == seq) {
+                    window.start = from;
+                    window.len = left;
+                }
+                samples.drain(..from - start);
+                let previous = state.previous.clone().unwrap_or_default();
+                jobs.push(self.job(seq, samples, previous));
+                seqs.push(seq);
             }
-            let Some(Held { seq, samples }) = state.held.pop_front() else {
-                return;
-            };
-            let previous = state.previous.clone().unwrap_or_default();
-            let job = self.job(seq, samples, carry.options.clone(), previous);
-            let sent = match carry.engine.upgrade() {
-                Some(engine) => engine.submit(vec![job]),
+            if jobs.is_empty() {
+                return outcome;
+            }
+            let sent = match self.engine.upgrade() {
+                Some(engine) => engine.submit(jobs),
                 None => Err(TranscribeError::Stopped),
             };
-            match sent {
-                Ok(()) => return,
-                Err(e) => {
-                    if let Some(first) = state.in_flight.front_mut() {
-                        first.result = Some(Err(e));
-                    }
-                    state.take_answers();
+            let Err(e) = sent else {
+                return outcome;
+            };
+            for window in state.in_flight.iter_mut() {
+                if seqs.contains(&window.seq) {
+                    window.result = Some(Err(e.clone()));
                 }
+            }
+            state.take_answers();
+            if outcome.is_ok() {
+                outcome = Err(e);
             }
         }
     }
@@ -340,20 +384,28 @@ impl StreamState {
     fn take_answers(&mut self) {
         while self.in_flight.front().is_some_and(|w| w.result.is_some()) {
             let Some(InFlight {
-                start,
+                start: first,
                 len,
+                probe,
                 result: Some(result),
                 ..
             }) = self.in_flight.pop_front()
             else {
                 break;
             };
-            let start = samtal_audio::seconds(start);
+            let start = samtal_audio::seconds(first);
             let end = start + samtal_audio::seconds(len);
             match result {
                 Ok(window) => {
                     self.language.get_or_insert(window.language);
-                    for raw in window.segments {
+                    let mut segments = window.segments;
+                    if probe {
+                        let closed = closed_until(&mut segments);
+                        let closed =
+                            ((closed * samtal_audio::SAMPLE_RATE as f64) as usize).min(len);
+                        self.committed_until = self.committed_until.max(first + closed);
+                    }
+                    for raw in segments {
                         if let Some(segment) = self.finalize(raw, start, end) {
                             (self.on_segment)(segment.clone());
                             if let Some(previous) = &mut self.previous {
@@ -428,6 +480,19 @@ impl StreamState {
     }
 }
 
+/// Keeps the segments of a probe that Whisper closed, every one but the last (which may
+/// run on past the probe's end), and returns where the audio not yet committed starts,
+/// in seconds from the probe's start: where the last kept segment ends, or the dropped
+/// one starts if earlier. Nothing is kept from a probe with a single segment.
+fn closed_until(segments: &mut Vec<RawSegment>) -> f64 {
+    let Some(open) = segments.pop() else {
+        return 0.0;
+    };
+    segments
+        .last()
+        .map_or(0.0, |closed| closed.end.min(open.start).max(0.0))
+}
+
 /// Appends `text` to the transcript's end kept in `previous`, keeping its last
 /// `PREVIOUS_TEXT_BYTES` bytes from a word boundary on.
 fn keep_end(previous: &mut String, text: &str) {
@@ -473,13 +538,17 @@ mod tests {
         let sink = Arc::clone(&heard);
         let shared = Arc::new(Shared::new(
             Box::new(move |s: Segment| sink.lock().unwrap().push(s.text)),
-            None,
+            Weak::new(),
+            TranscribeOptions::new(None),
+            false,
+            0,
         ));
         shared.state.lock().unwrap().in_flight = (0..3)
             .map(|seq| InFlight {
                 seq,
                 start: seq as usize * 2 * SECOND,
                 len: SECOND,
+                probe: false,
                 result: None,
             })
             .collect();
@@ -503,9 +572,11 @@ mod tests {
         let (engine, queue) = Engine::without_lanes();
         let transcriber = Transcriber {
             engine: Arc::new(engine),
-            cut_after_secs: 6.0,
+            // Probes from 3 s on: the shortest decoded is 3 s.
+            cut_after_secs: 3.0,
             max_window_secs: 28.0,
             previous_text,
+            early_commit_secs: None,
         };
         let stream = transcriber.stream(TranscribeOptions::new(None), Box::new(|_| {}));
         (stream, queue)
@@ -516,6 +587,7 @@ mod tests {
             .map(|i| Window {
                 start: i * 2 * SECOND,
                 samples: vec![0.0; SECOND],
+                probe: false,
             })
             .collect()
     }
@@ -558,6 +630,129 @@ mod tests {
             .map(|s| s.text)
             .collect();
         assert_eq!(text, ["the first window", "a second", "a third"]);
+    }
+
+    fn segment(start: f64, end: f64, text: &str) -> RawSegment {
+        RawSegment {
+            start,
+            end,
+            ..raw(text)
+        }
+    }
+
+    /// Takes the next queued job, answers it with `segments` and returns its audio.
+    fn answer(queue: &lanes::WorkQueue<Job>, segments: Vec<RawSegment>) -> Vec<f32> {
+        let (job, lease) = queue.take().unwrap();
+        drop(lease);
+        let samples = job.samples.clone();
+        (job.reply)(Ok(WindowResult {
+            segments,
+            language: "en".into(),
+        }));
+        samples
+    }
+
+    /// Audio whose every sample is its own index from `at` on, so a job shows what it got.
+    fn probe(at: usize, audio: &[f32], secs: usize) -> Window {
+        Window {
+            start: at,
+            samples: audio[..secs * SECOND].to_vec(),
+            probe: true,
+        }
+    }
+
+    #[test]
+    fn a_probe_commits_what_whisper_closed_and_the_window_goes_on_from_there() {
+        let (mut stream, queue) = stream(false);
+        let at = 10 * SECOND;
+        let audio: Vec<f32> = (0..9 * SECOND).map(|i| i as f32).collect();
+        let whole = Window {
+            start: at,
+            samples: audio.clone(),
+            probe: false,
+        };
+        let next = Window {
+            start: at + 10 * SECOND,
+            samples: vec![0.0; SECOND],
+            probe: false,
+        };
+        stream
+            .dispatch(vec![probe(at, &audio, 5), whole, next])
+            .unwrap();
+        assert_eq!(queue.queued(), 1, "the windows wait for the probe");
+        let heard = answer(
+            &queue,
+            vec![
+                segment(0.2, 3.0, "a closed sentence"),
+                segment(3.0, 5.0, "and the start of"),
+            ],
+        );
+        assert_eq!(heard.len(), 5 * SECOND);
+        assert_eq!(stream.transcribed_until(), 13.0);
+        assert_eq!(queue.queued(), 2, "both windows go out together");
+        let rest = answer(&queue, vec![segment(0.0, 5.5, "and the start of the next")]);
+        assert_eq!(rest.len(), 6 * SECOND);
+        assert_eq!(
+            rest[0],
+            (3 * SECOND) as f32,
+            "decoded from the committed end on"
+        );
+        answer(&queue, vec![segment(0.0, 1.0, "then more")]);
+        let times: Vec<(String, f64, f64)> = stream
+            .finish()
+            .unwrap()
+            .segments
+            .into_iter()
+            .map(|s| (s.text, s.start, s.end))
+            .collect();
+        assert_eq!(
+            times,
+            [
+                ("a closed sentence".to_string(), 10.2, 13.0),
+                ("and the start of the next".to_string(), 13.0, 18.5),
+                ("then more".to_string(), 20.0, 21.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_probe_with_one_segment_keeps_nothing_and_a_short_rest_is_not_probed() {
+        let (mut stream, queue) = stream(false);
+        let audio: Vec<f32> = (0..7 * SECOND).map(|i| i as f32).collect();
+        let whole = Window {
+            start: 0,
+            samples: audio.clone(),
+            probe: false,
+        };
+        let windows = vec![
+            probe(0, &audio, 3),
+            probe(0, &audio, 4),
+            probe(0, &audio, 5),
+            whole,
+        ];
+        stream.dispatch(windows).unwrap();
+        answer(&queue, vec![segment(0.0, 3.0, "one unfinished")]);
+        assert_eq!(stream.transcribed_until(), 0.0);
+        let second = answer(
+            &queue,
+            vec![
+                segment(0.0, 2.5, "one finished"),
+                segment(2.6, 4.0, "and a"),
+            ],
+        );
+        assert_eq!(second.len(), 4 * SECOND, "the second probe from the start");
+        // 2.5 s left in the third probe: too little to hold a closed sentence.
+        let last = answer(&queue, vec![segment(0.0, 4.5, "and a last one")]);
+        assert_eq!(last.len(), 7 * SECOND - SECOND * 5 / 2);
+        assert_eq!(queue.queued(), 0);
+        let text: Vec<String> = stream
+            .finish()
+            .unwrap()
+            .segments
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(text, ["one finished", "and a last one"]);
     }
 
     #[test]

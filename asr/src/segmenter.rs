@@ -10,6 +10,12 @@
 //! fixtures and on espeak renderings of the Swedish and Danish dev meetings, 3 and 4 s were
 //! not, with or without the text before each window as prompt, and neither was a 10 s
 //! limit in place of the 28 s one (README, Performance).
+//!
+//! With early commit (`EngineConfig::early_commit_secs`) a window that has grown past the
+//! cut length without a quiet is also handed out as a probe every few seconds of audio:
+//! the stream decodes it and keeps the sentences Whisper has already closed. Probes are
+//! placed by audio position, never by the clock, so a live and a batch run see the same
+//! probes.
 use super::vad::{FrameInfo, Vad, FRAME};
 
 /// Samples per second.
@@ -27,11 +33,25 @@ const MAX_WINDOW: usize = SECOND * 28;
 /// Speech shorter than this in a whole window is a click or a cough, not words.
 const MIN_SPEECH_FRAMES: usize = FRAMES_PER_SEC / 5;
 
-/// A finished window: absolute sample range and its audio.
+/// A window's audio: from its absolute first sample on.
 #[derive(Debug)]
 pub struct Window {
     pub start: usize,
     pub samples: Vec<f32>,
+    /// A probe: the window so far, while it is still open.
+    pub probe: bool,
+}
+
+/// `secs` (0-28) in whole frames, at least one, as samples.
+fn frames(secs: f32) -> usize {
+    ((secs.clamp(0.0, 28.0) * SECOND as f32) as usize / FRAME).max(1) * FRAME
+}
+
+/// Whether the frame ending `past_cut` samples past the cut is the first one at or past a
+/// multiple of `every` (from one `every` on): one probe per interval, also in a window that
+/// starts between frames (right after a cut in the middle of a quiet).
+fn probe_position(past_cut: usize, every: usize) -> bool {
+    past_cut >= every && past_cut % every < FRAME
 }
 
 pub struct Segmenter {
@@ -40,6 +60,11 @@ pub struct Segmenter {
     cut_after: usize,
     /// Window length (samples) at which it is cut at its quietest point.
     max_window: usize,
+    /// Samples between probes of an open window (a multiple of `FRAME`), if probing.
+    probe_every: Option<usize>,
+    /// An open window is probed every `probe_every` past this length (samples, a multiple
+    /// of `FRAME`): one cut at a quiet soon after it is never probed.
+    probe_min: usize,
     /// Audio from `buffer_start` on, not yet handed out in a window.
     buffer: Vec<f32>,
     buffer_start: usize,
@@ -58,12 +83,20 @@ pub struct Segmenter {
 
 impl Segmenter {
     /// Windows longer than `cut_after_secs` end at the next short quiet; at
-    /// `max_window_secs` (at most 28) they are cut at their quietest point.
-    pub fn new(cut_after_secs: f32, max_window_secs: f32) -> Segmenter {
+    /// `max_window_secs` (at most 28) they are cut at their quietest point. With
+    /// `probe_every_secs`, an open window is probed every so many seconds (at least one
+    /// frame) past `cut_after_secs`.
+    pub fn new(
+        cut_after_secs: f32,
+        max_window_secs: f32,
+        probe_every_secs: Option<f32>,
+    ) -> Segmenter {
         Segmenter {
             vad: Vad::new(),
             cut_after: (cut_after_secs.clamp(0.0, 28.0) * SECOND as f32) as usize,
             max_window: ((max_window_secs.max(1.0) * SECOND as f32) as usize).min(MAX_WINDOW),
+            probe_every: probe_every_secs.map(frames),
+            probe_min: frames(cut_after_secs),
             buffer: Vec::new(),
             buffer_start: 0,
             scanned: 0,
@@ -74,6 +107,12 @@ impl Segmenter {
             silent_run: 0,
             quiet_run: 0,
         }
+    }
+
+    /// The shortest probe: a shorter stretch is no longer than a window cut at a quiet, and
+    /// decoded alone it is less accurate (README, Performance).
+    pub fn probe_min(&self) -> usize {
+        self.probe_min
     }
 
     /// Samples before this index can never become part of a future window.
@@ -144,7 +183,27 @@ impl Segmenter {
             self.window_start = Some(cut);
             self.speech_frames = rest.iter().filter(|f| f.2).count();
             self.frames = rest;
+        } else {
+            self.probe(start, length, out);
         }
+    }
+
+    /// Hands out the open window so far if it is at one of its probe positions.
+    fn probe(&self, start: usize, length: usize, out: &mut Vec<Window>) {
+        let Some(every) = self.probe_every else {
+            return;
+        };
+        let past_cut = length.saturating_sub(self.probe_min);
+        if !probe_position(past_cut, every) || self.speech_frames < MIN_SPEECH_FRAMES {
+            return;
+        }
+        let from = start - self.buffer_start;
+        let to = self.scanned - self.buffer_start;
+        out.push(Window {
+            start,
+            samples: self.buffer[from..to].to_vec(),
+            probe: true,
+        });
     }
 
     /// The middle of the quietest frame (smoothed over its neighbours) in the last third.
@@ -165,6 +224,7 @@ impl Segmenter {
             out.push(Window {
                 start,
                 samples: self.buffer[from..to].to_vec(),
+                probe: false,
             });
         }
         self.window_start = None;
@@ -205,7 +265,7 @@ mod tests {
     }
 
     fn run_cut(audio: &[f32], piece: usize, cut_after: f32) -> Vec<(usize, usize)> {
-        let mut s = Segmenter::new(cut_after, 28.0);
+        let mut s = Segmenter::new(cut_after, 28.0, None);
         let mut out = Vec::new();
         for chunk in audio.chunks(piece) {
             s.push(chunk, &mut out);
@@ -252,7 +312,7 @@ mod tests {
             audio.extend(vowel(2.5));
             audio.extend(vec![0.0; 1_600]); // 100 ms gaps: too short to be a pause
         }
-        let mut s = Segmenter::new(6.0, 10.0);
+        let mut s = Segmenter::new(6.0, 10.0, None);
         let mut out = Vec::new();
         for chunk in audio.chunks(1_600) {
             s.push(chunk, &mut out);
@@ -302,6 +362,61 @@ mod tests {
         assert_eq!(short.len(), 3, "{short:?}");
         for (start, end) in &short {
             assert!(end - start < 6 * SECOND, "{}", end - start);
+        }
+    }
+
+    /// (start, end, probe) of every window and probe, probing every `every` seconds.
+    fn run_probes(audio: &[f32], piece: usize, every: Option<f32>) -> Vec<(usize, usize, bool)> {
+        let mut s = Segmenter::new(6.0, 28.0, every);
+        let mut out = Vec::new();
+        for chunk in audio.chunks(piece) {
+            s.push(chunk, &mut out);
+        }
+        s.finish(&mut out);
+        out.iter()
+            .map(|w| (w.start, w.start + w.samples.len(), w.probe))
+            .collect()
+    }
+
+    #[test]
+    fn an_open_window_is_probed_at_fixed_audio_positions() {
+        // 10 s of speech with 100 ms gaps (never a pause), then the end of the turn.
+        let mut audio = vec![0.0; 8_000];
+        for _ in 0..4 {
+            audio.extend(vowel(2.4));
+            audio.extend(vec![0.0; 1_600]);
+        }
+        audio.extend(vec![0.0; 48_000]);
+        let probed = run_probes(&audio, 1_600, Some(1.0));
+        assert_eq!(probed, run_probes(&audio, 777, Some(1.0)));
+        let (probes, windows): (Vec<_>, Vec<_>) = probed.into_iter().partition(|w| w.2);
+        assert_eq!(
+            windows,
+            run_probes(&audio, 1_600, None),
+            "probes change no window"
+        );
+        let (start, end, _) = windows[0];
+        assert_eq!(windows.len(), 1);
+        assert!(probes.len() >= 4, "{}", probes.len());
+        for (i, (from, to, _)) in probes.iter().enumerate() {
+            assert_eq!(*from, start);
+            assert_eq!(to - from, 7 * SECOND + i * SECOND);
+            // Probes end while the window is open: at most its turn pause past its end.
+            assert!(*to < end + TURN_PAUSE_FRAMES * FRAME, "{to} {end}");
+        }
+    }
+
+    #[test]
+    fn every_interval_has_one_probe_position_wherever_the_window_starts() {
+        let every = 50 * FRAME;
+        for offset in [0, FRAME / 2, FRAME - 1] {
+            let positions: Vec<usize> = (0..400)
+                .map(|i| i * FRAME + offset)
+                .filter(|&past| probe_position(past, every))
+                .collect();
+            assert_eq!(positions.len(), 7, "offset {offset}: {positions:?}");
+            assert!(positions[0] >= every && positions[0] < every + FRAME);
+            assert!(positions.windows(2).all(|w| w[1] - w[0] == every));
         }
     }
 

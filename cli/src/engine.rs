@@ -36,6 +36,10 @@ pub struct ModelArgs {
     /// one at a time).
     #[arg(long)]
     pub previous_text: bool,
+    /// Every so many seconds of an open window, decode it so far and commit the sentences
+    /// Whisper has closed in it (0: off; default: the engine's).
+    #[arg(long, value_name = "SECS")]
+    pub early_commit: Option<f32>,
 }
 
 fn parse_quant(s: &str) -> Result<Quantization, String> {
@@ -56,6 +60,11 @@ impl ModelArgs {
             cut_after_secs: self.cut_after.unwrap_or(base.cut_after_secs),
             max_window_secs: self.max_window.unwrap_or(base.max_window_secs),
             previous_text: self.previous_text || base.previous_text,
+            early_commit_secs: match self.early_commit {
+                Some(secs) if secs > 0.0 => Some(secs),
+                Some(_) => None,
+                None => base.early_commit_secs,
+            },
             ..base
         }
     }

@@ -118,6 +118,10 @@ fn print_config(model: &ModelArgs) {
             "each decoded on its own"
         }
     );
+    match config.early_commit_secs {
+        Some(secs) => println!("early commit   every {secs} s of an open window"),
+        None => println!("early commit   off"),
+    }
 }
 
 fn print_peak_rss() {

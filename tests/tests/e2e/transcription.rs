@@ -125,6 +125,75 @@ fn with_the_text_before_each_window_as_prompt_live_and_batch_still_agree() {
 }
 
 #[test]
+fn early_commit_shows_a_sentence_before_its_window_ends_and_live_and_batch_agree() {
+    // The fixture's 12.8-24.4 s stretch has no 0.3 s quiet, so without early commit nothing
+    // of it is final before 24.4 s of audio have come in. One lane in a fresh engine for
+    // each run: with two, a window whose decode falls back to sampling can differ between
+    // runs (README, Performance), and early commit decodes more often.
+    let config = EngineConfig {
+        early_commit_secs: Some(1.0),
+        ..EngineConfig::low_memory()
+    };
+    let samples = audio("en-meeting-60s.wav");
+    let options = TranscribeOptions::new(Some(Language::En));
+    let batch = transcriber_with(BASE, Quantization::Q5_0, config.clone())
+        .transcribe(&samples, &options)
+        .unwrap();
+
+    let engine = transcriber_with(BASE, Quantization::Q5_0, config);
+    let live = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&live);
+    let mut stream = engine.stream(options, Box::new(move |s| sink.lock().unwrap().push(s)));
+    let second = samtal_audio::SAMPLE_RATE as usize;
+    let (first, rest) = samples.split_at(22 * second);
+    for chunk in first.chunks(1_333) {
+        stream.push(chunk).unwrap();
+    }
+    let inside = |s: &samtal_draft::transcript::Segment| s.start >= 12.5 && s.end <= 20.0;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !live.lock().unwrap().iter().any(inside) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        live.lock().unwrap().iter().any(inside),
+        "nothing of the unbroken stretch was committed while it went on: {:?}",
+        live.lock()
+            .unwrap()
+            .iter()
+            .map(|s| (s.start, s.end))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        stream.transcribed_until() > 16.0,
+        "{}",
+        stream.transcribed_until()
+    );
+    for chunk in rest.chunks(1_333) {
+        stream.push(chunk).unwrap();
+    }
+    let streamed = stream.finish().unwrap();
+    assert!(streamed.segments == batch.segments, "live and batch differ");
+    assert!(
+        *live.lock().unwrap() == batch.segments,
+        "callbacks and transcript differ"
+    );
+    for (i, s) in batch.segments.iter().enumerate() {
+        assert_eq!(s.id as usize, i + 1);
+        assert!(s.start <= s.end && s.end <= samtal_audio::seconds(samples.len()));
+    }
+    assert!(
+        batch
+            .segments
+            .windows(2)
+            .all(|w| w[0].end <= w[1].start + 0.01),
+        "segments in order without overlap"
+    );
+    let error = wer(&reference("en-meeting-60s.txt"), &batch.text());
+    println!("WER with early commit every 1 s: {:.1} %", error * 100.0);
+    assert!(error <= 0.10, "WER {error:.3}");
+}
+
+#[test]
 fn any_sample_rate_and_channel_count_is_accepted() {
     let hyp = text(
         BASE,
