@@ -622,14 +622,19 @@ mod tests {
         assert_eq!(answer("a second"), "the first window");
         assert_eq!(answer("a third"), "the first window a second");
         assert_eq!(queue.queued(), 0);
-        let text: Vec<String> = stream
+        let text = finished_texts(stream);
+        assert_eq!(text, ["the first window", "a second", "a third"]);
+    }
+
+    /// The texts of a stream's transcript once it is finished.
+    fn finished_texts(stream: Stream) -> Vec<String> {
+        stream
             .finish()
             .unwrap()
             .segments
             .into_iter()
             .map(|s| s.text)
-            .collect();
-        assert_eq!(text, ["the first window", "a second", "a third"]);
+            .collect()
     }
 
     fn segment(start: f64, end: f64, text: &str) -> RawSegment {
@@ -745,13 +750,7 @@ mod tests {
         let last = answer(&queue, vec![segment(0.0, 4.5, "and a last one")]);
         assert_eq!(last.len(), 7 * SECOND - SECOND * 5 / 2);
         assert_eq!(queue.queued(), 0);
-        let text: Vec<String> = stream
-            .finish()
-            .unwrap()
-            .segments
-            .into_iter()
-            .map(|s| s.text)
-            .collect();
+        let text = finished_texts(stream);
         assert_eq!(text, ["one finished", "and a last one"]);
     }
 
