@@ -52,14 +52,24 @@ pub fn port_for_later() -> u16 {
     }
 }
 
-fn wait_for(port: u16) {
-    for _ in 0..200 {
+/// Waits until something listens on `port`; a server that stopped before it did fails the
+/// test with its own error, and a loaded machine (the whole suite at once) gets 30 s.
+fn wait_for<T: std::fmt::Debug>(
+    port: u16,
+    server: &tokio::runtime::Runtime,
+    task: &mut tokio::task::JoinHandle<T>,
+) {
+    for _ in 0..600 {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return;
         }
+        if task.is_finished() {
+            let ended = server.block_on(task);
+            panic!("the endpoint stopped before listening on {port}: {ended:?}");
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("nothing listens on {port}");
+    panic!("nothing listens on {port} after 30 s");
 }
 
 /// Polls `check` every 20 ms for up to `secs` seconds.
@@ -154,10 +164,14 @@ impl Endpoint {
     /// [`restart`]: Self::restart
     pub fn serve(&self) {
         let server = tokio::runtime::Runtime::new().unwrap();
-        server.spawn(samtal_endpoint::serve::serve(self.config.clone()));
+        let mut task = server.spawn(samtal_endpoint::serve::serve(self.config.clone()));
+        wait_for(self.config.listen.port(), &server, &mut task);
+        wait_for(
+            self.config.enroll_listen.unwrap().port(),
+            &server,
+            &mut task,
+        );
         *self.server.lock().unwrap() = Some(server);
-        wait_for(self.config.listen.port());
-        wait_for(self.config.enroll_listen.unwrap().port());
     }
 
     /// Stop serving (every task and listener) and serve again, as after `systemctl restart`.
