@@ -356,9 +356,6 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     }
 }
 
-/// "Det är ja, det är faktiskt elen": a start said again after a "ja" or "nej" is said once
-/// ("Det är faktiskt elen"). Only for starts of two words or more, so "nej, nej" is left to
-/// the repetition and polarity rules.
 /// Letters said one by one are the abbreviation they spell ("ce er a" → "CRA", "gee pe
 /// ess" → "GPS"): two or more letter names in a row, no punctuation between them, at least
 /// one of which is no word of the language (`clean.letters`, `clean.letter_words`).
@@ -388,6 +385,9 @@ fn spelled_out(toks: Vec<Token>, lang: &LanguageData) -> Vec<Token> {
     out
 }
 
+/// "Det är ja, det är faktiskt elen": a start said again after a "ja" or "nej" is said once
+/// ("Det är faktiskt elen"). Only for starts of two words or more, so "nej, nej" is left to
+/// the repetition and polarity rules.
 fn restart_after_interjection(toks: Vec<Token>, lang: &LanguageData) -> Vec<Token> {
     let c = &lang.compiled;
     let lw = lower_words(&toks);
