@@ -392,3 +392,38 @@ fn a_yes_to_a_question_keeps_what_was_agreed() {
         "the yes is cited with the question"
     );
 }
+
+#[test]
+fn a_question_whose_start_was_heard_as_someone_else_is_not_put_before_the_answer() {
+    let meeting = Transcript {
+        language: "en".into(),
+        segments: vec![
+            said(
+                1,
+                "worker",
+                "Good morning, I'm from the council, is that alright?",
+            ),
+            said(
+                2,
+                "citizen",
+                "Yes, that is fine, I want to talk about my rent.",
+            ),
+            said(3, "citizen", "Of course, how"),
+            said(4, "worker", "much do you overhandlaught at the moment?"),
+            said(
+                5,
+                "citizen",
+                "about 400 pounds, and I get paid on Friday, so I can pay half of it, and",
+            ),
+        ],
+    };
+    let ctx = context(&["Anna – (worker)", "Ruth – (citizen)"]);
+    let templates = Templates::builtin();
+    let noted = all_text(&draft(
+        &meeting,
+        templates.get("en-casenote").unwrap(),
+        &ctx,
+    ));
+    assert!(noted.contains("400"), "{noted}");
+    assert!(!noted.contains("Asked about much"), "{noted}");
+}

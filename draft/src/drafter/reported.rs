@@ -481,6 +481,10 @@ impl<'a> Phrasing<'a> {
 
     /// The worker's question as a clause after "Asked whether", "Asked" or "Asked about".
     fn question_clause(&self, q: &Sentence) -> Option<(String, String)> {
+        // A question whose start was cut off cannot be read: the answer goes without it.
+        if q.cut_start {
+            return None;
+        }
         let r = &self.lang.report;
         let question = read_question(&q.text, self.lang)?;
         if let Question::About { topic } = &question {

@@ -22,6 +22,10 @@ pub struct Sentence {
     /// from `text`): "Och så bröt jag handleden" is `text` "Bröt jag handleden." but is
     /// written "Jag bröt handleden."
     pub written: Option<String>,
+    /// It opens its segment in lower case: its start was said in another segment ("much do
+    /// you owe at the moment?" after "Of course, how" heard as someone else's). Set when the
+    /// conversation is built.
+    pub cut_start: bool,
 }
 
 impl Sentence {
@@ -347,6 +351,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
         c.subjects.has_word(w) && !date && !after_preposition(&normal, k, lang)
     });
     Sentence {
+        cut_start: false,
         fragment: !text.is_empty() && !has_subject && n <= 6,
         short_answer: !text.is_empty() && !says_who && normal.len() <= 6,
         text,

@@ -65,7 +65,12 @@ impl Conversation {
             let start = units.len();
             let last = list.len().saturating_sub(1);
             for (idx, raw) in list.into_iter().enumerate() {
-                let sentence = clean(&raw, lang);
+                let mut sentence = clean(&raw, lang);
+                sentence.cut_start = idx == 0
+                    && raw
+                        .chars()
+                        .find(|c| c.is_alphanumeric())
+                        .is_some_and(char::is_lowercase);
                 if !sentence.is_empty() || sentence.polarity.is_some() {
                     units.push(Unit {
                         seg,
