@@ -427,3 +427,41 @@ fn a_question_whose_start_was_heard_as_someone_else_is_not_put_before_the_answer
     assert!(noted.contains("400"), "{noted}");
     assert!(!noted.contains("Asked about much"), "{noted}");
 }
+
+#[test]
+fn you_after_how_much_is_the_subject_of_the_reported_question() {
+    let meeting = Transcript {
+        language: "en".into(),
+        segments: vec![
+            said(
+                1,
+                "worker",
+                "Of course. How much do you owe the landlord at the moment?",
+            ),
+            said(2, "citizen", "About four hundred pounds."),
+            said(3, "worker", "And what do you pay in rent?"),
+            said(4, "citizen", "Ninety a week."),
+        ],
+    };
+    let person = |speaker: &str, name: &str, pronoun: Option<&str>| Participant {
+        speaker: speaker.into(),
+        name: Some(name.into()),
+        description: None,
+        pronoun: pronoun.map(Into::into),
+    };
+    let ctx = DraftContext {
+        participants: vec![
+            person("worker", "Anna", None),
+            person("citizen", "Ruth", Some("she")),
+        ],
+        ..DraftContext::default()
+    };
+    let templates = Templates::builtin();
+    let noted = all_text(&draft(
+        &meeting,
+        templates.get("en-casenote").unwrap(),
+        &ctx,
+    ));
+    assert!(noted.contains("how much she owes the landlord"), "{noted}");
+    assert!(noted.contains("what she pays in rent"), "{noted}");
+}

@@ -109,7 +109,16 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
     // "And food, what are you eating?": a topic before the question word goes.
     // "Hur länge sen var det …?" opens with its question word: nothing goes.
     let opens = c.question_words.has_word(&lw[0]);
-    if let Some(k) = (1..ws.len().min(4)).find(|&k| !opens && c.question_words.has_word(&lw[k])) {
+    // "Om allt gick bra, vad vill du då?": a subordinate clause before the question word
+    // goes too ("Vil du vise mig, hvor du stikker?" asks yes or no).
+    let after_clause = |k: usize| {
+        g.clause_openers.contains(&lw[0])
+            && ws[k - 1].ends_with(',')
+            && c.question_words.has_word(&lw[k])
+    };
+    if let Some(k) = (1..ws.len())
+        .find(|&k| !opens && (k < 4 && c.question_words.has_word(&lw[k]) || after_clause(k)))
+    {
         ws.drain(..k);
     }
     // "Hur länge sen var det du diskade?" asks when you washed up: the cleft's "var det"
@@ -193,9 +202,14 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
         });
     }
     // "Vet du om hon har gjort någon utredning?" loses "vet du" in cleaning: a question
-    // that opens with "om" already has statement order ("hon har gjort …").
+    // that opens with "om" already has statement order ("hon har gjort …"), and so does one
+    // that opens with "att" ("Att han kan se var du är?").
     let whether = words(&lang.report.whether);
-    if lw.len() >= 3 && whether.len() == 1 && lw[0] == whether[0] && is_subject(&lw[1]) {
+    let that = words(&lang.report.that);
+    let opens_clause = |w: &String| {
+        (whether.len() == 1 && *w == whether[0]) || that.last().is_some_and(|t| t == w)
+    };
+    if lw.len() >= 3 && opens_clause(&lw[0]) && is_subject(&lw[1]) {
         let mut rest = vec![ws[1].clone()];
         rest.extend(ws[3..].iter().cloned());
         return Some(Question::YesNo {
@@ -222,7 +236,9 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
         .position(|w| w.ends_with(','))
         .map(|k| k + 1)
         .unwrap_or(ws.len());
-    let topic = plain(&ws[..cut]);
+    // "For the rent?" asks about the rent.
+    let from = usize::from(cut > 1 && g.prepositions.contains(&lw[0]));
+    let topic = plain(&ws[from..cut]);
     (words(&topic).len() <= 8).then_some(Question::About { topic })
 }
 
@@ -285,6 +301,32 @@ mod tests {
             "a question word alone"
         );
         assert_eq!(read(Language::En, "May I ask about your income?"), None);
+        assert_eq!(
+            read(Language::En, "For the rent?"),
+            Some(Question::About {
+                topic: "the rent".into()
+            }),
+            "a preposition opening the topic goes"
+        );
+        assert_eq!(
+            read(Language::Sv, "Att han kan se var du är?"),
+            yes_no("kan", "han se var du är"),
+            "\"att\" opens a clause in statement order"
+        );
+        assert_eq!(
+            read(Language::Sv, "Om allt gick bra, vad vill du då?"),
+            Some(Question::Open {
+                clause: "vad du vill då".into()
+            }),
+            "the clause before the question word goes"
+        );
+        assert!(
+            matches!(
+                read(Language::Da, "Vil du vise mig, hvor du stikker?"),
+                Some(Question::YesNo { .. })
+            ),
+            "a main clause before the question word asks yes or no"
+        );
         let open = |clause: &str| {
             Some(Question::Open {
                 clause: clause.into(),

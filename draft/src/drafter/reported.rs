@@ -812,10 +812,12 @@ const SHORT_ANSWER: usize = 5;
 /// Whether `answer` repeats every longer word of `question` (then the question adds nothing).
 fn covers(answer: &str, question: &str) -> bool {
     let a = words(answer);
-    words(question)
-        .iter()
+    // "What do you pay in rent?" has no long word: nothing of it is said again.
+    let long: Vec<String> = words(question)
+        .into_iter()
         .filter(|w| w.chars().count() >= 5)
-        .all(|w| a.contains(w))
+        .collect();
+    !long.is_empty() && long.iter().all(|w| a.contains(w))
 }
 
 /// Whether two texts share a content word (by its first four letters).
@@ -1515,6 +1517,21 @@ mod tests {
             say(Language::Da, &da, &turns),
             "Adspurgt om vægten svarer Knud: syvoghalvfems, i mandags.",
             "a one-word question says what the numbers are"
+        );
+    }
+    #[test]
+    fn a_question_of_short_words_still_frames_its_answer() {
+        let en = ["Anna A – worker (worker)", "Ruth R – tenant (citizen)"];
+        assert_eq!(
+            say(
+                Language::En,
+                &en,
+                &[
+                    (Role::Worker, "And what do you pay in rent?"),
+                    (Role::Citizen, "Ninety a week.")
+                ]
+            ),
+            "Asked what they pay in rent, Ruth answers: ninety a week."
         );
     }
 }
