@@ -279,18 +279,23 @@ mod tests {
         }
     }
 
+    /// Someone other than the worker speaking of themselves.
+    fn own_words(speaker: &Referent) -> Shift<'_> {
+        Shift {
+            speaker,
+            addressee: None,
+            name_speaker: false,
+            name_addressee: false,
+            plural: true,
+        }
+    }
+
     #[test]
     fn the_speakers_first_person_and_the_workers_second_become_third() {
         let all = Languages::builtin();
         let harold = referent("Harold", ["he", "him", "his", "himself"], false);
         let priya = referent("Priya", ["they", "them", "their", "themselves"], true);
-        let citizen = Shift {
-            speaker: &harold,
-            addressee: None,
-            name_speaker: false,
-            name_addressee: false,
-            plural: true,
-        };
+        let citizen = own_words(&harold);
         let en = all.get(Language::En);
         assert_eq!(
             third_person("I have to stop twice on the stairs.", en, &citizen),
@@ -317,13 +322,7 @@ mod tests {
             "Priya will ring Harold on Tuesday."
         );
         let nadia = referent("Nadia", ["hen", "hen", "hens", "sig"], false);
-        let sv = Shift {
-            speaker: &nadia,
-            addressee: None,
-            name_speaker: false,
-            name_addressee: false,
-            plural: true,
-        };
+        let sv = own_words(&nadia);
         assert_eq!(
             third_person(
                 "Jag har alltid klarat mig själv.",
@@ -333,13 +332,7 @@ mod tests {
             "Hen har alltid klarat sig själv."
         );
         let lone = referent("Lone", ["hun", "hende", "hendes", "sig"], false);
-        let da = Shift {
-            speaker: &lone,
-            addressee: None,
-            name_speaker: false,
-            name_addressee: false,
-            plural: true,
-        };
+        let da = own_words(&lone);
         let danish = all.get(Language::Da);
         assert_eq!(
             third_person("Det, der bekymrer mig mest, er maden.", danish, &da),
