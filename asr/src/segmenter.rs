@@ -265,15 +265,20 @@ mod tests {
     }
 
     fn run_cut(audio: &[f32], piece: usize, cut_after: f32) -> Vec<(usize, usize)> {
-        let mut s = Segmenter::new(cut_after, 28.0, None);
+        segment(Segmenter::new(cut_after, 28.0, None), audio, piece)
+            .iter()
+            .map(|w| (w.start, w.start + w.samples.len()))
+            .collect()
+    }
+
+    /// What `s` gives for `audio` pushed in pieces of `piece` samples, then finished.
+    fn segment(mut s: Segmenter, audio: &[f32], piece: usize) -> Vec<Window> {
         let mut out = Vec::new();
         for chunk in audio.chunks(piece) {
             s.push(chunk, &mut out);
         }
         s.finish(&mut out);
-        out.iter()
-            .map(|w| (w.start, w.start + w.samples.len()))
-            .collect()
+        out
     }
 
     #[test]
@@ -367,13 +372,8 @@ mod tests {
 
     /// (start, end, probe) of every window and probe, probing every `every` seconds.
     fn run_probes(audio: &[f32], piece: usize, every: Option<f32>) -> Vec<(usize, usize, bool)> {
-        let mut s = Segmenter::new(6.0, 28.0, every);
-        let mut out = Vec::new();
-        for chunk in audio.chunks(piece) {
-            s.push(chunk, &mut out);
-        }
-        s.finish(&mut out);
-        out.iter()
+        segment(Segmenter::new(6.0, 28.0, every), audio, piece)
+            .iter()
             .map(|w| (w.start, w.start + w.samples.len(), w.probe))
             .collect()
     }
