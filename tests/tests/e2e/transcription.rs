@@ -50,6 +50,18 @@ fn silence_and_noise_give_empty_transcripts() {
     }
 }
 
+/// Waits up to two minutes, while the recording goes on, for the segments delivered so far
+/// to satisfy `ready`; the caller asserts what it needs afterwards.
+fn wait_for_live(
+    live: &Mutex<Vec<samtal_draft::transcript::Segment>>,
+    ready: impl Fn(&[samtal_draft::transcript::Segment]) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !ready(&live.lock().unwrap()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn streaming_delivers_segments_while_recording_and_agrees_with_one_shot() {
     let samples = audio("en-meeting-60s.wav");
@@ -65,10 +77,7 @@ fn streaming_delivers_segments_while_recording_and_agrees_with_one_shot() {
         stream.push(chunk).unwrap();
     }
     // Recording goes on; finalized segments must arrive before it ends.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while live.lock().unwrap().is_empty() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_live(&live, |segments| !segments.is_empty());
     assert!(
         !live.lock().unwrap().is_empty(),
         "no segment before the end of the recording"
@@ -150,10 +159,7 @@ fn early_commit_shows_a_sentence_before_its_window_ends_and_live_and_batch_agree
         stream.push(chunk).unwrap();
     }
     let inside = |s: &samtal_draft::transcript::Segment| s.start >= 12.5 && s.end <= 20.0;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !live.lock().unwrap().iter().any(inside) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_live(&live, |segments| segments.iter().any(inside));
     assert!(
         live.lock().unwrap().iter().any(inside),
         "nothing of the unbroken stretch was committed while it went on: {:?}",
