@@ -3,9 +3,10 @@
 //! shipped weights from an evaluation set.
 use anyhow::Context;
 use samtal_draft::drafter::model::Meta;
+use samtal_draft::drafter::model::SHIPPED_ORDER;
 use samtal_draft::eval::{
-    by_language, load_set, parse_meeting, read_set, run_loo, run_meetings, summarize, Drafted,
-    Meeting, MeetingScore, Summary,
+    by_language, load_set, over_orders, parse_meeting, read_set, run_loo, run_meetings, summarize,
+    Drafted, Meeting, MeetingScore, Summary,
 };
 use samtal_draft::explain::Loss;
 use samtal_draft::language::{Language, Languages};
@@ -48,6 +49,11 @@ pub struct DraftsArgs {
     /// Put every missed fact down to the stage that lost it and print the totals per stage.
     #[arg(long)]
     pub explain: bool,
+    /// With --loo: also train in this many orders of the examples and print the mean and
+    /// range of recall, section accuracy and must-not hits over them (a change moving a
+    /// figure by less than its range is noise).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub orders: u64,
 }
 
 #[derive(clap::Args)]
@@ -117,7 +123,7 @@ fn drafts(args: &DraftsArgs) -> anyhow::Result<()> {
     let meetings = load_set(&args.set)?;
     let t0 = Instant::now();
     let results = if args.loo {
-        run_loo(&meetings, &templates, &langs)?
+        run_loo(&meetings, &templates, &langs, SHIPPED_ORDER)?
     } else {
         let drafter = Drafter::new(langs.clone(), Drafter::builtin().model().clone());
         run_meetings(&meetings, &templates, &drafter)?
@@ -225,7 +231,43 @@ fn drafts(args: &DraftsArgs) -> anyhow::Result<()> {
     if let Some(ms) = one_hour_timing(&meetings, &templates, &langs) {
         println!("one-hour transcript        {ms:.2} ms");
     }
+    if args.loo && args.orders > 1 {
+        let mut runs = vec![scores];
+        for seed in (SHIPPED_ORDER + 1..).take(args.orders as usize - 1) {
+            let run = run_loo(&meetings, &templates, &langs, seed)?;
+            runs.push(run.into_iter().map(|d| d.score).collect());
+        }
+        println!();
+        print_orders(&runs);
+    }
     Ok(())
+}
+
+/// Mean and range over training orders, per language and overall.
+fn print_orders(runs: &[Vec<MeetingScore>]) {
+    println!(
+        "over {} training orders: mean (min–max)\n{:<6} {:>22} {:>22} {:>18}",
+        runs.len(),
+        "lang",
+        "recall",
+        "section",
+        "must-not"
+    );
+    for row in over_orders(runs) {
+        let spread = |s: samtal_draft::eval::Spread, digits: usize| {
+            format!(
+                "{:.digits$} ({:.digits$}–{:.digits$})",
+                s.mean, s.min, s.max
+            )
+        };
+        println!(
+            "{:<6} {:>22} {:>22} {:>18}",
+            row.language,
+            spread(row.recall, 3),
+            spread(row.section, 3),
+            spread(row.violations, 1)
+        );
+    }
 }
 
 /// Missed facts per stage that lost them, per language and overall.

@@ -320,11 +320,13 @@ pub fn run_meetings(
         .collect()
 }
 
-/// Leave-one-meeting-out: each meeting drafted with weights trained on all the others.
+/// Leave-one-meeting-out: each meeting drafted with weights trained on all the others, in
+/// training order `seed`.
 pub fn run_loo(
     meetings: &[Meeting],
     templates: &Templates,
     languages: &Languages,
+    seed: u64,
 ) -> Result<Vec<Drafted>, EvalError> {
     if meetings.len() < 3 {
         return Err(EvalError::TooFew("the set".into(), meetings.len()));
@@ -343,7 +345,7 @@ pub fn run_loo(
                 .filter(|(k, _)| *k != i)
                 .map(|(_, r)| r)
                 .collect();
-            let model = crate::learn::train_examples(&others, None);
+            let model = crate::learn::train_examples(&others, None, seed);
             let drafter = Drafter::new(languages.clone(), model);
             draft_scored(&drafter, m, templates)
         })
@@ -419,4 +421,109 @@ pub fn by_language(scores: &[MeetingScore]) -> Vec<(String, Summary)> {
             (!part.is_empty()).then(|| (code.to_string(), summarize(&part)))
         })
         .collect()
+}
+
+/// A figure over several training orders: its mean and its range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub mean: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    fn of(values: &[f64]) -> Spread {
+        Spread {
+            mean: values.iter().sum::<f64>() / values.len().max(1) as f64,
+            min: values.iter().copied().fold(f64::INFINITY, f64::min),
+            max: values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        }
+    }
+}
+
+/// Leave-one-meeting-out figures of one language (or "all") over training orders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverOrders {
+    pub language: String,
+    pub recall: Spread,
+    pub section: Spread,
+    pub violations: Spread,
+}
+
+/// Recall, section accuracy and must-not hits per language and overall, over `runs` (the
+/// scores of one leave-one-meeting-out run per training order). Weights trained in another
+/// order put different sentences at the word budget's edge, so one run's figure moves by
+/// a fact or two; the mean over orders is what a change should be judged by.
+pub fn over_orders(runs: &[Vec<MeetingScore>]) -> Vec<OverOrders> {
+    let per_run: Vec<Vec<(String, Summary)>> = runs
+        .iter()
+        .map(|scores| {
+            let mut rows = by_language(scores);
+            rows.push(("all".into(), summarize(scores)));
+            rows
+        })
+        .collect();
+    let Some(first) = per_run.first() else {
+        return Vec::new();
+    };
+    first
+        .iter()
+        .map(|(language, _)| {
+            let rows: Vec<&Summary> = per_run
+                .iter()
+                .filter_map(|rows| rows.iter().find(|(l, _)| l == language).map(|(_, s)| s))
+                .collect();
+            let values =
+                |f: fn(&Summary) -> f64| Spread::of(&rows.iter().map(|s| f(s)).collect::<Vec<_>>());
+            OverOrders {
+                language: language.clone(),
+                recall: values(|s| s.fact_recall),
+                section: values(|s| s.section_accuracy),
+                violations: values(|s| s.violations as f64),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(language: &str, recalled: usize, violations: usize) -> MeetingScore {
+        MeetingScore {
+            id: "m".into(),
+            language: language.into(),
+            facts: 10,
+            recalled,
+            found: 10,
+            right_section: recalled,
+            missed: Vec::new(),
+            violations: vec!["x".into(); violations],
+            items: 1,
+            items_valid_citations: 1,
+            invented_decisions: 0,
+            note_words: 10,
+            transcript_words: 100,
+            item_words: vec![10],
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn figures_over_training_orders_give_their_mean_and_range() {
+        let runs = vec![
+            vec![score("sv", 4, 1), score("da", 2, 0)],
+            vec![score("sv", 6, 3), score("da", 2, 0)],
+        ];
+        let rows = over_orders(&runs);
+        let names: Vec<&str> = rows.iter().map(|r| r.language.as_str()).collect();
+        assert_eq!(names, ["sv", "da", "all"]);
+        let sv = &rows[0];
+        assert!((sv.recall.mean - 0.5).abs() < 1e-9);
+        assert_eq!((sv.recall.min, sv.recall.max), (0.4, 0.6));
+        assert_eq!((sv.violations.min, sv.violations.max), (1.0, 3.0));
+        let all = &rows[2];
+        assert!((all.recall.mean - 0.35).abs() < 1e-9);
+        assert_eq!(all.violations.mean, 2.0);
+    }
 }

@@ -5,7 +5,7 @@
 //! Features seen in fewer than two training meetings get no weight: what only one meeting
 //! says cannot be told apart from that meeting's style.
 use crate::drafter::features::{self, Context, Feature};
-use crate::drafter::model::{Binary, Choice, Meta, Model};
+use crate::drafter::model::{Binary, Choice, Meta, Model, SHIPPED_ORDER};
 use crate::drafter::numbers::normalize;
 use crate::drafter::relevance;
 use crate::drafter::sections;
@@ -239,11 +239,11 @@ pub fn train(
         .map(|m| examples(m, templates, langs))
         .collect::<Result<_, _>>()?;
     let refs: Vec<&Raw> = raws.iter().collect();
-    Ok(train_examples(&refs, meta))
+    Ok(train_examples(&refs, meta, SHIPPED_ORDER))
 }
 
-/// Trains the weights on the examples of some meetings.
-pub fn train_examples(raws: &[&Raw], meta: Option<Meta>) -> Model {
+/// Trains the weights on the examples of some meetings, in training order `seed`.
+pub fn train_examples(raws: &[&Raw], meta: Option<Meta>, seed: u64) -> Model {
     // Features seen in at least MIN_MEETINGS meetings.
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for r in raws {
@@ -321,7 +321,7 @@ pub fn train_examples(raws: &[&Raw], meta: Option<Meta>) -> Model {
             });
         }
     }
-    Model::train(names, &rel, &spk, &top, &sec, meta)
+    Model::train(names, &rel, &spk, &top, &sec, meta, seed)
 }
 
 /// SHA-256 over the meeting files of a set: each file's name and content, by name.

@@ -4,15 +4,19 @@
 //! has never seen. The set is not part of the repository (`SAMTAL_DEV_SET` names another
 //! place for it): the tests print a note and pass when it is absent.
 //!
-//! The bars asserted here are what the drafter reaches today (a regression gate). Of the
-//! issue's floors, must-not-include ≤ 9, note words ≤ 40 %, median item ≤ 35 words, no
-//! invented decision and every item citing are reached and asserted as floors; recall
-//! (≥ 0.75 overall, ≥ 0.65 per language) and section accuracy (≥ 0.85) are not: the
-//! asserted bars are today's figures (LOO recall 0.447 — sv 0.451, da 0.367, en 0.567 —
-//! section accuracy 0.831: 157 facts in the right section of 189 found anywhere), and the
+//! The bars asserted here are what the drafter reaches today (a regression gate), as the
+//! mean over four training orders of the weights (see `ORDERS`). Of the issue's floors, note
+//! words ≤ 40 %, median item ≤ 35 words, no invented decision and every item citing are
+//! reached in every order and asserted as floors; must-not-include ≤ 9 holds in the shipped
+//! order (the mean over orders is 9.2). Recall (≥ 0.75 overall, ≥ 0.65 per language) and
+//! section accuracy (≥ 0.85) are not reached: the asserted bars are a little under today's
+//! means (recall 0.445 — sv 0.457, da 0.375, en 0.521 — section accuracy 0.845), and the
 //! floors are printed next to them.
+use samtal_draft::drafter::model::SHIPPED_ORDER;
 use samtal_draft::drafter::speakers::Role;
-use samtal_draft::eval::{by_language, load_set, run_loo, summarize, Meeting, MeetingScore};
+use samtal_draft::eval::{
+    by_language, load_set, over_orders, run_loo, summarize, Meeting, MeetingScore,
+};
 use samtal_draft::language::Languages;
 use samtal_draft::template::Templates;
 use samtal_draft::{learn, Drafter};
@@ -29,12 +33,27 @@ fn dev_set() -> Option<Vec<Meeting>> {
     Some(load_set(&dir).unwrap())
 }
 
+/// Training orders the gate averages over: one order's figures move by a fact or two with
+/// any change to what the models learn from (0.436–0.450 overall recall over eight orders),
+/// so the bars hold the mean of four.
+const ORDERS: u64 = 4;
+
 #[test]
 fn leave_one_meeting_out_on_the_whole_set() {
     let Some(meetings) = dev_set() else { return };
-    let results = run_loo(&meetings, &Templates::builtin(), &Languages::builtin()).unwrap();
-    let scores: Vec<MeetingScore> = results.into_iter().map(|d| d.score).collect();
-    for s in &scores {
+    let mut runs: Vec<Vec<MeetingScore>> = Vec::new();
+    for seed in (SHIPPED_ORDER..).take(ORDERS as usize) {
+        let results = run_loo(
+            &meetings,
+            &Templates::builtin(),
+            &Languages::builtin(),
+            seed,
+        )
+        .unwrap();
+        runs.push(results.into_iter().map(|d| d.score).collect());
+    }
+    let scores = &runs[0];
+    for s in scores {
         eprintln!(
             "{} ({}): recall {}/{} missed {:?} must-not {:?} words {}/{}",
             s.id,
@@ -47,55 +66,67 @@ fn leave_one_meeting_out_on_the_whole_set() {
             s.transcript_words
         );
     }
-    let languages = by_language(&scores);
-    for (lang, s) in &languages {
+    for (lang, s) in &by_language(scores) {
         eprintln!("{lang}: {s:?}");
     }
-    let sum = summarize(&scores);
+    let sum = summarize(scores);
     eprintln!(
-        "all {} meetings, leave-one-meeting-out: {sum:?}",
+        "all {} meetings, leave-one-meeting-out, shipped training order: {sum:?}",
         sum.meetings
     );
+    let orders = over_orders(&runs);
+    for row in &orders {
+        eprintln!("over {ORDERS} training orders: {row:?}");
+    }
+    let all = orders.iter().find(|r| r.language == "all").unwrap();
     eprintln!(
-        "issue floors: recall >= 0.75 (now {:.3}), section >= 0.85 (now {:.3}), must-not <= 9 (now {})",
-        sum.fact_recall, sum.section_accuracy, sum.violations
+        "issue floors: recall >= 0.75 (now {:.3}), section >= 0.85 (now {:.3}), must-not <= 9 (now {:.1})",
+        all.recall.mean, all.section.mean, all.violations.mean
     );
     assert_eq!(sum.meetings, 18, "all eighteen development meetings");
-    assert!(sum.fact_recall >= 0.446, "fact recall {}", sum.fact_recall);
-    let per_language = [("sv", 0.450), ("da", 0.366), ("en", 0.566)];
-    for (lang, s) in &languages {
-        let bar = per_language
+    let bars = [("all", 0.440), ("sv", 0.450), ("da", 0.365), ("en", 0.480)];
+    for row in &orders {
+        let bar = bars
             .iter()
-            .find(|(l, _)| l == lang)
+            .find(|(l, _)| *l == row.language)
             .map_or(0.0, |(_, b)| *b);
         assert!(
-            s.fact_recall >= bar,
-            "{lang}: fact recall {} (bar {bar})",
-            s.fact_recall
+            row.recall.mean >= bar,
+            "{}: fact recall {:?} (bar {bar})",
+            row.language,
+            row.recall
         );
     }
     assert!(
-        sum.section_accuracy >= 0.830,
-        "section accuracy {}",
-        sum.section_accuracy
+        all.section.mean >= 0.835,
+        "section accuracy {:?}",
+        all.section
+    );
+    assert!(
+        all.violations.mean <= 10.0,
+        "must-not-include hits {:?}",
+        all.violations
     );
     assert!(
         sum.violations <= 9,
-        "must-not-include hits {}",
+        "must-not-include hits, shipped order {}",
         sum.violations
     );
-    assert_eq!(sum.invented_decisions, 0, "decisions where none was stated");
-    assert_eq!(sum.citation_validity, 1.0, "every item cites its segments");
-    assert!(
-        sum.note_ratio <= 0.40,
-        "note words / transcript words {}",
-        sum.note_ratio
-    );
-    assert!(
-        sum.median_item_words <= 35.0,
-        "median item {} words",
-        sum.median_item_words
-    );
+    for scores in &runs {
+        let sum = summarize(scores);
+        assert_eq!(sum.invented_decisions, 0, "decisions where none was stated");
+        assert_eq!(sum.citation_validity, 1.0, "every item cites its segments");
+        assert!(
+            sum.note_ratio <= 0.40,
+            "note words / transcript words {}",
+            sum.note_ratio
+        );
+        assert!(
+            sum.median_item_words <= 35.0,
+            "median item {} words",
+            sum.median_item_words
+        );
+    }
 }
 
 /// Without speaker labels (today's transcripts have none) the drafter estimates who spoke;
@@ -117,7 +148,10 @@ fn speakers_are_estimated_when_the_transcript_has_none() {
             .filter(|(k, _)| *k != i)
             .map(|(_, r)| r)
             .collect();
-        let drafter = Drafter::new(languages.clone(), learn::train_examples(&others, None));
+        let drafter = Drafter::new(
+            languages.clone(),
+            learn::train_examples(&others, None, SHIPPED_ORDER),
+        );
         let mut transcript = m.transcript();
         for s in &mut transcript.segments {
             s.speaker = None;

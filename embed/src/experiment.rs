@@ -14,6 +14,7 @@ use crate::classify::{Logistic, SectionExample, Sections, Standardize, LAMBDA};
 use crate::metrics::{average_precision, roc_auc};
 use crate::{EmbedError, Embedder};
 use samtal_draft::drafter::features::Context;
+use samtal_draft::drafter::model::SHIPPED_ORDER;
 use samtal_draft::drafter::sections;
 use samtal_draft::eval::Meeting;
 use samtal_draft::language::{Language, Languages};
@@ -134,7 +135,10 @@ pub fn drafter_views(
             .filter(|(k, _)| !skip.contains(k))
             .map(|(_, r)| r)
             .collect();
-        Drafter::new(langs.clone(), learn::train_examples(&others, None))
+        Drafter::new(
+            langs.clone(),
+            learn::train_examples(&others, None, SHIPPED_ORDER),
+        )
     };
     let n = meetings.len();
     let mut units = Vec::with_capacity(n);
