@@ -74,6 +74,10 @@ pub struct Clean {
     pub hedges_kept_after: Vec<String>,
     #[serde(default)]
     pub openers: Vec<String>,
+    /// A clause that only agrees to what was just said ("that is fine", "det går bra"): left
+    /// out when it opens a sentence and a comma sets it off from what follows.
+    #[serde(default)]
+    pub acknowledgements: Vec<String>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -387,6 +391,7 @@ pub struct Compiled {
     pub fillers: Phrases,
     pub hedges: Phrases,
     pub openers: Phrases,
+    pub acknowledgements: Phrases,
     pub tags: Phrases,
     pub yes: Phrases,
     pub no: Phrases,
@@ -600,6 +605,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("clean.hedges_kept_after", l(&f.clean.hedges_kept_after)),
         ("clean.letter_words", l(&f.clean.letter_words)),
         ("clean.openers", l(&f.clean.openers)),
+        ("clean.acknowledgements", l(&f.clean.acknowledgements)),
         ("clean.tags", l(&f.clean.tags)),
         ("clean.yes", l(&f.clean.yes)),
         ("clean.no", l(&f.clean.no)),
@@ -756,8 +762,8 @@ macro_rules! extend_all {
 
 /// Adds a municipality's file to the built-in data.
 fn merge(base: &mut LanguageData, add: LanguageFile) {
-    extend_all!(base.clean, add.clean; fillers, hedges, hedges_kept_after, openers, tags, yes, no, swearing,
-        letter_words);
+    extend_all!(base.clean, add.clean; fillers, hedges, hedges_kept_after, openers, acknowledgements, tags, yes, no,
+        swearing, letter_words);
     base.clean.letters.extend(add.clean.letters);
     extend_all!(base.corrections, add.corrections; own, others, confirmations, justifications,
         apologies, value, clock_parts);
@@ -843,6 +849,7 @@ fn compile(d: &LanguageData) -> Compiled {
         fillers: Phrases::whole(&d.clean.fillers),
         hedges: Phrases::whole(&d.clean.hedges),
         openers: Phrases::whole(&d.clean.openers),
+        acknowledgements: Phrases::whole(&d.clean.acknowledgements),
         tags: Phrases::whole(&d.clean.tags),
         yes: Phrases::whole(&d.clean.yes),
         no: Phrases::whole(&d.clean.no),

@@ -249,7 +249,17 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
         let lw = lower_words(&toks);
         let yes = c.yes.prefix_len(&lw);
         let no = c.no.prefix_len(&lw);
-        let opener = c.openers.prefix_len(&lw);
+        // "That is fine, I want to …": an agreement set off by a comma opens too, but not
+        // one that what follows goes on from ("Det går bra, men det går långsamt", "Det er
+        // godt, at du drikker én om dagen").
+        let agrees = c.acknowledgements.prefix_len(&lw).filter(|&n| {
+            n > 0
+                && n < toks.len()
+                && toks[n - 1].1.contains(',')
+                && !c.leading_conjunctions.has_word(&lw[n])
+                && !lang.grammar.clause_openers.contains(&lw[n])
+        });
+        let opener = c.openers.prefix_len(&lw).max(agrees);
         let n = match (yes, no) {
             (Some(y), _) if y >= no.unwrap_or(0) => {
                 polarity.get_or_insert(true);
@@ -552,6 +562,16 @@ mod tests {
                     "Hon frågar om du vet var pappren är.",
                     None,
                 ),
+                (
+                    "Ja, gärna, den där köksstolen är livsfarlig.",
+                    "Den där köksstolen är livsfarlig.",
+                    Some(true),
+                ),
+                (
+                    "Det går bra, men det går långsamt.",
+                    "Det går bra, men det går långsamt.",
+                    None,
+                ),
             ],
         );
     }
@@ -580,6 +600,13 @@ mod tests {
                     "Ring, hvis du ved noget nyt.",
                     None,
                 ),
+                ("Det er fint, jeg er her.", "Jeg er her.", None),
+                (
+                    "Men det er godt, at du drikker én om dagen.",
+                    "Det er godt, at du drikker én om dagen.",
+                    None,
+                ),
+                ("Det er fint.", "Det er fint.", None),
             ],
         );
     }
@@ -623,6 +650,12 @@ mod tests {
                     "We're off from the 22nd.",
                     None,
                 ),
+                (
+                    "Yes, that is fine, I want to talk about my rent.",
+                    "I want to talk about my rent.",
+                    Some(true),
+                ),
+                ("That's fine.", "That's fine.", None),
             ],
         );
     }
