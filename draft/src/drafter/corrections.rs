@@ -412,9 +412,15 @@ fn own_corrections<S: PartialEq>(
                 k -= 1;
             }
         }
-        // What follows a correction repeats neither its justification nor the old value.
+        // What follows a correction repeats neither its justification nor the old value; a
+        // sentence that says the new value again loses the justification it goes on with
+        // ("Den ottende marts, for det var kvindernes kampdag, …").
         let from = if ti == i { k + 1 } else { k };
         let old_values = super::text::Phrases::whole(&superseded);
+        let new_values: Vec<String> = values(&new, lang)
+            .iter()
+            .map(|v| new[v.start..v.end].to_lowercase())
+            .collect();
         let mut j = from;
         while j < segs[i].len() {
             let t = &segs[i][j];
@@ -422,9 +428,13 @@ fn own_corrections<S: PartialEq>(
             let justification = j == from && lang.corrections.justifications.contains(&first);
             if justification || old_values.any(&super::text::Text::new(t)) {
                 segs[i].remove(j);
-            } else {
-                j += 1;
+                continue;
             }
+            let lower = t.to_lowercase();
+            if j == from && new_values.iter().any(|v| lower.contains(v.as_str())) {
+                segs[i][j] = cut_justification(t, lang);
+            }
+            j += 1;
         }
         k = from;
     }
@@ -565,6 +575,22 @@ mod tests {
                 &[(1, "I did. I caught her at pick-up on Monday— sorry, no, Tuesday. Monday was the bank holiday, wasn't it. Tuesday, same day I weighed him.")]
             ),
             ["I did. I caught her at pick-up on Tuesday. Tuesday, same day I weighed him."]
+        );
+        assert_eq!(
+            run(
+                Language::Da,
+                &[(1, "Det var den niende. Nej, vent, det var den ottende. Den ottende marts, for det var kvindernes kampdag, og min veninde ringede. Hun ringer hvert år.")]
+            ),
+            ["Det var den ottende. Den ottende marts. Hun ringer hvert år."],
+            "the justification goes with the value said again"
+        );
+        assert_eq!(
+            run(
+                Language::En,
+                &[(1, "It was the ninth. No, sorry, the eighth. I was in hospital a week, because I broke my hip.")]
+            ),
+            ["It was the eighth. I was in hospital a week, because I broke my hip."],
+            "a sentence that does not say the value again keeps its reason"
         );
     }
 
