@@ -13,6 +13,8 @@ pub(super) enum Question {
     Open { clause: String },
     /// "Tell me about the stairs.", "And the bath?" → what it is about.
     About { topic: String },
+    /// "The bathroom and the toilet are both upstairs?": a statement asked, kept as it is.
+    Statement { clause: String },
 }
 
 /// The words of a question without its opening ("And, so …") and its tag ("…, do you think").
@@ -229,6 +231,21 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
             rest: plain(&ws[1..]),
         });
     }
+    // A statement said as a question has its finite verb after a subject of a few words
+    // and no comma before it ("The bathroom and the toilet are both upstairs?"). Only
+    // English reports it otherwise than a topic ("asked whether", not "asked about");
+    // Swedish and Danish say "om" for both.
+    let statement = (1..6.min(lw.len())).find(|&k| g.auxiliaries.contains(&lw[k]));
+    if english
+        && statement.is_some_and(|k| {
+            k + 1 < ws.len()
+                && !g.prepositions.contains(&lw[0])
+                && !g.auxiliaries.contains(&lw[0])
+                && !ws[..k].iter().any(|w| w.ends_with(','))
+        })
+    {
+        return Some(Question::Statement { clause: plain(&ws) });
+    }
     // Anything else is about its first phrase ("Og agrafferne, er de fjernet?").
     let cut = ws
         .iter()
@@ -301,6 +318,22 @@ mod tests {
             "a question word alone"
         );
         assert_eq!(read(Language::En, "May I ask about your income?"), None);
+        assert_eq!(
+            read(
+                Language::En,
+                "So the bathroom and the toilet are both upstairs?"
+            ),
+            Some(Question::Statement {
+                clause: "the bathroom and the toilet are both upstairs".into()
+            }),
+            "a statement asked"
+        );
+        assert_eq!(
+            read(Language::Da, "Og agrafferne, er de fjernet?"),
+            Some(Question::About {
+                topic: "agrafferne".into()
+            }),
+        );
         assert_eq!(
             read(Language::En, "For the rent?"),
             Some(Question::About {

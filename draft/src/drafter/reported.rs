@@ -510,6 +510,10 @@ impl<'a> Phrasing<'a> {
                 r.asked_about.clone(),
                 self.lower_first(&self.shift_with(&topic, Role::Worker, false)),
             )),
+            Question::Statement { clause } => Some((
+                r.asked_whether.clone(),
+                self.lower_first(&self.shift_with(&clause, Role::Worker, false)),
+            )),
         }
     }
 
@@ -533,7 +537,9 @@ impl<'a> Phrasing<'a> {
                 ));
             }
             Question::Open { clause } => self.shift(&clause, role),
-            Question::About { .. } => return None,
+            // Someone's own words said as a question ("I haven't been there since
+            // Christmas?") or a topic alone ask nothing a note reports.
+            Question::About { .. } | Question::Statement { .. } => return None,
         };
         Some(format!(
             "{}.",
@@ -1106,6 +1112,18 @@ mod tests {
                 ]
             ),
             "Asked what the concern is, Harold answers: money, mostly."
+        );
+        assert_eq!(
+            say(
+                Language::En,
+                &lines,
+                &[
+                    (Role::Worker, "So your bathroom is upstairs?"),
+                    (Role::Citizen, "Upstairs, and no downstairs loo.")
+                ]
+            ),
+            "Asked whether his bathroom is upstairs, Harold answers: upstairs, and no downstairs loo.",
+            "a statement asked is asked whether, not about"
         );
         assert_eq!(
             say(
