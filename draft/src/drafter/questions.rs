@@ -99,8 +99,13 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
     if worker && g.permission_verbs.contains(&lw[0]) && g.first_subject.contains(&lw[1]) {
         return None;
     }
+    // "Tell me about the stairs, how do you manage?", "What about a rail, would that
+    // help?": the topic runs to the first comma.
     if let Some(n) = c.requests.prefix_len(&lw) {
-        let topic = plain(&ws[n..]);
+        let cut = (n..ws.len())
+            .find(|&k| ws[k].ends_with(','))
+            .map_or(ws.len(), |k| k + 1);
+        let topic = plain(&ws[n..cut]);
         return (!topic.is_empty() && words(&topic).len() <= 10)
             .then_some(Question::About { topic });
     }
@@ -332,6 +337,21 @@ mod tests {
             read(Language::Da, "Og agrafferne, er de fjernet?"),
             Some(Question::About {
                 topic: "agrafferne".into()
+            }),
+        );
+        assert_eq!(
+            read(
+                Language::En,
+                "What about a rail on the other side of the stairs, would that help, do you think?"
+            ),
+            Some(Question::About {
+                topic: "a rail on the other side of the stairs".into()
+            }),
+        );
+        assert_eq!(
+            read(Language::Da, "Hvad med trapperne, kan du klare dem?"),
+            Some(Question::About {
+                topic: "trapperne".into()
             }),
         );
         assert_eq!(
