@@ -250,17 +250,24 @@ fn substitute(
     let mut kinds: Vec<Kind> = nv.iter().filter(|v| shared(v)).map(|v| v.kind).collect();
     kinds.dedup();
     // Replace from the end so earlier byte ranges stay valid.
-    let mut edits: Vec<(usize, usize, String)> = kinds
+    let mut edits: Vec<(usize, usize, String, Kind)> = kinds
         .iter()
         .filter_map(|kind| {
             let o = ov.iter().rev().find(|o| o.kind == *kind)?;
             let v = nv.iter().find(|v| v.kind == *kind)?;
-            Some((o.start, o.end, new[v.start..v.end].to_string()))
+            Some((o.start, o.end, new[v.start..v.end].to_string(), *kind))
         })
         .collect();
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-    for (start, end, text) in edits {
+    for (start, end, text, kind) in edits {
         let was = out[start..end].to_lowercase();
+        // "den fjortonde februari, på alla hjärtans dag" said what the wrong day was: the
+        // phrase goes with it.
+        if was != text.to_lowercase() && matches!(kind, Kind::Ordinal | Kind::Weekday) {
+            if let Some(r) = apposition(&out[end..], lang) {
+                out.replace_range(end + r.start..end + r.end, "");
+            }
+        }
         if was != text.to_lowercase() {
             // "the hundred and twenty" repeats "a hundred and twenty": compare without articles.
             let ws = words(&was);
@@ -281,6 +288,22 @@ fn substitute(
         out.replace_range(start..end, &text);
     }
     (!replaced.is_empty()).then_some((out, replaced))
+}
+
+/// The phrase set off by a comma that names the day just before it (`rest` follows the
+/// day, a month name at most between): ", på alla hjärtans dag" in "den fjortonde februari,
+/// på alla hjärtans dag.". A preposition and at most four more words.
+fn apposition(rest: &str, lang: &LanguageData) -> Option<std::ops::Range<usize>> {
+    let comma = rest.find(',')?;
+    if words(&rest[..comma]).len() > 1 || rest[..comma].contains(['.', '!', '?']) {
+        return None;
+    }
+    let end = rest[comma + 1..]
+        .find([',', '.', '!', '?', ';'])
+        .map_or(rest.len(), |k| comma + 1 + k);
+    let phrase = words(&rest[comma + 1..end]);
+    (phrase.len() >= 2 && phrase.len() <= 5 && lang.grammar.prepositions.contains(&phrase[0]))
+        .then_some(comma..end)
 }
 
 /// How a correction resolves.
@@ -591,6 +614,25 @@ mod tests {
             ),
             ["It was the eighth. I was in hospital a week, because I broke my hip."],
             "a sentence that does not say the value again keeps its reason"
+        );
+    }
+
+    #[test]
+    fn what_named_the_wrong_day_goes_with_it() {
+        assert_eq!(
+            run(
+                Language::Sv,
+                &[(1, "Jag ramlade i hallen. Det var den fjortonde februari, på alla hjärtans dag. Nej vänta, det var den tolfte.")]
+            ),
+            ["Jag ramlade i hallen. Det var den tolfte februari."]
+        );
+        assert_eq!(
+            run(
+                Language::Sv,
+                &[(1, "Han fick fyra burkar, i veckan. Nej förlåt, sex.")]
+            ),
+            ["Han fick sex burkar, i veckan."],
+            "only a day's name goes"
         );
     }
 
