@@ -344,8 +344,74 @@ pub fn apply<S: PartialEq>(texts: &[&str], speaker: &[S], lang: &LanguageData) -
     for i in 0..segs.len() {
         own_corrections(&mut segs, i, speaker, lang);
         others_corrections(&mut segs, i, speaker, lang);
+        denials(&mut segs, i, speaker, lang);
     }
     segs
+}
+
+/// How many segments back a denial reaches for the statement it takes back.
+const DENIAL_REACH: usize = 10;
+
+/// "… fyra, fem burkar kanske." and later "… så är det inte fyra fem burkar. Det är nog mer
+/// sex sju.": a speaker who says "not" before an amount they said earlier (a number and at
+/// least one more word) takes that statement back. It goes. The denial goes too, unless it
+/// goes on to say the amount instead ("It's not two hundred pounds, it's three hundred." →
+/// "It's three hundred.").
+fn denials<S: PartialEq>(segs: &mut [Vec<String>], i: usize, speaker: &[S], lang: &LanguageData) {
+    let Some(negation) = lang.grammar.negation.as_deref() else {
+        return;
+    };
+    let mut k = 0;
+    while k < segs[i].len() {
+        let s = segs[i][k].clone();
+        let spans = word_spans(&s);
+        // The longest amount after "not" (within its clause) that they said before.
+        let says = |t: &str, phrase: &[String]| words(t).windows(phrase.len()).any(|w| w == phrase);
+        let found = (0..spans.len())
+            .filter(|&n| spans[n].lower == negation)
+            .flat_map(|n| (2..=4).rev().map(move |m| (n, m)))
+            .find_map(|(n, m)| {
+                let phrase = spans.get(n + 1..n + 1 + m)?;
+                let text = &s[phrase[0].start..phrase[m - 1].end];
+                let amount = values(text, lang).iter().any(|v| v.kind == Kind::Number);
+                if !amount || text.contains(',') {
+                    return None;
+                }
+                let ws = words(text);
+                (i.saturating_sub(DENIAL_REACH)..=i)
+                    .rev()
+                    .filter(|&p| speaker[p] == speaker[i])
+                    .find_map(|p| {
+                        let upto = if p == i { k } else { segs[p].len() };
+                        (0..upto)
+                            .rev()
+                            .find(|&t| says(&segs[p][t], &ws))
+                            .map(|t| (p, t))
+                    })
+                    .map(|(p, t)| (p, t, phrase[m - 1].end))
+            });
+        let Some((p, t, end)) = found else {
+            k += 1;
+            continue;
+        };
+        segs[p].remove(t);
+        if p == i {
+            k -= 1;
+        }
+        let instead = s[end..]
+            .find(',')
+            .map(|c| s[end + c + 1..].trim())
+            .filter(|rest| values(rest, lang).iter().any(|v| v.kind == Kind::Number));
+        match instead {
+            Some(rest) => {
+                segs[i][k] = super::text::capitalise(rest);
+                k += 1;
+            }
+            None => {
+                segs[i].remove(k);
+            }
+        }
+    }
 }
 
 /// Corrections by the speaker of segment `i`.
@@ -615,6 +681,47 @@ mod tests {
             ["It was the eighth. I was in hospital a week, because I broke my hip."],
             "a sentence that does not say the value again keeps its reason"
         );
+    }
+
+    #[test]
+    fn an_amount_denied_later_is_taken_back() {
+        let out = run(
+            Language::Sv,
+            &[
+                (1, "En vanlig dag... fyra, fem burkar kanske. Starköl."),
+                (2, "Och på helgerna?"),
+                (1, "Mer. Och whisky."),
+                (2, "Hur mycket blir det i veckan?"),
+                (1, "Nej, om jag ska vara ärlig så är det inte fyra fem burkar. Det är nog mer sex sju."),
+            ],
+        );
+        assert_eq!(out[0], "Starköl.");
+        assert_eq!(out[4], "Det är nog mer sex sju.");
+        let out = run(
+            Language::En,
+            &[
+                (1, "Two hundred pounds a month. For the flat."),
+                (2, "And that's every month?"),
+                (1, "Well, it's not two hundred pounds, it's three hundred."),
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                "For the flat.",
+                "And that's every month?",
+                "It's three hundred."
+            ]
+        );
+        let out = run(
+            Language::En,
+            &[
+                (1, "I've got two cats."),
+                (2, "And the rent?"),
+                (1, "Not two hundred, it's three hundred a month."),
+            ],
+        );
+        assert_eq!(out[0], "I've got two cats.", "an amount they never said");
     }
 
     #[test]
