@@ -8,12 +8,12 @@
 //! mean over eight training orders of the weights (see `ORDERS`). Of the floors,
 //! note words ≤ 40 %, median item ≤ 35 words, no invented decision and every item citing are
 //! reached in every order and asserted as floors; must-not-include ≤ 9 holds in the shipped
-//! order and on average (9 in every order), and section accuracy ≥ 0.85 on average (0.851;
-//! 0.842–0.867 over the orders, 0.849 in the shipped one) but is asserted with the margin
-//! below. Recall (≥ 0.75 overall, ≥ 0.65 per language) is not reached: the asserted bars are
-//! today's means (recall 0.444 — sv 0.462, da 0.356, en 0.529 — section accuracy 0.851) less
-//! about 0.01, which is how far such a mean moves when a rule changes one sentence the
-//! models learn from, and the floors are printed next to them.
+//! order and on average (9 in every order); section accuracy ≥ 0.85 is reached on average
+//! (0.866; 0.848–0.883 over the orders, 0.865 in the shipped one) and asserted with the
+//! margin below. Recall (≥ 0.75 overall, ≥ 0.65 per language) is not reached: the asserted
+//! bars are today's means (recall 0.451 — sv 0.470, da 0.366, en 0.529 — section accuracy
+//! 0.866) less about 0.01, which is how far such a mean moves when a rule changes one
+//! sentence the models learn from, and the floors are printed next to them.
 use samtal_draft::drafter::model::SHIPPED_ORDER;
 use samtal_draft::drafter::speakers::Role;
 use samtal_draft::eval::{
@@ -86,7 +86,7 @@ fn leave_one_meeting_out_on_the_whole_set() {
         all.recall.mean, all.section.mean, all.violations.mean
     );
     assert_eq!(sum.meetings, 18, "all eighteen development meetings");
-    let bars = [("all", 0.434), ("sv", 0.452), ("da", 0.346), ("en", 0.515)];
+    let bars = [("all", 0.441), ("sv", 0.460), ("da", 0.352), ("en", 0.515)];
     for row in &orders {
         let bar = bars
             .iter()
@@ -100,7 +100,7 @@ fn leave_one_meeting_out_on_the_whole_set() {
         );
     }
     assert!(
-        all.section.mean >= 0.840,
+        all.section.mean >= 0.855,
         "section accuracy {:?}",
         all.section
     );

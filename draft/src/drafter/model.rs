@@ -487,7 +487,9 @@ mod tests {
             target,
             weight: 1.0,
         };
-        let sec: Vec<Choice> = (0..200).flat_map(|_| [choice(1, 0), choice(2, 1)]).collect();
+        let sec: Vec<Choice> = (0..200)
+            .flat_map(|_| [choice(1, 0), choice(2, 1)])
+            .collect();
         let m = Model::train(names(), &rel, &[], &[], &sec, None, SHIPPED_ORDER);
         let hyra = m.encode(&[
             ("b".into(), 1.0),

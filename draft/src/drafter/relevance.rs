@@ -15,8 +15,10 @@ use std::collections::HashSet;
 /// not the conversation re-voiced (the gold facts of the development meetings use about
 /// 30 %; the ceiling is 40 %).
 pub const BUDGET: f32 = 0.40;
-/// Sentences the model gives less than this are never kept, budget or not.
-pub const FLOOR: f32 = 0.25;
+/// Sentences the model gives less than this are never kept, budget or not. Chosen on the
+/// development set leave-one-meeting-out, mean of eight training orders (0.1–0.3 tried:
+/// recall 0.444 / 0.448 / 0.453 / 0.444 / 0.445 at 0.1 / 0.15 / 0.2 / 0.25 / 0.3).
+pub const FLOOR: f32 = 0.2;
 /// Weight of the exchange a sentence is said in: a sentence's relevance is its own score
 /// mixed with the mean score of the other sentences of its exchange (a worker's question
 /// and the answers to it), because facts and small talk both come in runs of turns.

@@ -8,8 +8,10 @@ use super::speakers::Role;
 use super::text::Text;
 use crate::template::{Role as SectionRole, Template};
 
-/// A sentence this sure of its section goes there even inside another topic.
-pub const CLEAR: f32 = 0.8;
+/// A sentence this sure of its section goes there even inside another topic. Chosen on the
+/// development set leave-one-meeting-out, mean of eight training orders (0.6–0.9 tried:
+/// section accuracy 0.865 / 0.856 / 0.851 / 0.836, recall within 0.003).
+pub const CLEAR: f32 = 0.6;
 
 /// Class keys of every section of the template.
 pub fn keys(ctx: &Context) -> Vec<[String; 2]> {
