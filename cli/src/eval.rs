@@ -2,8 +2,7 @@
 //! shipped weights or leave-one-meeting-out; `samtal eval train-drafter`: retrain the
 //! shipped weights from an evaluation set.
 use anyhow::Context;
-use samtal_draft::drafter::model::Meta;
-use samtal_draft::drafter::model::SHIPPED_ORDER;
+use samtal_draft::drafter::model::{Meta, SHIPPED_ORDER};
 use samtal_draft::eval::{
     by_language, load_set, over_orders, parse_meeting, read_set, run_loo, run_meetings, summarize,
     Drafted, Meeting, MeetingScore, Summary,
@@ -52,7 +51,12 @@ pub struct DraftsArgs {
     /// With --loo: also train in this many orders of the examples and print the mean and
     /// range of recall, section accuracy and must-not hits over them (a change moving a
     /// figure by less than its range is noise).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
+    #[arg(
+        long,
+        default_value_t = 1,
+        requires = "loo",
+        value_parser = clap::value_parser!(u64).range(1..=100)
+    )]
     pub orders: u64,
 }
 

@@ -2,6 +2,7 @@
 //! runs them.
 mod bankid_sign;
 mod closed_pipe;
+mod eval_orders;
 // The phone-side harness of samtal-tests (endpoint, bankid-sim); this binary uses part of it.
 #[allow(dead_code)]
 #[path = "../../../tests/tests/e2e/phone.rs"]
