@@ -75,6 +75,77 @@ pub(super) fn read_question(q: &str, lang: &LanguageData) -> Option<Question> {
     read_question_of(q, lang, true)
 }
 
+/// A topic put before a worker's question, which a pronoun in the question stands for, goes
+/// back in its place: "Og agrafferne, er de fjernet?" asks whether the staples are out
+/// ("agrafferne er fjernet"), "Och bostadstillägg, får du det?" whether you get housing
+/// allowance. None when the question has no such topic, or when what comes before the
+/// comma calls someone (`name`: "Karin, kan du ringa dem?"), is a word of four letters or
+/// fewer ("Hej, är det Linus?") or opens a clause ("Om vi går tillbaka till Snickeriet, är
+/// det något …?").
+pub(super) fn topic_back(
+    q: &str,
+    lang: &LanguageData,
+    name: impl Fn(&str) -> bool,
+) -> Option<Question> {
+    let c = &lang.compiled;
+    let g = &lang.grammar;
+    let body = q.trim().strip_suffix('?')?;
+    let (head, tail) = body.split_once(", ")?;
+    let mut topic: Vec<&str> = head.split_whitespace().collect();
+    while topic.len() > 1 && c.leading_conjunctions.has_word(&words(topic[0]).join(" ")) {
+        topic.remove(0);
+    }
+    let lower: Vec<String> = topic.iter().map(|w| words(w).join(" ")).collect();
+    let topical = !topic.is_empty()
+        && topic.len() <= 4
+        && !(topic.len() == 1 && (name(topic[0]) || lower[0].chars().count() <= 4))
+        && !g.clause_openers.contains(&lower[0])
+        && !lower.iter().any(|w| c.question_words.has_word(w));
+    if !topical {
+        return None;
+    }
+    let tw: Vec<&str> = tail.split_whitespace().collect();
+    let tl: Vec<String> = tw.iter().map(|w| words(w).join(" ")).collect();
+    // A yes/no question: a question word first asks something else ("Och barnen, hur har
+    // de det?").
+    if tl.is_empty() || c.question_words.has_word(&tl[0]) {
+        return None;
+    }
+    let pronoun = (1..tl.len()).find(|&j| g.topic_pronouns.contains(&tl[j]))?;
+    // The topic as the object of a question to "du"/"you" or about someone named by a
+    // pronoun the report can shift ("kender I det?" has a subject it cannot).
+    let person = |w: &str| {
+        g.second_subject.iter().any(|x| x == w)
+            || g.first_subject.iter().any(|x| x == w)
+            || g.pronouns
+                .values()
+                .any(|p| p.first().is_some_and(|s| s == w))
+    };
+    if pronoun > 1 && !person(&tl[1]) {
+        return None;
+    }
+    let topic = topic.join(" ");
+    let topic = if name(&topic) {
+        topic
+    } else {
+        super::text::decapitalise(&topic)
+    };
+    if pronoun == 1 {
+        // The topic is the subject: statement order ("agrafferne er fjernet").
+        let clause = std::iter::once(topic.as_str())
+            .chain(std::iter::once(tw[0]))
+            .chain(tw[2..].iter().copied())
+            .collect::<Vec<_>>()
+            .join(" ");
+        return Some(Question::Statement {
+            clause: clause.trim_end_matches(',').to_string(),
+        });
+    }
+    let mut back: Vec<&str> = tw.clone();
+    back[pronoun] = &topic;
+    read_question(&format!("{}?", back.join(" ")), lang)
+}
+
 /// Reads a question; a worker's "May I …?" asks nothing about the person, a citizen's does.
 pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Option<Question> {
     let c = &lang.compiled;
@@ -353,6 +424,60 @@ mod tests {
             Some(Question::About {
                 topic: "trapperne".into()
             }),
+        );
+        let back = |lang: Language, q: &str| {
+            let all = crate::language::Languages::builtin();
+            topic_back(q, all.get(lang), |w| w == "Karin")
+        };
+        assert_eq!(
+            back(Language::Da, "Og agrafferne, er de fjernet?"),
+            Some(Question::Statement {
+                clause: "agrafferne er fjernet".into()
+            }),
+            "the topic is the subject"
+        );
+        assert_eq!(
+            back(
+                Language::En,
+                "And the rent, has it been going to the landlord?"
+            ),
+            Some(Question::Statement {
+                clause: "the rent has been going to the landlord".into()
+            }),
+        );
+        assert_eq!(
+            back(Language::Sv, "Och bostadstillägg, får du det?"),
+            yes_no("får", "du bostadstillägg"),
+            "the topic is the object"
+        );
+        assert_eq!(
+            back(Language::Sv, "Karin, kan du ringa dem?"),
+            None,
+            "a name called"
+        );
+        assert_eq!(back(Language::Sv, "Hej, är det Linus?"), None, "a greeting");
+        assert_eq!(
+            back(
+                Language::Sv,
+                "Men om vi går tillbaka till Snickeriet, är det något du vill ändra på där?"
+            ),
+            None,
+            "a clause"
+        );
+        assert_eq!(
+            back(Language::Da, "Og langtidsblodsukkeret, kender I det?"),
+            None,
+            "a subject the report cannot shift"
+        );
+        assert_eq!(
+            back(Language::Sv, "Och barnen, hur har de det?"),
+            None,
+            "a question word asks something else"
+        );
+        assert_eq!(
+            back(Language::Sv, "Och utomhus, går du ut något?"),
+            None,
+            "nothing stands for the topic"
         );
         assert_eq!(
             read(Language::En, "For the rent?"),

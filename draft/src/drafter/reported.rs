@@ -8,7 +8,7 @@
 //! berättar att …") is put only around a full clause. The person shift is `person`, the
 //! reading of questions `questions`.
 use super::person::{third_person, Shift};
-use super::questions::{read_question, read_question_of, Question};
+use super::questions::{read_question, read_question_of, topic_back, Question};
 use super::sentences::Sentence;
 use super::speakers::{People, Referent, Role};
 use super::text::{capitalise, decapitalise, words};
@@ -486,7 +486,21 @@ impl<'a> Phrasing<'a> {
             return None;
         }
         let r = &self.lang.report;
-        let question = read_question(&q.text, self.lang)?;
+        let name = |w: &str| {
+            let lower = w.to_lowercase();
+            self.names.contains(&lower)
+                || [Role::Worker, Role::Citizen, Role::Relative]
+                    .iter()
+                    .any(|&role| {
+                        self.people
+                            .of(role)
+                            .name
+                            .as_deref()
+                            .is_some_and(|n| n.to_lowercase() == lower)
+                    })
+        };
+        let question =
+            topic_back(&q.text, self.lang, name).or_else(|| read_question(&q.text, self.lang))?;
         if let Question::About { topic } = &question {
             // "Birgit?" calls someone; it asks about nothing.
             let ws = words(topic);
@@ -1124,6 +1138,21 @@ mod tests {
             ),
             "Asked whether his bathroom is upstairs, Harold answers: upstairs, and no downstairs loo.",
             "a statement asked is asked whether, not about"
+        );
+        assert_eq!(
+            say(
+                Language::En,
+                &lines,
+                &[
+                    (
+                        Role::Worker,
+                        "And the rent, has it been going to the landlord?"
+                    ),
+                    (Role::Citizen, "Not all of it.")
+                ]
+            ),
+            "Asked whether the rent has been going to the landlord, Harold answers: not all of it.",
+            "the topic before the question is what \"it\" stands for"
         );
         assert_eq!(
             say(
