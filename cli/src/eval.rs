@@ -4,8 +4,8 @@
 use anyhow::Context;
 use samtal_draft::drafter::model::{Meta, SHIPPED_ORDER};
 use samtal_draft::eval::{
-    by_language, load_set, over_orders, parse_meeting, read_set, run_loo, run_meetings, summarize,
-    Drafted, Meeting, MeetingScore, Summary,
+    by_language, load_set, loo_over_orders, over_orders, parse_meeting, read_set, run_loo,
+    run_meetings, summarize, Drafted, Meeting, MeetingScore, Summary,
 };
 use samtal_draft::explain::Loss;
 use samtal_draft::language::{Language, Languages};
@@ -236,11 +236,9 @@ fn drafts(args: &DraftsArgs) -> anyhow::Result<()> {
         println!("one-hour transcript        {ms:.2} ms");
     }
     if args.loo && args.orders > 1 {
+        let others = SHIPPED_ORDER + 1..SHIPPED_ORDER + args.orders;
         let mut runs = vec![scores];
-        for seed in (SHIPPED_ORDER + 1..).take(args.orders as usize - 1) {
-            let run = run_loo(&meetings, &templates, &langs, seed)?;
-            runs.push(run.into_iter().map(|d| d.score).collect());
-        }
+        runs.extend(loo_over_orders(&meetings, &templates, &langs, others)?);
         println!();
         print_orders(&runs);
     }

@@ -423,6 +423,21 @@ pub fn by_language(scores: &[MeetingScore]) -> Vec<(String, Summary)> {
         .collect()
 }
 
+/// Leave-one-meeting-out in each of the training orders `seeds`: one run's scores per order.
+pub fn loo_over_orders(
+    meetings: &[Meeting],
+    templates: &Templates,
+    languages: &Languages,
+    seeds: impl Iterator<Item = u64>,
+) -> Result<Vec<Vec<MeetingScore>>, EvalError> {
+    seeds
+        .map(|seed| {
+            let run = run_loo(meetings, templates, languages, seed)?;
+            Ok(run.into_iter().map(|d| d.score).collect())
+        })
+        .collect()
+}
+
 /// A figure over several training orders: its mean and its range.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spread {

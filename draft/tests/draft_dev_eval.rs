@@ -16,9 +16,7 @@
 //! sentence the models learn from, and the floors are printed next to them.
 use samtal_draft::drafter::model::SHIPPED_ORDER;
 use samtal_draft::drafter::speakers::Role;
-use samtal_draft::eval::{
-    by_language, load_set, over_orders, run_loo, summarize, Meeting, MeetingScore,
-};
+use samtal_draft::eval::{by_language, load_set, loo_over_orders, over_orders, summarize, Meeting};
 use samtal_draft::language::Languages;
 use samtal_draft::template::Templates;
 use samtal_draft::{learn, Drafter};
@@ -43,17 +41,13 @@ const ORDERS: u64 = 8;
 #[test]
 fn leave_one_meeting_out_on_the_whole_set() {
     let Some(meetings) = dev_set() else { return };
-    let mut runs: Vec<Vec<MeetingScore>> = Vec::new();
-    for seed in (SHIPPED_ORDER..).take(ORDERS as usize) {
-        let results = run_loo(
-            &meetings,
-            &Templates::builtin(),
-            &Languages::builtin(),
-            seed,
-        )
-        .unwrap();
-        runs.push(results.into_iter().map(|d| d.score).collect());
-    }
+    let runs = loo_over_orders(
+        &meetings,
+        &Templates::builtin(),
+        &Languages::builtin(),
+        SHIPPED_ORDER..SHIPPED_ORDER + ORDERS,
+    )
+    .unwrap();
     let scores = &runs[0];
     for s in scores {
         eprintln!(

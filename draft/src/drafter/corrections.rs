@@ -261,14 +261,14 @@ fn substitute(
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     for (start, end, text, kind) in edits {
         let was = out[start..end].to_lowercase();
-        // "den fjortonde februari, på alla hjärtans dag" said what the wrong day was: the
-        // phrase goes with it.
-        if was != text.to_lowercase() && matches!(kind, Kind::Ordinal | Kind::Weekday) {
-            if let Some(r) = apposition(&out[end..], lang) {
-                out.replace_range(end + r.start..end + r.end, "");
-            }
-        }
         if was != text.to_lowercase() {
+            // "den fjortonde februari, på alla hjärtans dag" said what the wrong day was: the
+            // phrase goes with it.
+            if matches!(kind, Kind::Ordinal | Kind::Weekday) {
+                if let Some(r) = apposition(&out[end..], lang) {
+                    out.replace_range(end + r.start..end + r.end, "");
+                }
+            }
             // "the hundred and twenty" repeats "a hundred and twenty": compare without articles.
             let ws = words(&was);
             let skip = ws
@@ -349,6 +349,11 @@ pub fn apply<S: PartialEq>(texts: &[&str], speaker: &[S], lang: &LanguageData) -
     segs
 }
 
+/// Whether `text` says a number.
+fn says_amount(text: &str, lang: &LanguageData) -> bool {
+    values(text, lang).iter().any(|v| v.kind == Kind::Number)
+}
+
 /// How many segments back a denial reaches for the statement it takes back.
 const DENIAL_REACH: usize = 10;
 
@@ -373,8 +378,7 @@ fn denials<S: PartialEq>(segs: &mut [Vec<String>], i: usize, speaker: &[S], lang
             .find_map(|(n, m)| {
                 let phrase = spans.get(n + 1..n + 1 + m)?;
                 let text = &s[phrase[0].start..phrase[m - 1].end];
-                let amount = values(text, lang).iter().any(|v| v.kind == Kind::Number);
-                if !amount || text.contains(',') {
+                if !says_amount(text, lang) || text.contains(',') {
                     return None;
                 }
                 let ws = words(text);
@@ -401,7 +405,7 @@ fn denials<S: PartialEq>(segs: &mut [Vec<String>], i: usize, speaker: &[S], lang
         let instead = s[end..]
             .find(',')
             .map(|c| s[end + c + 1..].trim())
-            .filter(|rest| values(rest, lang).iter().any(|v| v.kind == Kind::Number));
+            .filter(|rest| says_amount(rest, lang));
         match instead {
             Some(rest) => {
                 segs[i][k] = super::text::capitalise(rest);

@@ -2,7 +2,7 @@
 //! answer can be reported with it ("Asked what they eat, …") or a yes or no turned into a
 //! statement ("Have you had any falls?" – "No." → "Harold has not had any falls.").
 use super::text::words;
-use crate::language::LanguageData;
+use crate::language::{Grammar, LanguageData};
 
 /// A question turned around: the words of a question as a statement about the person.
 #[derive(Debug, PartialEq)]
@@ -75,6 +75,16 @@ pub(super) fn read_question(q: &str, lang: &LanguageData) -> Option<Question> {
     read_question_of(q, lang, true)
 }
 
+/// Whether `w` is a person as a subject pronoun: "du"/"you", "jag"/"I", or someone's own
+/// pronoun ("hon", "he").
+fn personal(w: &str, g: &Grammar) -> bool {
+    g.second_subject.iter().any(|x| x == w)
+        || g.first_subject.iter().any(|x| x == w)
+        || g.pronouns
+            .values()
+            .any(|p| p.first().is_some_and(|s| s == w))
+}
+
 /// A topic put before a worker's question, which a pronoun in the question stands for, goes
 /// back in its place: "Og agrafferne, er de fjernet?" asks whether the staples are out
 /// ("agrafferne er fjernet"), "Och bostadstillägg, får du det?" whether you get housing
@@ -114,14 +124,7 @@ pub(super) fn topic_back(
     let pronoun = (1..tl.len()).find(|&j| g.topic_pronouns.contains(&tl[j]))?;
     // The topic as the object of a question to "du"/"you" or about someone named by a
     // pronoun the report can shift ("kender I det?" has a subject it cannot).
-    let person = |w: &str| {
-        g.second_subject.iter().any(|x| x == w)
-            || g.first_subject.iter().any(|x| x == w)
-            || g.pronouns
-                .values()
-                .any(|p| p.first().is_some_and(|s| s == w))
-    };
-    if pronoun > 1 && !person(&tl[1]) {
+    if pronoun > 1 && !personal(&tl[1], g) {
         return None;
     }
     let topic = topic.join(" ");
@@ -202,18 +205,11 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
     // "Hur länge sen var det du diskade?" asks when you washed up: the cleft's "var det"
     // goes ("hur länge sen hen diskade").
     let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
-    let personal = |w: &str| {
-        g.second_subject.iter().any(|x| x == w)
-            || g.first_subject.iter().any(|x| x == w)
-            || g.pronouns
-                .values()
-                .any(|p| p.first().is_some_and(|s| s == w))
-    };
     if opens {
         if let Some(k) = (1..lw.len().saturating_sub(2)).find(|&k| {
             g.auxiliaries.contains(&lw[k])
                 && g.impersonal.contains(&lw[k + 1])
-                && personal(&lw[k + 2])
+                && personal(&lw[k + 2], g)
         }) {
             ws.drain(k..k + 2);
             ws[0] = lw[0].clone();
@@ -223,14 +219,7 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
     let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
     // English also asks about "anyone", "that", "there" ("Has anyone spoken to …?"); in
     // Swedish and Danish "det"/"der" after the verb is most often not what is asked about.
-    let is_subject = |w: &str| {
-        (english && g.subjects.iter().any(|x| x == w))
-            || g.second_subject.iter().any(|x| x == w)
-            || g.first_subject.iter().any(|x| x == w)
-            || g.pronouns
-                .values()
-                .any(|p| p.first().is_some_and(|s| s == w))
-    };
+    let is_subject = |w: &str| (english && g.subjects.iter().any(|x| x == w)) || personal(w, g);
     if c.question_words.has_word(&lw[0]) {
         // The subject pronoun, and the finite verb just before it, in the question's own
         // clause: "Hvordan går det, når du skal rejse dig?" has no subject before "når".

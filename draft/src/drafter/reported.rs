@@ -100,7 +100,7 @@ impl<'a> Phrasing<'a> {
             .any(|p| p.contains(&lower))
             || self.lang.grammar.first_plural.values().any(|p| *p == lower);
         // Only ever capitalised where a sentence starts: a common word, not a name.
-        let never_named = !self.names.contains(&lower) && !self.people_named(&first);
+        let never_named = !self.is_name(&first);
         if single
             || pronoun
             || self.common.is_empty()
@@ -115,11 +115,13 @@ impl<'a> Phrasing<'a> {
         }
     }
 
-    /// Whether `word` is the first name of someone in the meeting.
-    fn people_named(&self, word: &str) -> bool {
-        [Role::Worker, Role::Citizen, Role::Relative, Role::Other]
-            .iter()
-            .any(|r| self.people.of(*r).name.as_deref() == Some(word))
+    /// Whether `word` is a name: written with a capital inside a sentence somewhere in the
+    /// transcript, or the first name of someone in the meeting.
+    fn is_name(&self, word: &str) -> bool {
+        self.names.contains(&word.to_lowercase())
+            || [Role::Worker, Role::Citizen, Role::Relative, Role::Other]
+                .iter()
+                .any(|r| self.people.of(*r).name.as_deref() == Some(word))
     }
 
     fn label(&self, role: Role) -> String {
@@ -486,21 +488,8 @@ impl<'a> Phrasing<'a> {
             return None;
         }
         let r = &self.lang.report;
-        let name = |w: &str| {
-            let lower = w.to_lowercase();
-            self.names.contains(&lower)
-                || [Role::Worker, Role::Citizen, Role::Relative]
-                    .iter()
-                    .any(|&role| {
-                        self.people
-                            .of(role)
-                            .name
-                            .as_deref()
-                            .is_some_and(|n| n.to_lowercase() == lower)
-                    })
-        };
-        let question =
-            topic_back(&q.text, self.lang, name).or_else(|| read_question(&q.text, self.lang))?;
+        let question = topic_back(&q.text, self.lang, |w| self.is_name(w))
+            .or_else(|| read_question(&q.text, self.lang))?;
         if let Question::About { topic } = &question {
             // "Birgit?" calls someone; it asks about nothing.
             let ws = words(topic);
