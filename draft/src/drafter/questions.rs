@@ -13,8 +13,9 @@ pub(super) enum Question {
     Open { clause: String },
     /// "Tell me about the stairs.", "And the bath?" → what it is about.
     About { topic: String },
-    /// "The bathroom and the toilet are both upstairs?": a statement asked, kept as it is.
-    Statement { clause: String },
+    /// "The bathroom and the toilet are both upstairs?": a statement asked, kept as it is,
+    /// with the word index of its finite verb (where a "no" puts its negation).
+    Statement { clause: String, verb: usize },
 }
 
 /// The words of a question without its opening ("And, so …") and its tag ("…, do you think").
@@ -65,14 +66,25 @@ fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
 }
 
 /// Whether the worker's question asks yes or no about something a bare "ja" can confirm
-/// ("Är det okej att jag ringer skolan?"), so that a yes or no alone answers it.
+/// ("Är det okej att jag ringer skolan?", "Og agrafferne, er de fjernet?"), so that a yes
+/// or no alone answers it. Whether a name is called before it does not matter here: the
+/// question asks yes or no either way.
 pub fn asks_yes_no(q: &str, lang: &LanguageData) -> bool {
-    matches!(read_question(q, lang), Some(Question::YesNo { .. }))
+    matches!(
+        read_question(q, lang, |_| false),
+        Some(Question::YesNo { .. } | Question::Statement { .. })
+    )
 }
 
-/// Reads a worker's question; None for questions that ask permission or inform.
-pub(super) fn read_question(q: &str, lang: &LanguageData) -> Option<Question> {
-    read_question_of(q, lang, true)
+/// Reads a worker's question; None for questions that ask permission or inform. A topic
+/// put before it goes back into it (see [`topic_back`]); `name` tells a name called before
+/// the comma from such a topic.
+pub(super) fn read_question(
+    q: &str,
+    lang: &LanguageData,
+    name: impl Fn(&str) -> bool,
+) -> Option<Question> {
+    topic_back(q, lang, name).or_else(|| read_question_of(q, lang, true))
 }
 
 /// Whether `w` is a person as a subject pronoun: "du"/"you", "jag"/"I", or someone's own
@@ -92,11 +104,7 @@ fn personal(w: &str, g: &Grammar) -> bool {
 /// comma calls someone (`name`: "Karin, kan du ringa dem?"), is a word of four letters or
 /// fewer ("Hej, är det Linus?") or opens a clause ("Om vi går tillbaka till Snickeriet, är
 /// det något …?").
-pub(super) fn topic_back(
-    q: &str,
-    lang: &LanguageData,
-    name: impl Fn(&str) -> bool,
-) -> Option<Question> {
+fn topic_back(q: &str, lang: &LanguageData, name: impl Fn(&str) -> bool) -> Option<Question> {
     let c = &lang.compiled;
     let g = &lang.grammar;
     let body = q.trim().strip_suffix('?')?;
@@ -142,11 +150,12 @@ pub(super) fn topic_back(
             .join(" ");
         return Some(Question::Statement {
             clause: clause.trim_end_matches(',').to_string(),
+            verb: topic.split_whitespace().count(),
         });
     }
     let mut back: Vec<&str> = tw.clone();
     back[pronoun] = &topic;
-    read_question(&format!("{}?", back.join(" ")), lang)
+    read_question_of(&format!("{}?", back.join(" ")), lang, true)
 }
 
 /// Reads a question; a worker's "May I …?" asks nothing about the person, a citizen's does.
@@ -297,19 +306,23 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
         });
     }
     // A statement said as a question has its finite verb after a subject of a few words
-    // and no comma before it ("The bathroom and the toilet are both upstairs?"). Only
+    // and no comma before it ("The bathroom and the toilet are both upstairs?"); "If you
+    // had a fall you could press it?" opens with a clause, which a "no" cannot negate. Only
     // English reports it otherwise than a topic ("asked whether", not "asked about");
     // Swedish and Danish say "om" for both.
     let statement = (1..6.min(lw.len())).find(|&k| g.auxiliaries.contains(&lw[k]));
-    if english
-        && statement.is_some_and(|k| {
-            k + 1 < ws.len()
-                && !g.prepositions.contains(&lw[0])
-                && !g.auxiliaries.contains(&lw[0])
-                && !ws[..k].iter().any(|w| w.ends_with(','))
-        })
-    {
-        return Some(Question::Statement { clause: plain(&ws) });
+    if let Some(verb) = statement.filter(|&k| {
+        english
+            && k + 1 < ws.len()
+            && !g.prepositions.contains(&lw[0])
+            && !g.clause_openers.contains(&lw[0])
+            && !g.auxiliaries.contains(&lw[0])
+            && !ws[..k].iter().any(|w| w.ends_with(','))
+    }) {
+        return Some(Question::Statement {
+            clause: plain(&ws),
+            verb,
+        });
     }
     // Anything else is about its first phrase ("Og agrafferne, er de fjernet?").
     let cut = ws
@@ -332,7 +345,7 @@ mod tests {
     #[test]
     fn what_a_question_asks_in_each_language() {
         let all = Languages::builtin();
-        let read = |lang: Language, q: &str| read_question(q, all.get(lang));
+        let read = |lang: Language, q: &str| read_question_of(q, all.get(lang), true);
         let yes_no = |verb: &str, rest: &str| {
             Some(Question::YesNo {
                 verb: verb.into(),
@@ -389,7 +402,8 @@ mod tests {
                 "So the bathroom and the toilet are both upstairs?"
             ),
             Some(Question::Statement {
-                clause: "the bathroom and the toilet are both upstairs".into()
+                clause: "the bathroom and the toilet are both upstairs".into(),
+                verb: 5
             }),
             "a statement asked"
         );
@@ -416,12 +430,13 @@ mod tests {
         );
         let back = |lang: Language, q: &str| {
             let all = crate::language::Languages::builtin();
-            topic_back(q, all.get(lang), |w| w == "Karin")
+            read_question(q, all.get(lang), |w| w == "Karin")
         };
         assert_eq!(
             back(Language::Da, "Og agrafferne, er de fjernet?"),
             Some(Question::Statement {
-                clause: "agrafferne er fjernet".into()
+                clause: "agrafferne er fjernet".into(),
+                verb: 1
             }),
             "the topic is the subject"
         );
@@ -431,7 +446,8 @@ mod tests {
                 "And the rent, has it been going to the landlord?"
             ),
             Some(Question::Statement {
-                clause: "the rent has been going to the landlord".into()
+                clause: "the rent has been going to the landlord".into(),
+                verb: 2
             }),
         );
         assert_eq!(
@@ -441,31 +457,38 @@ mod tests {
         );
         assert_eq!(
             back(Language::Sv, "Karin, kan du ringa dem?"),
-            None,
+            read(Language::Sv, "Karin, kan du ringa dem?"),
             "a name called"
         );
-        assert_eq!(back(Language::Sv, "Hej, är det Linus?"), None, "a greeting");
+        assert_eq!(
+            back(Language::Sv, "Hej, är det Linus?"),
+            read(Language::Sv, "Hej, är det Linus?"),
+            "a greeting"
+        );
         assert_eq!(
             back(
                 Language::Sv,
                 "Men om vi går tillbaka till Snickeriet, är det något du vill ändra på där?"
             ),
-            None,
+            read(
+                Language::Sv,
+                "Men om vi går tillbaka till Snickeriet, är det något du vill ändra på där?"
+            ),
             "a clause"
         );
         assert_eq!(
             back(Language::Da, "Og langtidsblodsukkeret, kender I det?"),
-            None,
+            read(Language::Da, "Og langtidsblodsukkeret, kender I det?"),
             "a subject the report cannot shift"
         );
         assert_eq!(
             back(Language::Sv, "Och barnen, hur har de det?"),
-            None,
+            read(Language::Sv, "Och barnen, hur har de det?"),
             "a question word asks something else"
         );
         assert_eq!(
             back(Language::Sv, "Och utomhus, går du ut något?"),
-            None,
+            read(Language::Sv, "Och utomhus, går du ut något?"),
             "nothing stands for the topic"
         );
         assert_eq!(

@@ -8,7 +8,7 @@
 //! berättar att …") is put only around a full clause. The person shift is `person`, the
 //! reading of questions `questions`.
 use super::person::{third_person, Shift};
-use super::questions::{read_question, read_question_of, topic_back, Question};
+use super::questions::{read_question, read_question_of, Question};
 use super::sentences::Sentence;
 use super::speakers::{People, Referent, Role};
 use super::text::{capitalise, decapitalise, words};
@@ -264,21 +264,30 @@ impl<'a> Phrasing<'a> {
         Some((head, out.join(" ")))
     }
 
-    /// The worker's question as a statement about the person asked.
+    /// The worker's question as a statement about the person asked: "Have you had any
+    /// falls?" – "No." → "Harold has not had any falls."; "Og agrafferne, er de fjernet?" –
+    /// "Ja." → "Agrafferne er fjernet."
     fn statement(&self, q: &Question, polarity: bool) -> Option<String> {
-        let Question::YesNo { verb, rest } = q else {
-            return None;
+        let negation = self.lang.grammar.negation.as_deref().unwrap_or("not");
+        let statement = match q {
+            Question::YesNo { verb, rest } => {
+                let (head, tail) = self.yes_no_clause(verb, rest, true)?;
+                let negation = if polarity {
+                    String::new()
+                } else {
+                    format!(" {negation}")
+                };
+                format!("{}{negation} {tail}", capitalise(&head))
+            }
+            Question::Statement { clause, verb } => {
+                let mut ws: Vec<&str> = clause.split_whitespace().collect();
+                if !polarity {
+                    ws.insert((*verb + 1).min(ws.len()), negation);
+                }
+                capitalise(&self.shift_with(&ws.join(" "), Role::Worker, true))
+            }
+            _ => return None,
         };
-        let (head, tail) = self.yes_no_clause(verb, rest, true)?;
-        let negation = if polarity {
-            String::new()
-        } else {
-            format!(
-                " {}",
-                self.lang.grammar.negation.as_deref().unwrap_or("not")
-            )
-        };
-        let statement = format!("{}{negation} {tail}", capitalise(&head));
         Some(format!("{}.", statement.trim_end()))
     }
 
@@ -488,8 +497,7 @@ impl<'a> Phrasing<'a> {
             return None;
         }
         let r = &self.lang.report;
-        let question = topic_back(&q.text, self.lang, |w| self.is_name(w))
-            .or_else(|| read_question(&q.text, self.lang))?;
+        let question = read_question(&q.text, self.lang, |w| self.is_name(w))?;
         if let Question::About { topic } = &question {
             // "Birgit?" calls someone; it asks about nothing.
             let ws = words(topic);
@@ -513,7 +521,7 @@ impl<'a> Phrasing<'a> {
                 r.asked_about.clone(),
                 self.lower_first(&self.shift_with(&topic, Role::Worker, false)),
             )),
-            Question::Statement { clause } => Some((
+            Question::Statement { clause, .. } => Some((
                 r.asked_whether.clone(),
                 self.lower_first(&self.shift_with(&clause, Role::Worker, false)),
             )),
@@ -655,7 +663,7 @@ impl<'a> Phrasing<'a> {
             })
             .collect();
         let question = run[0].question;
-        let parsed = question.and_then(|q| read_question(&q.text, self.lang));
+        let parsed = question.and_then(|q| read_question(&q.text, self.lang, |w| self.is_name(w)));
         // "Vill ni att Birgit ska bo kvar hemma?" – "Ja." from her husband: the question
         // names Birgit, so its "ni" is the one who answers.
         let default = self.people.of(self.people.addressee);
@@ -691,7 +699,9 @@ impl<'a> Phrasing<'a> {
                 .is_some_and(|p| words(&p.sentence.text).len() <= 4);
         match (&parsed, run[0].sentence.polarity) {
             // "Have you had any falls?" – "No." → "Harold has not had any falls."
-            (Some(q @ Question::YesNo { .. }), Some(pol)) if short_answer => {
+            (Some(q @ (Question::YesNo { .. } | Question::Statement { .. })), Some(pol))
+                if short_answer =>
+            {
                 if let Some(s) = self.statement(q, pol) {
                     out.push(s);
                 }
@@ -709,13 +719,21 @@ impl<'a> Phrasing<'a> {
                 let g = &self.lang.grammar;
                 let asked_verb = match q {
                     Question::YesNo { verb, .. } => verb.as_str(),
+                    Question::Statement { clause, verb } => {
+                        clause.split_whitespace().nth(*verb).unwrap_or("")
+                    }
                     _ => "",
                 };
+                // "Ja, toilettet klarer jeg selv." says the question again with its verb; "Ja, i
+                // armen." says which.
+                let asked: Vec<String> = question.map_or_else(Vec::new, |q| words(&q.text));
                 let echo = rest.first().is_some_and(|p| {
                     let ws = words(&p.sentence.text);
+                    let restated = ws.iter().any(|w| w == asked_verb);
                     ws.len() <= 4
                         && ws.iter().all(|w| {
                             w == asked_verb
+                                || (restated && asked.contains(w))
                                 || g.subjects.contains(w)
                                 || g.auxiliaries.contains(w)
                                 || g.clause_adverbs.contains(w)
@@ -1270,6 +1288,55 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "På frågan när hen kom hem från sjukhuset svarar Karin (dotter): i fredags. Hon var på korttids en vecka efter sjukhuset."
+        );
+    }
+
+    #[test]
+    fn a_yes_or_no_to_a_topic_put_before_the_question_is_a_statement_about_the_topic() {
+        let da = [
+            "Rasmus H – sygeplejerske (worker)",
+            "Inger J – borger (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Og agrafferne, er de fjernet?"),
+            (Role::Citizen, "Ja."),
+        ];
+        assert_eq!(say(Language::Da, &da, &turns), "Agrafferne er fjernet.");
+        let turns = [
+            (Role::Worker, "Og agrafferne, er de fjernet?"),
+            (Role::Citizen, "Nej."),
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &turns),
+            "Agrafferne er ikke fjernet."
+        );
+        let en = [
+            "Priya M – social worker (worker)",
+            "Jordan K – tenant (citizen)",
+        ];
+        let turns = [
+            (
+                Role::Worker,
+                "And the rent, has it been going to your landlord?",
+            ),
+            (Role::Citizen, "No."),
+        ];
+        assert_eq!(
+            say(Language::En, &en, &turns),
+            "The rent has not been going to Jordan's landlord.",
+            "the worker's \"your\" is the person asked"
+        );
+        let turns = [
+            (
+                Role::Worker,
+                "So the bathroom and the toilet are both upstairs?",
+            ),
+            (Role::Citizen, "Yes."),
+        ];
+        assert_eq!(
+            say(Language::En, &en, &turns),
+            "The bathroom and the toilet are both upstairs.",
+            "a statement asked, confirmed"
         );
     }
 
