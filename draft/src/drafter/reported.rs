@@ -1310,6 +1310,24 @@ mod tests {
             say(Language::Da, &da, &turns),
             "Agrafferne er ikke fjernet."
         );
+        let turns = [
+            (Role::Worker, "Og toilettet, klarer du det selv?"),
+            (Role::Citizen, "Ja, toilettet klarer jeg selv."),
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &turns),
+            "Inger klarer toilettet selv.",
+            "an answer that says the question again with its verb is said once"
+        );
+        let turns = [
+            (Role::Worker, "Har du ondt i dag?"),
+            (Role::Citizen, "Ja, i armen."),
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &turns),
+            "Inger har ondt i dag. I armen.",
+            "an answer that says which keeps its words"
+        );
         let en = [
             "Priya M – social worker (worker)",
             "Jordan K – tenant (citizen)",
