@@ -127,6 +127,10 @@ pub struct Classes {
     pub sensitive: Vec<String>,
     #[serde(default)]
     pub third_parties: Vec<String>,
+    /// People around the citizen who are no party to the case (a neighbour, a colleague,
+    /// a friend, a sibling): their private matters (`sensitive`) stay out of the note.
+    #[serde(default)]
+    pub outsiders: Vec<String>,
     #[serde(default)]
     pub redirects: Vec<String>,
     /// The worker saying that what was just said will not be written down.
@@ -627,6 +631,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("classes.small_talk", l(&c.small_talk)),
         ("classes.sensitive", l(&c.sensitive)),
         ("classes.third_parties", l(&c.third_parties)),
+        ("classes.outsiders", l(&c.outsiders)),
         ("classes.redirects", l(&c.redirects)),
         ("classes.unrecorded", l(&c.unrecorded)),
         ("classes.off_record", l(&c.off_record)),
@@ -772,7 +777,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     base.clean.letters.extend(add.clean.letters);
     extend_all!(base.corrections, add.corrections; own, others, confirmations, justifications,
         apologies, value, clock_parts);
-    extend_all!(base.classes, add.classes; courtesy, small_talk, sensitive, third_parties,
+    extend_all!(base.classes, add.classes; courtesy, small_talk, sensitive, third_parties, outsiders,
         redirects, unrecorded, off_record, purpose, caller_purpose, wishes, decisions, negations, planning, actions,
         information, near_future, first_person, second_person, third_person, case_matters);
     let g = add.grammar;
@@ -833,6 +838,7 @@ fn compile(d: &LanguageData) -> Compiled {
         ("small_talk", Phrases::new(&c.small_talk)),
         ("sensitive", Phrases::new(&c.sensitive)),
         ("third_parties", Phrases::new(&c.third_parties)),
+        ("outsiders", Phrases::new(&c.outsiders)),
         ("redirects", Phrases::new(&c.redirects)),
         ("unrecorded", Phrases::new(&c.unrecorded)),
         ("off_record", Phrases::new(&c.off_record)),

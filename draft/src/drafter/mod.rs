@@ -21,6 +21,7 @@ pub mod features;
 pub mod model;
 pub mod numbers;
 pub mod person;
+pub mod private;
 pub mod questions;
 pub mod relevance;
 pub mod reported;
@@ -201,8 +202,9 @@ impl Drafter {
         ctx: &DraftContext,
     ) -> (DraftDocument, Trace) {
         let lang = self.language(transcript, template);
-        let conv = self.conversation(transcript, template, ctx);
+        let mut conv = self.conversation(transcript, template, ctx);
         let people = People::new(ctx, lang);
+        let private = private::leave_out(&mut conv, lang, &people);
         let fctx = Context::new(&conv, lang, template);
         let n = conv.units.len();
         let feats: Vec<features::UnitFeatures> = (0..n).map(|u| fctx.unit(u)).collect();
@@ -229,12 +231,13 @@ impl Drafter {
         let mut own: Vec<f32> = xs.iter().map(|x| self.model.relevance(x)).collect();
         let mut p = relevance::in_context(&own, &eligible, &unit_exchange);
         relevance::lend_to_yes_no_answers(&conv, lang, &mut eligible, &mut own, &mut p);
-        // What the worker said at once would not be written down, or the speaker asked to
-        // keep out, stays out. It still counts in how relevant its exchange is, and the
-        // models still learn from it: it is a decision of the people in the meeting, not a
-        // pattern to score.
+        // What the worker said at once would not be written down, what the speaker asked to
+        // keep out, and other people's private matters stay out. It still counts in how
+        // relevant its exchange is, and the models still learn from it: it is a decision of
+        // the people in the meeting, or of what a journal may not hold, not a pattern to
+        // score.
         for (u, unit) in conv.units.iter().enumerate() {
-            if fctx.unrecorded(unit.seg) || fctx.off_record(u) {
+            if fctx.unrecorded(unit.seg) || fctx.off_record(u) || private[u] {
                 eligible[u] = false;
             }
         }
