@@ -178,11 +178,22 @@ fn drop_repetitions(mut toks: Vec<Token>, lang: &LanguageData) -> Vec<Token> {
             || (lang.clean.letters.contains_key(w)
                 && !lang.clean.letter_words.iter().any(|x| x == w))
     };
+    // "Gör det, det är jättebra": a word that ends a clause and one that opens the next are
+    // no stutter; "Och jag, jag vet inte" is one.
+    let ends_clause = |toks: &[Token], i: usize| {
+        i > 0
+            && toks[i].1.contains(',')
+            && toks[i - 1].1.trim().is_empty()
+            && !lang
+                .compiled
+                .leading_conjunctions
+                .has_word(&lower(&toks[i - 1]))
+    };
     for n in (1..=4).rev() {
         let mut i = 0;
         while i + 2 * n <= toks.len() {
             let same = (0..n).all(|k| lower(&toks[i + k]) == lower(&toks[i + n + k]));
-            if same && !number(&lower(&toks[i])) {
+            if same && !number(&lower(&toks[i])) && !(n == 1 && ends_clause(&toks, i)) {
                 toks.drain(i..i + n);
             } else {
                 i += 1;
@@ -572,6 +583,12 @@ mod tests {
                     "Det går bra, men det går långsamt.",
                     None,
                 ),
+                (
+                    "Gör det, det är jättebra.",
+                    "Gör det, det är jättebra.",
+                    None,
+                ),
+                ("Och jag, jag vet inte.", "Jag vet inte.", None),
             ],
         );
     }
