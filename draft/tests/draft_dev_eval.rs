@@ -8,12 +8,12 @@
 //! mean over eight training orders of the weights (see `ORDERS`). Of the floors,
 //! note words ≤ 40 %, median item ≤ 35 words, no invented decision and every item citing are
 //! reached in every order and asserted as floors; must-not-include ≤ 9 holds in the shipped
-//! order and on average (5.1, 5–6 over the orders; asserted ≤ 6 so that what leaving other
+//! order and on average (5.4, 5–6 over the orders; asserted ≤ 6 so that what leaving other
 //! people's private matters out gained is kept); section accuracy ≥ 0.85 is reached on
-//! average (0.864; 0.847–0.875 over the orders, 0.864 in the shipped one) and asserted with
+//! average (0.862; 0.838–0.879 over the orders, 0.856 in the shipped one) and asserted with
 //! the margin below. Recall (≥ 0.75 overall, ≥ 0.65 per language) is not reached: the
-//! asserted bars are today's means (recall 0.444 — sv 0.462, da 0.356, en 0.531 — section
-//! accuracy 0.864) less about 0.01, which is how far such a mean moves when a rule changes one
+//! asserted bars are today's means (recall 0.460 — sv 0.483, da 0.364, en 0.542 — section
+//! accuracy 0.862) less about 0.01, which is how far such a mean moves when a rule changes one
 //! sentence the models learn from, and the floors are printed next to them.
 use samtal_draft::drafter::model::SHIPPED_ORDER;
 use samtal_draft::drafter::speakers::Role;
@@ -81,7 +81,7 @@ fn leave_one_meeting_out_on_the_whole_set() {
         all.recall.mean, all.section.mean, all.violations.mean
     );
     assert_eq!(sum.meetings, 18, "all eighteen development meetings");
-    let bars = [("all", 0.435), ("sv", 0.452), ("da", 0.346), ("en", 0.52)];
+    let bars = [("all", 0.45), ("sv", 0.473), ("da", 0.354), ("en", 0.53)];
     for row in &orders {
         let bar = bars
             .iter()

@@ -558,6 +558,24 @@ impl<'a> Phrasing<'a> {
         ))
     }
 
+    /// Whether `answer` says nothing the question did not: "I'd say yeah." to "Would you say
+    /// you feel lonely?" means nothing without it.
+    fn restates(&self, answer: &str, question: &str) -> bool {
+        let g = &self.lang.grammar;
+        let c = &self.lang.compiled;
+        let asked = words(question);
+        words(answer).iter().all(|w| {
+            asked.contains(w)
+                || g.subjects.contains(w)
+                || g.first_subject.contains(w)
+                || g.auxiliaries.contains(w)
+                || g.clause_adverbs.contains(w)
+                || g.negation.as_deref() == Some(w.as_str())
+                || c.yes.has_word(w)
+                || c.no.has_word(w)
+        })
+    }
+
     /// The one name a question asks about ("Can I ask about Joan?") when the answer opens
     /// with a third-person pronoun for it ("She died …"); names of the people in the
     /// meeting and words the transcript also writes in lower case are not such names.
@@ -743,12 +761,20 @@ impl<'a> Phrasing<'a> {
                 rest_from = usize::from(echo);
             }
             _ => {
-                // The question goes in only when the answer leans on it: a fragment, or a
-                // short clause ("Det er tre år siden"), that does not say what was asked.
+                // The question goes in only when the answer leans on it and does not say
+                // what was asked: a fragment, or a short clause that stands for the question's
+                // topic with a pronoun ("Det er tre år siden", "Den ligger der") or only says
+                // the question again ("I'd say yeah."). A short clause of its own ("Hen gör
+                // fågelholkar.") stands without it, and the note's words go to other facts.
+                let g = &self.lang.grammar;
                 let leans = !fragments.is_empty()
-                    || rest
-                        .first()
-                        .is_some_and(|p| words(&p.sentence.text).len() <= SHORT_ANSWER);
+                    || rest.first().is_some_and(|p| {
+                        let ws = words(&p.sentence.text);
+                        ws.len() <= SHORT_ANSWER
+                            && (ws.first().is_some_and(|w| g.topic_pronouns.contains(w))
+                                || question
+                                    .is_some_and(|q| self.restates(&p.sentence.text, &q.text)))
+                    });
                 let asked = question
                     .filter(|q| leans && !covers(&said, &q.text))
                     .and_then(|q| self.question_clause(q));
@@ -1288,6 +1314,45 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "På frågan när hen kom hem från sjukhuset svarar Karin (dotter): i fredags. Hon var på korttids en vecka efter sjukhuset."
+        );
+    }
+
+    #[test]
+    fn a_short_answer_keeps_its_question_only_when_it_leans_on_it() {
+        let sv = [
+            "Elin S – socialsekreterare (worker)",
+            "Oskar L – sökande (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Vad gör du där?"),
+            (Role::Citizen, "Jag gör fågelholkar."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Oskar berättar att hen gör fågelholkar.",
+            "a clause of its own"
+        );
+        let turns = [
+            (Role::Worker, "Hur går det med bussen?"),
+            (Role::Citizen, "Den kommer sent."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "På frågan hur det går med bussen berättar Oskar att den kommer sent.",
+            "a pronoun for what was asked"
+        );
+        let en = [
+            "Priya M – social worker (worker)",
+            "Harold N – widower (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Would you say you feel lonely?"),
+            (Role::Citizen, "I'd say yeah."),
+        ];
+        assert_eq!(
+            say(Language::En, &en, &turns),
+            "Asked whether he would say he feels lonely, Harold says that he'd say yeah.",
+            "the question said again"
         );
     }
 
