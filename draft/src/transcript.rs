@@ -53,3 +53,26 @@ impl Transcript {
         parts.join(" ")
     }
 }
+
+#[cfg(test)]
+impl Transcript {
+    /// Labelled turns of a second each, for tests.
+    pub(crate) fn of_turns(language: &str, turns: &[(&str, &str)]) -> Transcript {
+        Transcript {
+            language: language.into(),
+            segments: turns
+                .iter()
+                .enumerate()
+                .map(|(i, (who, text))| Segment {
+                    id: i as u32 + 1,
+                    start: i as f64,
+                    end: i as f64 + 1.0,
+                    text: (*text).into(),
+                    confidence: 1.0,
+                    words: vec![],
+                    speaker: Some((*who).into()),
+                })
+                .collect(),
+        }
+    }
+}

@@ -229,27 +229,11 @@ mod tests {
     use super::*;
     use crate::drafter::{DraftContext, Participant};
     use crate::language::{Language, Languages};
-    use crate::transcript::{Segment, Transcript};
+    use crate::transcript::Transcript;
 
     /// The written sentences of a meeting after [`leave_out`], those left out as "–".
     fn written(lang: Language, people: &[&str], turns: &[(&str, &str)]) -> Vec<String> {
-        let segments = turns
-            .iter()
-            .enumerate()
-            .map(|(i, (who, text))| Segment {
-                id: i as u32 + 1,
-                start: i as f64,
-                end: i as f64 + 1.0,
-                text: (*text).into(),
-                confidence: 1.0,
-                words: vec![],
-                speaker: Some((*who).into()),
-            })
-            .collect();
-        let t = Transcript {
-            language: lang.code().into(),
-            segments,
-        };
+        let t = Transcript::of_turns(lang.code(), turns);
         let all = Languages::builtin();
         let data = all.get(lang);
         let ctx = DraftContext {

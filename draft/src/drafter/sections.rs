@@ -121,25 +121,10 @@ mod tests {
     use crate::drafter::units::Conversation;
     use crate::language::{Language, Languages};
     use crate::template::Templates;
-    use crate::transcript::{Segment, Transcript};
+    use crate::transcript::Transcript;
 
     fn transcript(turns: &[(&str, &str)]) -> Transcript {
-        Transcript {
-            language: "sv".into(),
-            segments: turns
-                .iter()
-                .enumerate()
-                .map(|(i, (who, text))| Segment {
-                    id: i as u32 + 1,
-                    start: i as f64,
-                    end: i as f64 + 1.0,
-                    text: text.to_string(),
-                    confidence: 1.0,
-                    words: vec![],
-                    speaker: Some(who.to_string()),
-                })
-                .collect(),
-        }
+        Transcript::of_turns("sv", turns)
     }
 
     #[test]
