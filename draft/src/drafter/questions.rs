@@ -523,6 +523,14 @@ mod tests {
             })
         };
         assert_eq!(
+            read(
+                Language::Sv,
+                "Hur många gånger i veckan vill du duscha, tänker du?"
+            ),
+            open("hur många gånger i veckan du vill duscha"),
+            "a tag asking for an opinion goes"
+        );
+        assert_eq!(
             read(Language::En, "And who does your shopping?"),
             open("who does your shopping"),
             "the question word is the subject"
