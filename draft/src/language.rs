@@ -228,6 +228,9 @@ pub struct Grammar {
     pub verb_second: Option<bool>,
     /// Compounds are written as one word (sv, da): "hyres avtalet" is "hyresavtalet".
     pub compounds: Option<bool>,
+    /// The neutral pronoun is stilted when it opens sentence after sentence (da
+    /// "vedkommende"): a sentence of its own that would open with it opens with the name.
+    pub name_for_neutral: Option<bool>,
     #[serde(default)]
     pub clause_adverbs: Vec<String>,
     /// Words that are a subject elsewhere but an article before a day's number ("den 5").
@@ -805,6 +808,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     replace_opt(&mut base.grammar.negation, g.negation);
     replace_opt(&mut base.grammar.verb_second, g.verb_second);
     replace_opt(&mut base.grammar.compounds, g.compounds);
+    replace_opt(&mut base.grammar.name_for_neutral, g.name_for_neutral);
     let r = add.report;
     let b = &mut base.report;
     replace(&mut b.tells, r.tells);

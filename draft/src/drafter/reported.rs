@@ -811,7 +811,7 @@ impl<'a> Phrasing<'a> {
                             if p.sentence.question {
                                 self.reported_question(&p.sentence.text, role)
                             } else {
-                                Some(capitalise(&clause(p)))
+                                Some(self.on_its_own(&clause(p), role))
                             }
                         }));
                         return out;
@@ -831,7 +831,7 @@ impl<'a> Phrasing<'a> {
                     // One frame per person and item: later sentences stand on their own.
                     let framed = self.framed.borrow().contains(&role.voice());
                     if asked.is_none() && framed {
-                        out.push(capitalise(&content));
+                        out.push(self.on_its_own(&content, role));
                     } else {
                         self.framed.borrow_mut().insert(role.voice());
                         let label = if out.is_empty() {
@@ -849,10 +849,37 @@ impl<'a> Phrasing<'a> {
             if p.sentence.question {
                 self.reported_question(&p.sentence.text, role)
             } else {
-                Some(capitalise(&clause(p)))
+                Some(self.on_its_own(&clause(p), role))
             }
         }));
         out
+    }
+
+    /// A reported sentence that stands on its own, capitalised; where the language finds its
+    /// neutral pronoun stilted at a sentence's start (`grammar.name_for_neutral`), one that
+    /// opens with the speaker's neutral pronoun opens with their name: "Vedkommende tager
+    /// tabletter." → "Zehra tager tabletter.", "Vedkommendes mand døde …" → "Zehras mand …".
+    fn on_its_own(&self, sentence: &str, role: Role) -> String {
+        let who = self.people.of(role);
+        let neutral = self.lang.grammar.pronouns.get("neutral");
+        let stilted = self.lang.grammar.name_for_neutral.unwrap_or(false)
+            && who.name.is_some()
+            && neutral.is_some_and(|n| n.first() == Some(&who.pronouns[0]));
+        let (first, rest) = sentence.split_once(' ').unwrap_or((sentence, ""));
+        let opening = first.to_lowercase();
+        let name = if !stilted || rest.is_empty() {
+            None
+        } else if opening == who.pronouns[0] {
+            Some(who.short())
+        } else if opening == who.pronouns[2] {
+            Some(who.genitive(false))
+        } else {
+            None
+        };
+        match name {
+            Some(name) => format!("{name} {rest}"),
+            None => capitalise(sentence),
+        }
     }
 }
 
@@ -1314,6 +1341,38 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "På frågan när hen kom hem från sjukhuset svarar Karin (dotter): i fredags. Hon var på korttids en vecka efter sjukhuset."
+        );
+    }
+
+    #[test]
+    fn a_danish_sentence_of_its_own_opens_with_the_name_not_vedkommende() {
+        let da = [
+            "Louise M – visitator (worker)",
+            "Zehra K – borger (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Hvordan går det med maden?"),
+            (
+                Role::Citizen,
+                "Jeg laver selv mad. Jeg har sukkersyge. Min mand døde for fire år siden. Jeg tager tabletter, og jeg måler selv blodsukkeret.",
+            ),
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &turns),
+            "Zehra fortæller, at vedkommende laver selv mad. Zehra har sukkersyge. Zehras mand døde for fire år siden. Zehra tager tabletter, og vedkommende måler selv blodsukkeret."
+        );
+        let sv = [
+            "Elin S – socialsekreterare (worker)",
+            "Oskar L – sökande (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Hur går det med maten?"),
+            (Role::Citizen, "Jag lagar själv mat. Jag har diabetes."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Oskar berättar att hen lagar själv mat. Hen har diabetes.",
+            "Swedish \"hen\" is not stilted"
         );
     }
 
