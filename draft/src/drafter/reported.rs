@@ -558,13 +558,18 @@ impl<'a> Phrasing<'a> {
         ))
     }
 
-    /// Whether `answer` says nothing the question did not: "I'd say yeah." to "Would you say
-    /// you feel lonely?" means nothing without it.
-    fn restates(&self, answer: &str, question: &str) -> bool {
+    /// Whether `answer` says nothing `question` did not: its words are the question's, or
+    /// persons, auxiliaries, clause adverbs, a negation, a yes or no ("I'd say yeah." to
+    /// "Would you say you feel lonely?"). With `verb`, the question's words count only when
+    /// the answer says that verb again: "Ja, toilettet klarer jeg selv." restates "Og
+    /// toilettet, klarer du det selv?", where "Ja, i armen." says which.
+    fn restates(&self, answer: &str, question: &str, verb: Option<&str>) -> bool {
         let g = &self.lang.grammar;
         let c = &self.lang.compiled;
-        let asked = words(question);
-        words(answer).iter().all(|w| {
+        let said = words(answer);
+        let again = verb.is_none_or(|v| said.iter().any(|w| w == v));
+        let asked = if again { words(question) } else { Vec::new() };
+        said.iter().all(|w| {
             asked.contains(w)
                 || g.subjects.contains(w)
                 || g.first_subject.contains(w)
@@ -733,8 +738,8 @@ impl<'a> Phrasing<'a> {
                 if !new.is_empty() {
                     out.push(format!("{}.", capitalise(&new.join(", "))));
                 }
-                // "Nej, det har hon inte.", "Ja, jag förstår.": the statement already says it.
-                let g = &self.lang.grammar;
+                // "Nej, det har hon inte.", "Ja, toilettet klarer jeg selv.": the statement
+                // already says it.
                 let asked_verb = match q {
                     Question::YesNo { verb, .. } => verb.as_str(),
                     Question::Statement { clause, verb } => {
@@ -742,21 +747,9 @@ impl<'a> Phrasing<'a> {
                     }
                     _ => "",
                 };
-                // "Ja, toilettet klarer jeg selv." says the question again with its verb; "Ja, i
-                // armen." says which.
-                let asked: Vec<String> = question.map_or_else(Vec::new, |q| words(&q.text));
-                let echo = rest.first().is_some_and(|p| {
-                    let ws = words(&p.sentence.text);
-                    let restated = ws.iter().any(|w| w == asked_verb);
-                    ws.len() <= 4
-                        && ws.iter().all(|w| {
-                            w == asked_verb
-                                || (restated && asked.contains(w))
-                                || g.subjects.contains(w)
-                                || g.auxiliaries.contains(w)
-                                || g.clause_adverbs.contains(w)
-                                || g.negation.as_deref() == Some(w.as_str())
-                        })
+                let echo = rest.first().zip(question).is_some_and(|(p, q)| {
+                    words(&p.sentence.text).len() <= 4
+                        && self.restates(&p.sentence.text, &q.text, Some(asked_verb))
                 });
                 rest_from = usize::from(echo);
             }
@@ -772,8 +765,9 @@ impl<'a> Phrasing<'a> {
                         let ws = words(&p.sentence.text);
                         ws.len() <= SHORT_ANSWER
                             && (ws.first().is_some_and(|w| g.topic_pronouns.contains(w))
-                                || question
-                                    .is_some_and(|q| self.restates(&p.sentence.text, &q.text)))
+                                || question.is_some_and(|q| {
+                                    self.restates(&p.sentence.text, &q.text, None)
+                                }))
                     });
                 let asked = question
                     .filter(|q| leans && !covers(&said, &q.text))
