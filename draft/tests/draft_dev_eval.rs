@@ -8,8 +8,9 @@
 //! mean over eight training orders of the weights (see `ORDERS`). Of the floors,
 //! note words ≤ 40 %, median item ≤ 35 words, no invented decision and every item citing are
 //! reached in every order and asserted as floors; must-not-include ≤ 9 holds in the shipped
-//! order and on average (5.4, 5–6 over the orders; asserted ≤ 6 so that what leaving other
-//! people's private matters out gained is kept); section accuracy ≥ 0.85 is reached on
+//! order and on average (5.4, 5–6 over the orders, 6 in the shipped one; asserted ≤ 6 on
+//! average and ≤ 7 in the shipped order, a fact's margin, so that what leaving other people's
+//! private matters out gained is kept); section accuracy ≥ 0.85 is reached on
 //! average (0.862; 0.838–0.879 over the orders, 0.856 in the shipped one) and asserted with
 //! the margin below. Recall (≥ 0.75 overall, ≥ 0.65 per language) is not reached: the
 //! asserted bars are today's means (recall 0.460 — sv 0.483, da 0.364, en 0.542 — section
@@ -105,7 +106,7 @@ fn leave_one_meeting_out_on_the_whole_set() {
         all.violations
     );
     assert!(
-        sum.violations <= 6,
+        sum.violations <= 7,
         "must-not-include hits, shipped order {}",
         sum.violations
     );
