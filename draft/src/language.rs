@@ -202,6 +202,11 @@ pub struct Grammar {
     pub second_object: Vec<String>,
     #[serde(default)]
     pub second_possessive: Vec<String>,
+    /// The reflexive of a second-person possessive, used where "you" is its clause's
+    /// subject ("du skrev i din besked" → "Lone skrev i sin besked"); a language without
+    /// one (English "your") leaves it empty.
+    #[serde(default)]
+    pub second_reflexive: BTreeMap<String, String>,
     pub reflexive: Option<String>,
     pub self_word: Option<String>,
     #[serde(default)]
@@ -794,6 +799,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
         .perfect_contractions
         .extend(g.perfect_contractions);
     base.grammar.first_possessive.extend(g.first_possessive);
+    base.grammar.second_reflexive.extend(g.second_reflexive);
     base.grammar.first_plural.extend(g.first_plural);
     base.grammar.subject_questions.extend(g.subject_questions);
     base.grammar.imperatives.extend(g.imperatives);

@@ -208,7 +208,13 @@ pub fn third_person(sentence: &str, lang: &LanguageData, shift: &Shift) -> Strin
                     Some(a.pronouns[1].clone())
                 }
             } else if is_in(&g.second_possessive, l) {
-                Some(if !named_addressee {
+                let reflexive = g
+                    .second_reflexive
+                    .get(l)
+                    .filter(|_| subject_before(i, &g.second_subject));
+                Some(if let Some(own) = reflexive {
+                    own.clone()
+                } else if !named_addressee {
                     named_addressee = true;
                     a.genitive(english)
                 } else {
@@ -342,6 +348,23 @@ mod tests {
         assert_eq!(
             third_person("Jeg bekymrer mig om ham.", danish, &da),
             "Hun bekymrer sig om ham."
+        );
+        let mona = referent("Mona", ["hun", "hende", "hendes", "sig"], false);
+        let to_lone = Shift {
+            speaker: &mona,
+            addressee: Some(&lone),
+            name_speaker: true,
+            name_addressee: true,
+            plural: false,
+        };
+        assert_eq!(
+            third_person("Du skrev i din besked, at han var væk.", danish, &to_lone),
+            "Lone skrev i sin besked, at han var væk.",
+            "\"du\" is the subject of its clause: the reflexive"
+        );
+        assert_eq!(
+            third_person("Din far ringede i går.", danish, &to_lone),
+            "Lones far ringede i går."
         );
     }
 }

@@ -324,6 +324,18 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
             verb,
         });
     }
+    // Swedish and Danish ask yes or no with the verb first; one that opens with its subject
+    // pronoun has statement order, its verb second ("De bor här hos dig hela tiden?").
+    if g.verb_second.unwrap_or(false)
+        && lw.len() >= 3
+        && g.subjects.contains(&lw[0])
+        && !ws[0].ends_with(',')
+    {
+        return Some(Question::Statement {
+            clause: plain(&ws),
+            verb: 1,
+        });
+    }
     // Anything else is about its first phrase ("Og agrafferne, er de fjernet?").
     let cut = ws
         .iter()
@@ -406,6 +418,21 @@ mod tests {
                 verb: 5
             }),
             "a statement asked"
+        );
+        assert_eq!(
+            read(Language::Sv, "De bor här hos dig hela tiden?"),
+            Some(Question::Statement {
+                clause: "De bor här hos dig hela tiden".into(),
+                verb: 1
+            }),
+            "subject first, verb second: a statement asked"
+        );
+        assert!(
+            !matches!(
+                read(Language::Da, "Du, har du talt med lægen?"),
+                Some(Question::Statement { .. })
+            ),
+            "a call before the question is no subject"
         );
         assert_eq!(
             read(Language::Da, "Og agrafferne, er de fjernet?"),
