@@ -294,6 +294,9 @@ pub struct ReportFile {
     pub via_interpreter: Option<String>,
     /// What someone is to do: "ska", "skal", "should".
     pub should: Option<String>,
+    /// Marks around a question quoted as it was asked: ”…”, »…«, “…”.
+    pub quote_open: Option<String>,
+    pub quote_close: Option<String>,
 }
 
 /// How numbers, dates and times are spoken and written.
@@ -399,6 +402,8 @@ pub struct Report {
     pub other: String,
     pub via_interpreter: String,
     pub should: String,
+    pub quote_open: String,
+    pub quote_close: String,
 }
 
 /// Word lists compiled for matching.
@@ -722,6 +727,8 @@ fn complete(file: &str, source: &str, f: LanguageFile) -> Result<LanguageData, L
         other: need(&r.other, "other")?,
         via_interpreter: need(&r.via_interpreter, "via_interpreter")?,
         should: need(&r.should, "should")?,
+        quote_open: need(&r.quote_open, "quote_open")?,
+        quote_close: need(&r.quote_close, "quote_close")?,
     };
     if f.numbers.cardinals.is_empty() || f.numbers.months.len() != 12 {
         return Err(invalid(
@@ -833,6 +840,8 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     replace(&mut b.other, r.other);
     replace(&mut b.via_interpreter, r.via_interpreter);
     replace(&mut b.should, r.should);
+    replace(&mut b.quote_open, r.quote_open);
+    replace(&mut b.quote_close, r.quote_close);
     let n = add.numbers;
     base.numbers.cardinals.extend(n.cardinals);
     base.numbers.ordinals.extend(n.ordinals);

@@ -769,9 +769,18 @@ impl<'a> Phrasing<'a> {
                                     self.restates(&p.sentence.text, &q.text, None)
                                 }))
                     });
-                let asked = question
-                    .filter(|q| leans && !covers(&said, &q.text))
-                    .and_then(|q| self.question_clause(q));
+                let leaned_on = question.filter(|q| leans && !covers(&said, &q.text));
+                // A fragment still answers a question no rule can turn into a clause ("Vad
+                // gör dig glad?" – "Dansa."): the question goes in as it was asked, quoted.
+                let asked = leaned_on.and_then(|q| {
+                    self.question_clause(q).or_else(|| {
+                        (!fragments.is_empty() && parsed.is_none()).then(|| {
+                            let quoted =
+                                format!("{}{}{}", r.quote_open, q.text.trim(), r.quote_close);
+                            (r.asked.clone(), quoted)
+                        })
+                    })
+                });
                 let asked = asked.as_ref().map(|(a, c)| (a.as_str(), c.as_str()));
                 if !fragments.is_empty() {
                     let answer =
@@ -1406,6 +1415,30 @@ mod tests {
             say(Language::En, &en, &turns),
             "Asked whether he would say he feels lonely, Harold says that he'd say yeah.",
             "the question said again"
+        );
+    }
+
+    #[test]
+    fn a_fragment_answering_a_question_no_rule_reads_quotes_the_question() {
+        let sv = [
+            "Amira K – biståndshandläggare (worker)",
+            "Birgit L – sökande (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Vad gör dig glad?"),
+            (Role::Citizen, "Dansa. Varje lördag."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "På frågan ”Vad gör dig glad?” svarar Birgit: dansa, varje lördag.",
+        );
+        let turns = [
+            (Role::Worker, "Har du någon hemtjänst?"),
+            (Role::Citizen, "Nej. Inte än."),
+        ];
+        assert!(
+            !say(Language::Sv, &sv, &turns).contains('”'),
+            "a question the rules read is reported, not quoted"
         );
     }
 

@@ -203,6 +203,24 @@ fn drop_repetitions(mut toks: Vec<Token>, lang: &LanguageData) -> Vec<Token> {
     toks
 }
 
+/// Whether the opener of `n` words that starts `toks` is what the sentence says, not a way
+/// into it: one word runs on into the last ("Good idea."), or all that follows is "I think"
+/// with its verb first, which puts the opener inside the clause ("Bra, tror jag."). A
+/// conjunction is never that.
+fn says_it(toks: &[Token], n: usize, lang: &LanguageData) -> bool {
+    let lw = lower_words(toks);
+    let rest = &lw[n.min(lw.len())..];
+    let conjunction = lw[..n]
+        .iter()
+        .any(|w| lang.compiled.leading_conjunctions.has_word(w));
+    let runs_on = n == 1 && rest.len() == 1 && toks[0].1.trim().is_empty();
+    let i_think = lang.grammar.verb_second.unwrap_or(false)
+        && rest.len() == 2
+        && lang.grammar.first_subject.contains(&rest[1])
+        && !toks[n].1.contains(',');
+    !conjunction && (runs_on || i_think)
+}
+
 fn lower_words(toks: &[Token]) -> Vec<String> {
     toks.iter().map(lower).collect()
 }
@@ -289,7 +307,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
                     && n == 1
                     && toks[0].1.trim().is_empty()
                     && toks.len() > 1;
-                if negation_word {
+                if negation_word || (yes.is_none() && no.is_none() && says_it(&toks, n, lang)) {
                     break;
                 }
                 opened |= n > 0 && n < toks.len();
@@ -589,6 +607,9 @@ mod tests {
                     None,
                 ),
                 ("Och jag, jag vet inte.", "Jag vet inte.", None),
+                ("Bra, tror jag.", "Bra, tror jag.", None),
+                ("Okej, jag ringer.", "Jag ringer.", None),
+                ("Och Susan.", "Susan.", None),
             ],
         );
     }
@@ -624,6 +645,7 @@ mod tests {
                     None,
                 ),
                 ("Det er fint.", "Det er fint.", None),
+                ("Godt, synes jeg.", "Godt, synes jeg.", None),
             ],
         );
     }
@@ -673,6 +695,9 @@ mod tests {
                     Some(true),
                 ),
                 ("That's fine.", "That's fine.", None),
+                ("Good idea.", "Good idea.", None),
+                ("Okay, I'll ring.", "I'll ring.", None),
+                ("And Susan.", "Susan.", None),
             ],
         );
     }
