@@ -232,12 +232,16 @@ impl Drafter {
         let mut p = relevance::in_context(&own, &eligible, &unit_exchange);
         relevance::lend_to_yes_no_answers(&conv, lang, &mut eligible, &mut own, &mut p);
         // What the worker said at once would not be written down, what the speaker asked to
-        // keep out, and other people's private matters stay out. It still counts in how
-        // relevant its exchange is, and the models still learn from it: it is a decision of
-        // the people in the meeting, or of what a journal may not hold, not a pattern to
-        // score.
+        // keep out, other people's private matters and the worker's reactions ("Perfekt.")
+        // stay out. It still counts in how relevant its exchange is, and the models still
+        // learn from it: it is a decision of the people in the meeting, or of what a journal
+        // may not hold, not a pattern to score.
         for (u, unit) in conv.units.iter().enumerate() {
-            if fctx.unrecorded(unit.seg) || fctx.off_record(u) || private[u] {
+            if fctx.unrecorded(unit.seg)
+                || fctx.off_record(u)
+                || private[u]
+                || relevance::reaction(&fctx, u)
+            {
                 eligible[u] = false;
             }
         }

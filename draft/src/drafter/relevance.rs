@@ -55,6 +55,34 @@ pub fn eligible(ctx: &Context, u: usize) -> bool {
     !courtesy || cue
 }
 
+/// A worker's sentence this short is a reaction ("Perfekt.", "Vad häftigt.", "Jag
+/// förstår.") unless it says a number or what someone will do ("Jag ringer.").
+const REACTION_WORDS: usize = 2;
+
+/// Whether unit `u` is a worker's sentence that only reacts to what was said. Such a
+/// sentence is left out of the note, but the models learn from it as from any other.
+pub fn reaction(ctx: &Context, u: usize) -> bool {
+    let unit = &ctx.conv.units[u];
+    let text = &unit.sentence.text;
+    let t = Text::new(text);
+    ctx.conv.role(unit) == Role::Worker
+        && !unit.sentence.question
+        && words(text).len() <= REACTION_WORDS
+        && !words(text).iter().any(|w| {
+            w.chars().any(|c| c.is_ascii_digit())
+                || super::numbers::number_word(w, &ctx.lang.numbers).is_some()
+        })
+        && ![
+            "actions",
+            "planning",
+            "near_future",
+            "decisions",
+            "information",
+        ]
+        .iter()
+        .any(|c| ctx.lang.class(c).any(&t))
+}
+
 /// A sentence is compared with the sentences of this many segments before it (and its own)
 /// for [`repeats`].
 const REPEAT_WINDOW: usize = 2;
@@ -228,6 +256,35 @@ mod tests {
         let text = |u: usize| conv.units[u].sentence.text.as_str();
         let repeated: Vec<&str> = (0..said.len()).filter(|&u| said[u]).map(text).collect();
         assert_eq!(repeated, ["Tio gånger."], "a question is not said before");
+    }
+
+    #[test]
+    fn a_workers_reaction_is_no_fact() {
+        use crate::language::{Language, Languages};
+        use crate::template::Templates;
+        use crate::transcript::Transcript;
+        let all = Languages::builtin();
+        let lang = all.get(Language::Sv);
+        let templates = Templates::builtin();
+        let template = templates.get("sv-socialtjanst-journal").unwrap();
+        let t = Transcript::of_turns(
+            "sv",
+            &[
+                ("worker", "Perfekt. Vad häftigt. Jag förstår."),
+                (
+                    "worker",
+                    "Jag ringer. Tre veckor. Du får beslutet skriftligt.",
+                ),
+                ("citizen", "Perfekt."),
+            ],
+        );
+        let conv = Conversation::build(&t, lang);
+        let ctx = Context::new(&conv, lang, template);
+        let reactions: Vec<&str> = (0..conv.units.len())
+            .filter(|&u| reaction(&ctx, u))
+            .map(|u| conv.units[u].sentence.text.as_str())
+            .collect();
+        assert_eq!(reactions, ["Perfekt.", "Vad häftigt.", "Jag förstår."]);
     }
 
     #[test]

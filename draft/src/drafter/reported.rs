@@ -499,9 +499,13 @@ impl<'a> Phrasing<'a> {
         let r = &self.lang.report;
         let question = read_question(&q.text, self.lang, |w| self.is_name(w))?;
         if let Question::About { topic } = &question {
-            // "Birgit?" calls someone; it asks about nothing.
+            // "Birgit?" calls someone; it asks about nothing. "Familj?" asks about family:
+            // a word never written in lower case is a name only where it is written as one.
             let ws = words(topic);
-            if ws.len() < 2 && !ws.iter().any(|w| self.common.contains(w)) {
+            let calls = |w: &String| {
+                !self.common.contains(w) && (self.common.is_empty() || self.is_name(topic.trim()))
+            };
+            if ws.len() < 2 && ws.iter().all(calls) {
                 return None;
             }
         }
@@ -1439,6 +1443,20 @@ mod tests {
         assert!(
             !say(Language::Sv, &sv, &turns).contains('”'),
             "a question the rules read is reported, not quoted"
+        );
+        let turns = [
+            (Role::Worker, "Har du någon runt dig? Familj?"),
+            (Role::Citizen, "Mamma. Hon bor i Sundsvall."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "På frågan om familj svarar Birgit: mamma. Hon bor i Sundsvall.",
+            "one word never written as a name asks about it"
+        );
+        let turns = [(Role::Worker, "Birgit?"), (Role::Citizen, "Mamma.")];
+        assert!(
+            !say(Language::Sv, &sv, &turns).contains("frågan"),
+            "a name called asks about nothing"
         );
     }
 
