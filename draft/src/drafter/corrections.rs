@@ -7,7 +7,7 @@
 //! kept out of what the speaker says right after ("The hundred and twenty was the old
 //! place").
 use super::numbers::number_word;
-use super::sentences::{soften, split, take_back};
+use super::sentences::{restart, soften, split, take_back};
 use super::text::words;
 use crate::language::LanguageData;
 
@@ -339,7 +339,7 @@ fn resolve(old: &str, new: &str, value_only: bool, lang: &LanguageData) -> Outco
 pub fn apply<S: PartialEq>(texts: &[&str], speaker: &[S], lang: &LanguageData) -> Vec<Vec<String>> {
     let mut segs: Vec<Vec<String>> = texts
         .iter()
-        .map(|t| split(&soften(&take_back(t, lang))))
+        .map(|t| split(&soften(&restart(&take_back(t, lang), lang))))
         .collect();
     for i in 0..segs.len() {
         own_corrections(&mut segs, i, speaker, lang);

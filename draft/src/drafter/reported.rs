@@ -11,7 +11,7 @@ use super::person::{third_person, Shift};
 use super::questions::{read_question, read_question_of, Question};
 use super::sentences::Sentence;
 use super::speakers::{People, Referent, Role};
-use super::text::{capitalise, decapitalise, words};
+use super::text::{capitalise, decapitalise, words, Text};
 use crate::language::LanguageData;
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
@@ -269,6 +269,14 @@ impl<'a> Phrasing<'a> {
     /// "Ja." → "Agrafferne er fjernet."
     fn statement(&self, q: &Question, polarity: bool) -> Option<String> {
         let negation = self.lang.grammar.negation.as_deref().unwrap_or("not");
+        // "Du har inte fått några fler pass?" – "Nej.": the question says the no already.
+        let negated = |t: &str| self.lang.class("negations").any(&Text::new(t));
+        let polarity = polarity
+            || match q {
+                Question::YesNo { rest, .. } => negated(rest),
+                Question::Statement { clause, .. } => negated(clause),
+                _ => false,
+            };
         let statement = match q {
             Question::YesNo { verb, rest } => {
                 let (head, tail) = self.yes_no_clause(verb, rest, true)?;
@@ -585,6 +593,23 @@ impl<'a> Phrasing<'a> {
         })
     }
 
+    /// Whether every content word of `a` (by its first four letters; a negation is none)
+    /// is one of `b`'s: "I knät." after "Har du ont i knät?" and "Nej, ingen fullmakt."
+    /// after "Har du fullmakt?" say it again, "Sista passet, det var i januari." after "Har
+    /// du fått fler pass?" says more.
+    fn echoes(&self, a: &str, b: &str) -> bool {
+        let negations = self.lang.class("negations");
+        let stems = |t: &str| -> Vec<String> {
+            words(t)
+                .into_iter()
+                .filter(|w| w.chars().count() >= 4 && !negations.any(&Text::new(w)))
+                .map(|w| w.chars().take(4).collect())
+                .collect()
+        };
+        let (sa, sb) = (stems(a), stems(b));
+        !sa.is_empty() && sa.iter().all(|s| sb.contains(s))
+    }
+
     /// The one name a question asks about ("Can I ask about Joan?") when the answer opens
     /// with a third-person pronoun for it ("She died …"); names of the people in the
     /// meeting and words the transcript also writes in lower case are not such names.
@@ -735,7 +760,7 @@ impl<'a> Phrasing<'a> {
                 let new: Vec<&str> = fragments
                     .iter()
                     .filter(|f| {
-                        !shares_stem(f, &question.map(|q| q.text.clone()).unwrap_or_default())
+                        !self.echoes(f, &question.map(|q| q.text.clone()).unwrap_or_default())
                     })
                     .map(String::as_str)
                     .collect();
@@ -905,19 +930,6 @@ fn covers(answer: &str, question: &str) -> bool {
         .filter(|w| w.chars().count() >= 5)
         .collect();
     !long.is_empty() && long.iter().all(|w| a.contains(w))
-}
-
-/// Whether two texts share a content word (by its first four letters).
-fn shares_stem(a: &str, b: &str) -> bool {
-    let stems = |t: &str| -> Vec<String> {
-        words(t)
-            .into_iter()
-            .filter(|w| w.chars().count() >= 4)
-            .map(|w| w.chars().take(4).collect())
-            .collect()
-    };
-    let sb = stems(b);
-    stems(a).iter().any(|s| sb.contains(s))
 }
 
 #[cfg(test)]
@@ -1152,6 +1164,38 @@ mod tests {
         assert_eq!(
             shift("My manager looks at it and I ring you.", Role::Worker),
             "Priya's manager looks at it and they ring Harold."
+        );
+    }
+
+    #[test]
+    fn a_no_to_a_question_that_says_no_is_said_once() {
+        let sv = [
+            "Lotta E – socialsekreterare (worker)",
+            "Nadia P – sökande (citizen)",
+        ];
+        let turns = [
+            (
+                Role::Worker,
+                "Så du har inte fått några fler pass sen dess?",
+            ),
+            (
+                Role::Citizen,
+                "Nej, sista passet, det var i början av januari.",
+            ),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Nadia har inte fått några fler pass sen dess. Sista passet, det var i början av \
+             januari.",
+            "the topic of the answer says more than the question"
+        );
+        let turns = [
+            (Role::Worker, "Har du fullmakt för henne?"),
+            (Role::Citizen, "Nej, ingen fullmakt."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Nadia har inte fullmakt för henne."
         );
     }
 

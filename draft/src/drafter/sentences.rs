@@ -87,6 +87,91 @@ pub fn take_back(text: &str, lang: &LanguageData) -> String {
     out
 }
 
+/// A clause broken off at a hesitation mark is this short at most, without its last
+/// words, when it is dropped for the one started again; a longer one said something.
+const RESTART_WORDS: usize = 3;
+
+/// "Det går... nogle gange glemmer jeg dem.", "Det är... jag skäms lite.": a clause broken
+/// off after a verb, a pronoun or a conjunction and started again with a subject goes.
+/// What it named before its verb stays as the new clause's topic ("Sista passet var... det
+/// var i början av januari." → "Sista passet, det var i början av januari."). A clause that
+/// opens with "när", "if" is a condition of what follows, not broken off. Works on a
+/// segment's text before [`soften`] drops the mark.
+pub fn restart(text: &str, lang: &LanguageData) -> String {
+    let g = &lang.grammar;
+    let c = &lang.compiled;
+    let subject = |w: &str| {
+        c.subjects.has_word(w)
+            || g.first_subject.iter().any(|x| x == w)
+            || g.second_subject.iter().any(|x| x == w)
+    };
+    let unfinished = |w: &str| {
+        subject(w)
+            || g.auxiliaries.iter().any(|x| x == w)
+            || g.clause_openers.iter().any(|x| x == w)
+            || c.leading_conjunctions.has_word(w)
+    };
+    let mut out = text.to_string();
+    let mut from = 0;
+    while let Some(k) = out[from..].find("...").map(|k| k + from) {
+        from = k + 3;
+        let start = out[..k].rfind(['.', '!', '?', ',']).map_or(0, |p| p + 1);
+        let broken: Vec<String> = words(&out[start..k]);
+        let end = out[k + 3..]
+            .find(['.', '!', '?'])
+            .map_or(out.len(), |e| k + 3 + e);
+        let again: Vec<String> = words(&out[k + 3..end]);
+        let opens = again
+            .iter()
+            .take_while(|w| c.openers.has_word(w) || c.fillers.has_word(w))
+            .count();
+        let restarted = again.iter().skip(opens).take(4).any(|w| subject(w));
+        let first = broken.iter().find(|w| !c.leading_conjunctions.has_word(w));
+        let condition = first.is_some_and(|w| g.clause_openers.contains(w));
+        if !restarted || condition || !broken.last().is_some_and(|w| unfinished(w)) {
+            continue;
+        }
+        let kept = broken.len() - broken.iter().rev().take_while(|w| unfinished(w)).count();
+        let head = &broken[..kept];
+        let replacement = if head.iter().any(|w| subject(w)) {
+            if head.len() > RESTART_WORDS {
+                continue;
+            }
+            String::new()
+        } else if head.is_empty() {
+            String::new()
+        } else {
+            // The topic as it was said: up to the end of its last word.
+            let said = &out[start..k];
+            format!("{},", &said[..word_end(said, kept)])
+        };
+        let lead = if start > 0 { " " } else { "" };
+        let replacement = format!("{lead}{}", replacement.trim());
+        out.replace_range(start..k + 3, &replacement);
+        from = start + replacement.len();
+    }
+    out
+}
+
+/// Byte offset where the `n`th word of `text` ends, words as [`words`] finds them.
+fn word_end(text: &str, n: usize) -> usize {
+    let part = |c: char| c.is_alphanumeric() || matches!(c, '-' | '\'' | '’');
+    let mut count = 0;
+    let mut inside = false;
+    for (i, ch) in text.char_indices() {
+        if part(ch) && !inside {
+            inside = true;
+        } else if !part(ch) && inside {
+            inside = false;
+            count += 1;
+            if count == n {
+                return i;
+            }
+        }
+    }
+    text.len()
+}
+
 /// Splits into sentences at `.`, `!` or `?` followed by whitespace or the end; "13." in a
 /// Danish date and "kl." are not sentence ends.
 pub fn split(text: &str) -> Vec<String> {
@@ -765,6 +850,63 @@ mod tests {
         assert!(
             !clean("Om det går, så.", sv).short_answer,
             "\"om\" opens a clause"
+        );
+    }
+
+    #[test]
+    fn a_clause_broken_off_and_started_again_goes() {
+        let all = Languages::builtin();
+        let (sv, da, en) = (
+            all.get(Language::Sv),
+            all.get(Language::Da),
+            all.get(Language::En),
+        );
+        let cases = [
+            (sv, "Det är... jag skäms lite.", " jag skäms lite."),
+            (
+                sv,
+                "Jag tänkte att jag... ja, det var dumt.",
+                " ja, det var dumt.",
+            ),
+            (
+                sv,
+                "Nej, sista passet var... det var i början av januari.",
+                "Nej, sista passet, det var i början av januari.",
+            ),
+            (
+                da,
+                "Det går... nogle gange glemmer jeg dem.",
+                " nogle gange glemmer jeg dem.",
+            ),
+            // What stays: a condition, a longer clause, no new subject, a finished clause.
+            (
+                da,
+                "Når jeg går... så er det nok en seks, syv.",
+                "Når jeg går... så er det nok en seks, syv.",
+            ),
+            (
+                sv,
+                "Men det var läkaren på vårdcentralen som... jag var där i mars.",
+                "Men det var läkaren på vårdcentralen som... jag var där i mars.",
+            ),
+            (sv, "Hyran är... 7 850.", "Hyran är... 7 850."),
+            (
+                sv,
+                "Jag vet inte... nej, det gör jag inte.",
+                "Jag vet inte... nej, det gör jag inte.",
+            ),
+            (
+                en,
+                "If court comes... what do I do?",
+                "If court comes... what do I do?",
+            ),
+        ];
+        for (lang, said, kept) in cases {
+            assert_eq!(restart(said, lang), kept, "{said}");
+        }
+        assert_eq!(
+            clean(&soften(&restart("Det är... jag skäms lite.", sv)), sv).text,
+            "Jag skäms lite."
         );
     }
 
