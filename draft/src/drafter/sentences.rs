@@ -313,7 +313,7 @@ fn lower_words(toks: &[Token]) -> Vec<String> {
 /// Removes every occurrence of the phrases in `list` (whole words); the punctuation of a
 /// removed phrase moves to the word before it when it ends a sentence or clause.
 fn drop_phrases(toks: Vec<Token>, list: &super::text::Phrases) -> Vec<Token> {
-    drop_phrases_unless_after(toks, list, &[])
+    drop_phrases_unless_after(toks, list, &[], &super::text::Phrases::default())
 }
 
 /// Drops the phrases of `list`, except right after one of the words `kept_after`: "let you
@@ -322,13 +322,20 @@ fn drop_phrases_unless_after(
     toks: Vec<Token>,
     list: &super::text::Phrases,
     kept_after: &[String],
+    conjunctions: &super::text::Phrases,
 ) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     let lw = lower_words(&toks);
     let mut i = 0;
     while i < toks.len() {
         let governed = i > 0 && toks[i - 1].1.trim().is_empty() && kept_after.contains(&lw[i - 1]);
-        match list.prefix_len(&lw[i..]).filter(|_| !governed) {
+        // "…and that." closes a clause; "…some help and that I'd be ringing you" joins two.
+        let joins = |n: &usize| {
+            conjunctions.has_word(&lw[i])
+                && i + n < toks.len()
+                && toks[i + n - 1].1.trim().is_empty()
+        };
+        match list.prefix_len(&lw[i..]).filter(|n| !governed && !joins(n)) {
             Some(n) => {
                 let p = &toks[i + n - 1].1;
                 let end: String = p.chars().filter(|c| matches!(c, '.' | '?' | '!')).collect();
@@ -404,7 +411,12 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
             break;
         }
     }
-    let toks = drop_phrases_unless_after(toks, &c.hedges, &lang.clean.hedges_kept_after);
+    let toks = drop_phrases_unless_after(
+        toks,
+        &c.hedges,
+        &lang.clean.hedges_kept_after,
+        &c.leading_conjunctions,
+    );
     let mut toks = drop_phrases(toks, &c.fillers);
 
     // Tags at the end ("…, va?", "…, ikke?"); a closing "no" or "yes" is the polarity.
@@ -781,6 +793,12 @@ mod tests {
                 ),
                 ("That's fine.", "That's fine.", None),
                 ("Good idea.", "Good idea.", None),
+                ("We had tea and that.", "We had tea.", None),
+                (
+                    "They dropped me at the door and that was that.",
+                    "They dropped me at the door and that was that.",
+                    None,
+                ),
                 ("Okay, I'll ring.", "I'll ring.", None),
                 ("And Susan.", "Susan.", None),
             ],
