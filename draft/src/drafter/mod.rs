@@ -214,7 +214,7 @@ impl Drafter {
             .collect();
         let mut eligible: Vec<bool> = (0..n).map(|u| relevance::eligible(&fctx, u)).collect();
         for u in 0..n {
-            if eligible[u] && relevance::repeats(&conv, &eligible, u) {
+            if eligible[u] && relevance::repeats(&conv, lang, &eligible, u) {
                 eligible[u] = false;
             }
         }

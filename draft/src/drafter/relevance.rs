@@ -90,22 +90,37 @@ const REPEAT_WINDOW: usize = 2;
 /// Whether unit `u` only repeats what a sentence shortly before said (all its words are in
 /// that sentence: "Tio gånger." after "Natten till torsdag ringde hon tio gånger."), so it
 /// adds nothing to a note. Only sentences that `eligible` allows count as said before: a
-/// question is not an answer's repetition.
-pub fn repeats(conv: &Conversation, eligible: &[bool], u: usize) -> bool {
+/// question is not an answer's repetition. The worker's echo of what was just told may
+/// gather its words from several sentences and add an "okej" ("24.2, and 26.8 in
+/// September." after "He's 24.2 kg. In September he was 26.8.").
+pub fn repeats(conv: &Conversation, lang: &LanguageData, eligible: &[bool], u: usize) -> bool {
     let unit = &conv.units[u];
     let own: HashSet<String> = words(&unit.sentence.text).into_iter().collect();
     if own.is_empty() {
         return false;
     }
     let from = unit.seg.saturating_sub(REPEAT_WINDOW);
-    (0..u)
+    let before: Vec<usize> = (0..u)
         .rev()
         .take_while(|&v| conv.units[v].seg >= from)
         .filter(|&v| eligible[v])
-        .any(|v| {
-            let before: HashSet<String> = words(&conv.units[v].sentence.text).into_iter().collect();
-            own.is_subset(&before)
-        })
+        .collect();
+    let said =
+        |v: usize| -> HashSet<String> { words(&conv.units[v].sentence.text).into_iter().collect() };
+    if before.iter().any(|&v| own.is_subset(&said(v))) {
+        return true;
+    }
+    let worker = conv.role(unit) == Role::Worker;
+    let told: HashSet<String> = before
+        .iter()
+        .filter(|&&v| conv.role(&conv.units[v]) != Role::Worker)
+        .flat_map(|&v| said(v))
+        .collect();
+    let echo: Vec<&String> = own
+        .iter()
+        .filter(|w| !lang.compiled.openers.has_word(w))
+        .collect();
+    worker && !echo.is_empty() && echo.iter().all(|w| told.contains(*w))
 }
 
 /// Relevance in context: `p[u]` mixed with the mean of the other eligible units of the same
@@ -245,17 +260,30 @@ mod tests {
                 ),
                 seg(3, "worker", "Ringer hon ofta?"),
                 seg(4, "relative", "Hon ringer ofta."),
+                seg(
+                    5,
+                    "citizen",
+                    "Det var den femte. Jag minns att det var en torsdag.",
+                ),
+                seg(6, "worker", "Den femte, en torsdag, okej. Den femte mars?"),
+                seg(7, "citizen", "Ja. Mamma ringer ofta."),
+                seg(8, "citizen", "Hon ringer inte ofta."),
             ],
         };
         let all = Languages::builtin();
         let conv = Conversation::build(&t, all.get(Language::Sv));
         let eligible: Vec<bool> = conv.units.iter().map(|u| !u.sentence.question).collect();
         let said: Vec<bool> = (0..conv.units.len())
-            .map(|u| repeats(&conv, &eligible, u))
+            .map(|u| repeats(&conv, all.get(Language::Sv), &eligible, u))
             .collect();
         let text = |u: usize| conv.units[u].sentence.text.as_str();
         let repeated: Vec<&str> = (0..said.len()).filter(|&u| said[u]).map(text).collect();
-        assert_eq!(repeated, ["Tio gånger."], "a question is not said before");
+        assert_eq!(
+            repeated,
+            ["Tio gånger.", "Den femte, en torsdag, okej."],
+            "a question is not said before; the worker's echo gathers words from sentences \
+             before, the citizen's own words do not"
+        );
     }
 
     #[test]
