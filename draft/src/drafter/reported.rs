@@ -234,9 +234,10 @@ impl<'a> Phrasing<'a> {
         out
     }
 
-    /// A yes/no question in statement order: "he has got new tablets".
-    fn yes_no_clause(&self, verb: &str, rest: &str, name: bool) -> Option<(String, String)> {
-        self.yes_no_clause_of(verb, rest, name, Role::Worker)
+    /// A yes/no question in statement order: "he has got new tablets"; `answered` for the
+    /// statement a yes or no makes of it, which names the person.
+    fn yes_no_clause(&self, verb: &str, rest: &str, answered: bool) -> Option<(String, String)> {
+        self.yes_no_clause_of(verb, rest, answered, Role::Worker)
     }
 
     /// [`Phrasing::yes_no_clause`] for a question asked by `role`.
@@ -244,7 +245,7 @@ impl<'a> Phrasing<'a> {
         &self,
         verb: &str,
         rest: &str,
-        name: bool,
+        answered: bool,
         role: Role,
     ) -> Option<(String, String)> {
         // Statement order first ("you would say …"), then the person shift, so the verb
@@ -254,8 +255,24 @@ impl<'a> Phrasing<'a> {
             return None;
         }
         let subject = ws.remove(0);
+        // A second question joined on keeps its verb first: "… ensam eller har du någon med
+        // dig" → "… ensam eller om du har någon med dig". (A yes or no to both is left as
+        // said: no rule here tells which of the two it answers.)
+        let g = &self.lang.grammar;
+        let whether = self.lang.report.whether.as_str();
+        let lower = |w: &str| words(w).join(" ");
+        let joined = (1..ws.len().saturating_sub(2)).find(|&k| {
+            g.auxiliaries.contains(&lower(ws[k + 1]))
+                && (g.subjects.contains(&lower(ws[k + 2]))
+                    || g.second_subject.contains(&lower(ws[k + 2])))
+                && !ws[k].ends_with(',')
+        });
+        if let Some(k) = joined.filter(|_| !answered) {
+            ws.swap(k + 1, k + 2);
+            ws.insert(k + 1, whether);
+        }
         let declarative = format!("{subject} {verb} {}", ws.join(" "));
-        let shifted = self.shift_with(declarative.trim(), role, name);
+        let shifted = self.shift_with(declarative.trim(), role, answered);
         let mut out: Vec<&str> = shifted.split_whitespace().collect();
         if out.len() < 2 {
             return None;
@@ -1164,6 +1181,23 @@ mod tests {
         assert_eq!(
             shift("My manager looks at it and I ring you.", Role::Worker),
             "Priya's manager looks at it and they ring Harold."
+        );
+    }
+
+    #[test]
+    fn a_second_question_joined_on_is_asked_in_statement_order() {
+        let sv = [
+            "Karolina E – socialsekreterare (worker)",
+            "Jasmina L – hjälpsökande (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Är du ensam eller har du någon med dig?"),
+            (Role::Citizen, "Min son, Noel."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "På frågan om hen är ensam eller om hen har någon med sig svarar Jasmina: hens son, \
+             Noel."
         );
     }
 
