@@ -806,14 +806,22 @@ impl<'a> Phrasing<'a> {
                 // the question again ("I'd say yeah."). A short clause of its own ("Hen gör
                 // fågelholkar.") stands without it, and the note's words go to other facts.
                 let g = &self.lang.grammar;
+                // An infinitive ("At tage bussen ud til Ove igen.") names what was asked for.
+                let that = words(&r.that);
                 let leans = !fragments.is_empty()
                     || rest.first().is_some_and(|p| {
                         let ws = words(&p.sentence.text);
-                        ws.len() <= SHORT_ANSWER
-                            && (ws.first().is_some_and(|w| g.topic_pronouns.contains(w))
-                                || question.is_some_and(|q| {
-                                    self.restates(&p.sentence.text, &q.text, None)
-                                }))
+                        let infinitive = that.len() == 1
+                            && ws.first() == that.first()
+                            && ws.get(1).is_some_and(|w| {
+                                !self.subject_word(w) && !g.clause_adverbs.contains(w)
+                            });
+                        infinitive
+                            || ws.len() <= SHORT_ANSWER
+                                && (ws.first().is_some_and(|w| g.topic_pronouns.contains(w))
+                                    || question.is_some_and(|q| {
+                                        self.restates(&p.sentence.text, &q.text, None)
+                                    }))
                     });
                 let leaned_on = question.filter(|q| leans && !covers(&said, &q.text));
                 // A fragment still answers a question no rule can turn into a clause ("Vad
@@ -1198,6 +1206,22 @@ mod tests {
             say(Language::Sv, &sv, &turns),
             "På frågan om hen är ensam eller om hen har någon med sig svarar Jasmina: hens son, \
              Noel."
+        );
+    }
+
+    #[test]
+    fn an_infinitive_answer_keeps_its_question() {
+        let da = [
+            "Rasmus P – fysioterapeut (worker)",
+            "Inger O – borger (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Hvad ønsker du dig?"),
+            (Role::Citizen, "At tage bussen ud til Ove igen."),
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &turns),
+            "Adspurgt hvad vedkommende ønsker sig fortæller Inger: at tage bussen ud til Ove igen."
         );
     }
 

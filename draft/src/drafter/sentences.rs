@@ -793,6 +793,7 @@ mod tests {
                 ),
                 ("That's fine.", "That's fine.", None),
                 ("Good idea.", "Good idea.", None),
+                ("Haha, that's it.", "That's it.", None),
                 ("We had tea and that.", "We had tea.", None),
                 (
                     "They dropped me at the door and that was that.",
