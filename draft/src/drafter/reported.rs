@@ -489,18 +489,39 @@ impl<'a> Phrasing<'a> {
         let mut ws: Vec<String> = clause.split(' ').map(String::from).collect();
         let bare = |w: &str| words(w).join(" ");
         let plain = |w: &str| !w.ends_with([',', '.', ';', ':', '?', '!']);
-        // A preposition is never the finite verb: "kun i den ene side" has no clause to turn.
-        if ws.len() >= 3
-            && !self.subject_word(&ws[0])
-            && self.subject_word(&ws[2])
-            && !g.prepositions.contains(&bare(&ws[1]))
-            && plain(&ws[0])
-            && plain(&ws[1])
-            && plain(&ws[2])
-        {
-            // X V S … → S X V …
-            let s = ws.remove(2);
+        // A fronted word or place or time of up to three words ("nu", "hos Elin", "i måndags
+        // kväll") before the verb and its subject. A preposition, a conjunction or a word that opens a
+        // clause is never the finite verb: "kun i den ene side" has no clause to turn.
+        let not_verb = |w: &str| {
+            g.prepositions.contains(&bare(w))
+                || g.clause_openers.contains(&bare(w))
+                || self.lang.compiled.leading_conjunctions.has_word(&bare(w))
+        };
+        let fronted = (1..=FRONTED.min(ws.len().saturating_sub(2))).find(|&v| {
+            // Longer than a word, only a place or time ("på fredagar"): "hyresavtalet har
+            // hen" fronts an object, which has to go after the verb.
+            (v == 1 || g.prepositions.contains(&bare(&ws[0])))
+                && self.subject_word(&ws[v + 1])
+                && !not_verb(&ws[v])
+                && ws[..=v + 1].iter().all(|w| plain(w))
+                && ws[..v].iter().enumerate().all(|(k, w)| {
+                    // After a preposition a name is no subject ("hos Elin").
+                    (k > 0 || !self.subject_word(w))
+                        && !self.lang.compiled.leading_conjunctions.has_word(&bare(w))
+                })
+        });
+        if let Some(v) = fronted {
+            // X V S … → S X V …, and a sentence adverb before the verb: "hos Elin kan hen
+            // inte bo kvar" → "hen hos Elin inte kan bo kvar".
+            let s = ws.remove(v + 1);
             ws.insert(0, s);
+            let verb = v + 1;
+            if ws.len() > verb + 1
+                && g.clause_adverbs.contains(&bare(&ws[verb + 1]))
+                && plain(&ws[verb + 1])
+            {
+                ws.swap(verb, verb + 1);
+            }
         } else if ws.len() >= 3
             && self.subject_word(&ws[0])
             && plain(&ws[1])
@@ -940,6 +961,10 @@ impl<'a> Phrasing<'a> {
     }
 }
 
+/// A phrase put before the verb of a main clause ("I måndags kväll tog han …") is at most
+/// this many words when the clause is turned into one after "att".
+const FRONTED: usize = 3;
+
 /// A bare answer opening a sentence is at most this many words.
 const BARE_HEAD: usize = 4;
 
@@ -1223,6 +1248,40 @@ mod tests {
             say(Language::Da, &da, &turns),
             "Adspurgt hvad vedkommende ønsker sig fortæller Inger: at tage bussen ud til Ove igen."
         );
+    }
+
+    #[test]
+    fn a_clause_after_att_puts_its_subject_first() {
+        let all = Languages::builtin();
+        let sv = all.get(Language::Sv);
+        let p = people(
+            sv,
+            &[
+                "Karolina E – socialsekreterare (worker)",
+                "Jasmina L – hjälpsökande (citizen)",
+            ],
+        );
+        let phrasing = Phrasing::new(sv, &p);
+        for (main, after_att) in [
+            ("nu bor hen hos Elin.", "hen nu bor hos Elin."),
+            (
+                "hos Elin kan hen inte bo kvar.",
+                "hen hos Elin inte kan bo kvar.",
+            ),
+            (
+                "i måndags kväll tog han hen om halsen.",
+                "han i måndags kväll tog hen om halsen.",
+            ),
+            ("hen vill inte.", "hen inte vill."),
+            // An object put first stays as said: it has to follow the verb.
+            (
+                "hyres avtalet har hen i en pärm.",
+                "hyres avtalet har hen i en pärm.",
+            ),
+            ("min mamma och hon bor här.", "min mamma och hon bor här."),
+        ] {
+            assert_eq!(phrasing.subordinate(main), after_att, "{main}");
+        }
     }
 
     #[test]
