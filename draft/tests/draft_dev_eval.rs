@@ -8,14 +8,14 @@
 //! mean over eight training orders of the weights (see `ORDERS`). Of the floors,
 //! note words ≤ 40 %, median item ≤ 35 words, no invented decision and every item citing are
 //! reached in every order and asserted as floors; must-not-include ≤ 9 holds in the shipped
-//! order and on average (5.4, 5–6 over the orders, 6 in the shipped one; asserted ≤ 6 on
-//! average and ≤ 7 in the shipped order, a fact's margin, so that what leaving other people's
-//! private matters out gained is kept); section accuracy ≥ 0.85 is reached on
-//! average (0.862; 0.838–0.879 over the orders, 0.856 in the shipped one) and asserted with
-//! the margin below. Recall (≥ 0.75 overall, ≥ 0.65 per language) is not reached: the
-//! asserted bars are today's means (recall 0.460 — sv 0.483, da 0.364, en 0.542 — section
-//! accuracy 0.862) less about 0.01, which is how far such a mean moves when a rule changes one
-//! sentence the models learn from, and the floors are printed next to them.
+//! order and on average (5.1, 4–6 over the orders, 5 in the shipped one; asserted ≤ 6 on
+//! average and ≤ 6 in the shipped order, a fact's margin, so that what leaving other people's
+//! private matters out gained is kept); section accuracy ≥ 0.85 is reached on average (0.856;
+//! 0.831–0.882 over the orders, 0.849 in the shipped one) and asserted at that floor. Recall
+//! (≥ 0.75 overall, ≥ 0.65 per language) is not reached: the asserted bars are today's means
+//! (recall 0.460 — sv 0.486, da 0.361, en 0.537) less about 0.01, which is how far such a mean
+//! moves when a rule changes one sentence the models learn from, and the floors are printed
+//! next to them.
 use samtal_draft::drafter::model::SHIPPED_ORDER;
 use samtal_draft::drafter::speakers::Role;
 use samtal_draft::eval::{by_language, load_set, loo_over_orders, over_orders, summarize, Meeting};
@@ -82,7 +82,7 @@ fn leave_one_meeting_out_on_the_whole_set() {
         all.recall.mean, all.section.mean, all.violations.mean
     );
     assert_eq!(sum.meetings, 18, "all eighteen development meetings");
-    let bars = [("all", 0.445), ("sv", 0.47), ("da", 0.352), ("en", 0.515)];
+    let bars = [("all", 0.45), ("sv", 0.476), ("da", 0.351), ("en", 0.527)];
     for row in &orders {
         let bar = bars
             .iter()
@@ -96,7 +96,7 @@ fn leave_one_meeting_out_on_the_whole_set() {
         );
     }
     assert!(
-        all.section.mean >= 0.855,
+        all.section.mean >= 0.85,
         "section accuracy {:?}",
         all.section
     );
@@ -106,7 +106,7 @@ fn leave_one_meeting_out_on_the_whole_set() {
         all.violations
     );
     assert!(
-        sum.violations <= 7,
+        sum.violations <= 6,
         "must-not-include hits, shipped order {}",
         sum.violations
     );
