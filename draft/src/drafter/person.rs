@@ -285,6 +285,17 @@ mod tests {
         }
     }
 
+    /// The worker speaking to `addressee`, both named where they are first mentioned.
+    fn to<'a>(speaker: &'a Referent, addressee: &'a Referent) -> Shift<'a> {
+        Shift {
+            speaker,
+            addressee: Some(addressee),
+            name_speaker: true,
+            name_addressee: true,
+            plural: false,
+        }
+    }
+
     /// Someone other than the worker speaking of themselves.
     fn own_words(speaker: &Referent) -> Shift<'_> {
         Shift {
@@ -316,13 +327,7 @@ mod tests {
             third_person("She told me to rest.", en, &citizen),
             "She told him to rest."
         );
-        let worker = Shift {
-            speaker: &priya,
-            addressee: Some(&harold),
-            name_speaker: true,
-            name_addressee: true,
-            plural: false,
-        };
+        let worker = to(&priya, &harold);
         assert_eq!(
             third_person("I'll ring you on Tuesday.", en, &worker),
             "Priya will ring Harold on Tuesday."
@@ -350,13 +355,7 @@ mod tests {
             "Hun bekymrer sig om ham."
         );
         let mona = referent("Mona", ["hun", "hende", "hendes", "sig"], false);
-        let to_lone = Shift {
-            speaker: &mona,
-            addressee: Some(&lone),
-            name_speaker: true,
-            name_addressee: true,
-            plural: false,
-        };
+        let to_lone = to(&mona, &lone);
         assert_eq!(
             third_person("Du skrev i din besked, at han var væk.", danish, &to_lone),
             "Lone skrev i sin besked, at han var væk.",

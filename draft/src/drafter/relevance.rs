@@ -110,7 +110,9 @@ pub fn repeats(conv: &Conversation, lang: &LanguageData, eligible: &[bool], u: u
     if before.iter().any(|&v| own.is_subset(&said(v))) {
         return true;
     }
-    let worker = conv.role(unit) == Role::Worker;
+    if conv.role(unit) != Role::Worker {
+        return false;
+    }
     let told: HashSet<String> = before
         .iter()
         .filter(|&&v| conv.role(&conv.units[v]) != Role::Worker)
@@ -120,7 +122,7 @@ pub fn repeats(conv: &Conversation, lang: &LanguageData, eligible: &[bool], u: u
         .iter()
         .filter(|w| !lang.compiled.openers.has_word(w))
         .collect();
-    worker && !echo.is_empty() && echo.iter().all(|w| told.contains(*w))
+    !echo.is_empty() && echo.iter().all(|w| told.contains(*w))
 }
 
 /// Relevance in context: `p[u]` mixed with the mean of the other eligible units of the same
@@ -239,37 +241,26 @@ mod tests {
     #[test]
     fn a_sentence_that_only_repeats_one_before_adds_nothing() {
         use crate::language::{Language, Languages};
-        use crate::transcript::{Segment, Transcript};
-        let seg = |id: u32, who: &str, text: &str| Segment {
-            id,
-            start: f64::from(id),
-            end: f64::from(id) + 1.0,
-            text: text.into(),
-            confidence: 1.0,
-            words: vec![],
-            speaker: Some(who.into()),
-        };
-        let t = Transcript {
-            language: "sv".into(),
-            segments: vec![
-                seg(1, "worker", "Hur ofta ringer hon?"),
-                seg(
-                    2,
+        use crate::transcript::Transcript;
+        let t = Transcript::of_turns(
+            "sv",
+            &[
+                ("worker", "Hur ofta ringer hon?"),
+                (
                     "relative",
                     "Natten till torsdag ringde hon tio gånger. Tio gånger.",
                 ),
-                seg(3, "worker", "Ringer hon ofta?"),
-                seg(4, "relative", "Hon ringer ofta."),
-                seg(
-                    5,
+                ("worker", "Ringer hon ofta?"),
+                ("relative", "Hon ringer ofta."),
+                (
                     "citizen",
                     "Det var den femte. Jag minns att det var en torsdag.",
                 ),
-                seg(6, "worker", "Den femte, en torsdag, okej. Den femte mars?"),
-                seg(7, "citizen", "Ja. Mamma ringer ofta."),
-                seg(8, "citizen", "Hon ringer inte ofta."),
+                ("worker", "Den femte, en torsdag, okej. Den femte mars?"),
+                ("citizen", "Ja. Mamma ringer ofta."),
+                ("citizen", "Hon ringer inte ofta."),
             ],
-        };
+        );
         let all = Languages::builtin();
         let conv = Conversation::build(&t, all.get(Language::Sv));
         let eligible: Vec<bool> = conv.units.iter().map(|u| !u.sentence.question).collect();

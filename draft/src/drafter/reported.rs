@@ -490,8 +490,9 @@ impl<'a> Phrasing<'a> {
         let bare = |w: &str| words(w).join(" ");
         let plain = |w: &str| !w.ends_with([',', '.', ';', ':', '?', '!']);
         // A fronted word or place or time of up to three words ("nu", "hos Elin", "i måndags
-        // kväll") before the verb and its subject. A preposition, a conjunction or a word that opens a
-        // clause is never the finite verb: "kun i den ene side" has no clause to turn.
+        // kväll") before the verb and its subject. A preposition, a conjunction or a word
+        // that opens a clause is never the finite verb: "kun i den ene side" has no clause to
+        // turn.
         let not_verb = |w: &str| {
             g.prepositions.contains(&bare(w))
                 || g.clause_openers.contains(&bare(w))
