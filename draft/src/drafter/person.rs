@@ -310,60 +310,85 @@ mod tests {
     #[test]
     fn the_speakers_first_person_and_the_workers_second_become_third() {
         let all = Languages::builtin();
+        let (en, sv, da) = (
+            all.get(Language::En),
+            all.get(Language::Sv),
+            all.get(Language::Da),
+        );
         let harold = referent("Harold", ["he", "him", "his", "himself"], false);
         let priya = referent("Priya", ["they", "them", "their", "themselves"], true);
-        let citizen = own_words(&harold);
-        let en = all.get(Language::En);
-        assert_eq!(
-            third_person("I have to stop twice on the stairs.", en, &citizen),
-            "He has to stop twice on the stairs."
-        );
-        assert_eq!(
-            third_person("Me, my daughter and the cat.", en, &citizen),
-            "Harold, his daughter and the cat.",
-            "\"me\" opening a list is the person"
-        );
-        assert_eq!(
-            third_person("She told me to rest.", en, &citizen),
-            "She told him to rest."
-        );
-        let worker = to(&priya, &harold);
-        assert_eq!(
-            third_person("I'll ring you on Tuesday.", en, &worker),
-            "Priya will ring Harold on Tuesday."
-        );
         let nadia = referent("Nadia", ["hen", "hen", "hens", "sig"], false);
-        let sv = own_words(&nadia);
-        assert_eq!(
-            third_person(
-                "Jag har alltid klarat mig själv.",
-                all.get(Language::Sv),
-                &sv
-            ),
-            "Hen har alltid klarat sig själv."
-        );
         let lone = referent("Lone", ["hun", "hende", "hendes", "sig"], false);
-        let da = own_words(&lone);
-        let danish = all.get(Language::Da);
-        assert_eq!(
-            third_person("Det, der bekymrer mig mest, er maden.", danish, &da),
-            "Det, der bekymrer hende mest, er maden.",
-            "the clause has its own subject"
-        );
-        assert_eq!(
-            third_person("Jeg bekymrer mig om ham.", danish, &da),
-            "Hun bekymrer sig om ham."
-        );
         let mona = referent("Mona", ["hun", "hende", "hendes", "sig"], false);
-        let to_lone = to(&mona, &lone);
-        assert_eq!(
-            third_person("Du skrev i din besked, at han var væk.", danish, &to_lone),
-            "Lone skrev i sin besked, at han var væk.",
-            "\"du\" is the subject of its clause: the reflexive"
-        );
-        assert_eq!(
-            third_person("Din far ringede i går.", danish, &to_lone),
-            "Lones far ringede i går."
-        );
+        let (citizen, worker) = (own_words(&harold), to(&priya, &harold));
+        let (nadias, lones, to_lone) = (own_words(&nadia), own_words(&lone), to(&mona, &lone));
+        let cases = [
+            (
+                en,
+                &citizen,
+                "I have to stop twice on the stairs.",
+                "He has to stop twice on the stairs.",
+                "",
+            ),
+            (
+                en,
+                &citizen,
+                "Me, my daughter and the cat.",
+                "Harold, his daughter and the cat.",
+                "\"me\" opening a list is the person",
+            ),
+            (
+                en,
+                &citizen,
+                "She told me to rest.",
+                "She told him to rest.",
+                "",
+            ),
+            (
+                en,
+                &worker,
+                "I'll ring you on Tuesday.",
+                "Priya will ring Harold on Tuesday.",
+                "",
+            ),
+            (
+                sv,
+                &nadias,
+                "Jag har alltid klarat mig själv.",
+                "Hen har alltid klarat sig själv.",
+                "",
+            ),
+            (
+                da,
+                &lones,
+                "Det, der bekymrer mig mest, er maden.",
+                "Det, der bekymrer hende mest, er maden.",
+                "the clause has its own subject",
+            ),
+            (
+                da,
+                &lones,
+                "Jeg bekymrer mig om ham.",
+                "Hun bekymrer sig om ham.",
+                "",
+            ),
+            (
+                da,
+                &to_lone,
+                "Du skrev i din besked, at han var væk.",
+                "Lone skrev i sin besked, at han var væk.",
+                "\"du\" is the subject of its clause: the reflexive",
+            ),
+            (
+                da,
+                &to_lone,
+                "Din far ringede i går.",
+                "Lones far ringede i går.",
+                "",
+            ),
+        ];
+        for (lang, shift, said, written, why) in cases {
+            assert_eq!(third_person(said, lang, shift), written, "{why}");
+        }
     }
 }

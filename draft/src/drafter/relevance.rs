@@ -56,7 +56,8 @@ pub fn eligible(ctx: &Context, u: usize) -> bool {
 }
 
 /// A worker's sentence this short is a reaction ("Perfekt.", "Vad häftigt.", "Jag
-/// förstår.") unless it says a number or what someone will do ("Jag ringer.").
+/// förstår.") unless it says a number, a date or a day, or what someone will do ("Jag
+/// ringer.").
 const REACTION_WORDS: usize = 2;
 
 /// Whether unit `u` is a worker's sentence that only reacts to what was said. Such a
@@ -68,10 +69,7 @@ pub fn reaction(ctx: &Context, u: usize) -> bool {
     ctx.conv.role(unit) == Role::Worker
         && !unit.sentence.question
         && words(text).len() <= REACTION_WORDS
-        && !words(text).iter().any(|w| {
-            w.chars().any(|c| c.is_ascii_digit())
-                || super::numbers::number_word(w, &ctx.lang.numbers).is_some()
-        })
+        && super::corrections::values(text, ctx.lang).is_empty()
         && ![
             "actions",
             "planning",

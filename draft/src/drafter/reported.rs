@@ -260,11 +260,9 @@ impl<'a> Phrasing<'a> {
         // said: no rule here tells which of the two it answers.)
         let g = &self.lang.grammar;
         let whether = self.lang.report.whether.as_str();
-        let lower = |w: &str| words(w).join(" ");
         let joined = (1..ws.len().saturating_sub(2)).find(|&k| {
-            g.auxiliaries.contains(&lower(ws[k + 1]))
-                && (g.subjects.contains(&lower(ws[k + 2]))
-                    || g.second_subject.contains(&lower(ws[k + 2])))
+            g.auxiliaries.contains(&bare(ws[k + 1]))
+                && self.lang.compiled.subjects.has_word(&bare(ws[k + 2]))
                 && !ws[k].ends_with(',')
         });
         if let Some(k) = joined.filter(|_| !answered) {
@@ -360,7 +358,6 @@ impl<'a> Phrasing<'a> {
     /// letters." → "Jordan should not ignore any letters." None for anything else.
     fn instruction(&self, text: &str) -> Option<String> {
         let g = &self.lang.grammar;
-        let bare = |w: &str| words(w).join(" ");
         let mut ws: Vec<&str> = text.split_whitespace().collect();
         let before = ws
             .first()
@@ -399,6 +396,15 @@ impl<'a> Phrasing<'a> {
         )
     }
 
+    /// Whether `ws` is an infinitive: its "at"/"att" (`that`) with no subject after it ("at
+    /// tage bussen", not "at hun tager bussen").
+    fn infinitive(&self, ws: &[String], that: &str) -> bool {
+        ws.first().is_some_and(|w| w == that)
+            && ws.get(1).is_some_and(|w| {
+                !self.subject_word(w) && !self.lang.grammar.clause_adverbs.contains(w)
+            })
+    }
+
     /// "{asked} {clause}, {label} {verb}{that} {content}", or with the verb before the
     /// label in languages that put the verb second; without a question, "{label} {verb}…".
     fn frame(
@@ -418,14 +424,11 @@ impl<'a> Phrasing<'a> {
         };
         let subordinate = !that.is_empty() && !that.starts_with(':');
         // "Att hon inte orkar mer." is a subordinate clause already.
-        let that_word = words(that).join(" ");
+        let that_word = bare(that);
         let content_words = words(content);
         let already = subordinate && content_words.first() == Some(&that_word);
         // "At tage bussen ud til Ove igen." is an infinitive, not a clause: it is quoted.
-        let infinitive = already
-            && content_words.get(1).is_some_and(|w| {
-                !self.subject_word(w) && !self.lang.grammar.clause_adverbs.contains(w)
-            });
+        let infinitive = already && self.infinitive(&content_words, &that_word);
         let content = if subordinate && !already {
             self.subordinate(content)
         } else {
@@ -467,7 +470,7 @@ impl<'a> Phrasing<'a> {
     /// Whether `w` (as written) can be a clause's subject: a subject pronoun, the first form
     /// of a person's pronouns, or a name.
     fn subject_word(&self, w: &str) -> bool {
-        let b = words(w).join(" ");
+        let b = bare(w);
         self.lang.compiled.subjects.has_word(&b)
             || self
                 .lang
@@ -487,7 +490,6 @@ impl<'a> Phrasing<'a> {
             return clause.to_string();
         }
         let mut ws: Vec<String> = clause.split(' ').map(String::from).collect();
-        let bare = |w: &str| words(w).join(" ");
         let plain = |w: &str| !w.ends_with([',', '.', ';', ':', '?', '!']);
         // A fronted word or place or time of up to three words ("nu", "hos Elin", "i måndags
         // kväll") before the verb and its subject. A preposition, a conjunction or a word
@@ -829,16 +831,11 @@ impl<'a> Phrasing<'a> {
                 // fågelholkar.") stands without it, and the note's words go to other facts.
                 let g = &self.lang.grammar;
                 // An infinitive ("At tage bussen ud til Ove igen.") names what was asked for.
-                let that = words(&r.that);
+                let that = bare(&r.that);
                 let leans = !fragments.is_empty()
                     || rest.first().is_some_and(|p| {
                         let ws = words(&p.sentence.text);
-                        let infinitive = that.len() == 1
-                            && ws.first() == that.first()
-                            && ws.get(1).is_some_and(|w| {
-                                !self.subject_word(w) && !g.clause_adverbs.contains(w)
-                            });
-                        infinitive
+                        self.infinitive(&ws, &that)
                             || ws.len() <= SHORT_ANSWER
                                 && (ws.first().is_some_and(|w| g.topic_pronouns.contains(w))
                                     || question.is_some_and(|q| {
@@ -971,6 +968,11 @@ const BARE_HEAD: usize = 4;
 
 /// An answer this short (in words) leans on the question it answers.
 const SHORT_ANSWER: usize = 5;
+
+/// A token as a bare lower-case word ("Elin," → "elin").
+fn bare(w: &str) -> String {
+    words(w).join(" ")
+}
 
 /// Whether `answer` repeats every longer word of `question` (then the question adds nothing).
 fn covers(answer: &str, question: &str) -> bool {

@@ -100,11 +100,7 @@ const RESTART_WORDS: usize = 3;
 pub fn restart(text: &str, lang: &LanguageData) -> String {
     let g = &lang.grammar;
     let c = &lang.compiled;
-    let subject = |w: &str| {
-        c.subjects.has_word(w)
-            || g.first_subject.iter().any(|x| x == w)
-            || g.second_subject.iter().any(|x| x == w)
-    };
+    let subject = |w: &str| c.subjects.has_word(w);
     let unfinished = |w: &str| {
         subject(w)
             || g.auxiliaries.iter().any(|x| x == w)
