@@ -87,6 +87,10 @@ pub struct Clean {
     /// Swearing used for emphasis ("så jävla arg"): the note leaves it out.
     #[serde(default)]
     pub swearing: Vec<String>,
+    /// Modal particles of speech ("Det finns ju jobb där"): the note leaves them out inside
+    /// a sentence; a sentence's first word stays ("Ju förr, desto bättre").
+    #[serde(default)]
+    pub particles: Vec<String>,
     /// Letter names and the letters they say, for abbreviations spelt out ("ce er a").
     #[serde(default)]
     pub letters: BTreeMap<String, String>,
@@ -417,6 +421,7 @@ pub struct Compiled {
     pub yes: Phrases,
     pub no: Phrases,
     pub swearing: Phrases,
+    pub particles: Phrases,
     pub self_corrections: Phrases,
     pub other_corrections: Phrases,
     pub confirmations: Phrases,
@@ -622,6 +627,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
     vec![
         ("clean.fillers", l(&f.clean.fillers)),
         ("clean.swearing", l(&f.clean.swearing)),
+        ("clean.particles", l(&f.clean.particles)),
         ("clean.hedges", l(&f.clean.hedges)),
         ("clean.hedges_kept_after", l(&f.clean.hedges_kept_after)),
         ("clean.letter_words", l(&f.clean.letter_words)),
@@ -788,7 +794,7 @@ macro_rules! extend_all {
 /// Adds a municipality's file to the built-in data.
 fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.clean, add.clean; fillers, hedges, hedges_kept_after, openers, acknowledgements, tags, yes, no,
-        swearing, letter_words);
+        swearing, particles, letter_words);
     base.clean.letters.extend(add.clean.letters);
     extend_all!(base.corrections, add.corrections; own, others, confirmations, justifications,
         apologies, value, clock_parts);
@@ -884,6 +890,7 @@ fn compile(d: &LanguageData) -> Compiled {
         yes: Phrases::whole(&d.clean.yes),
         no: Phrases::whole(&d.clean.no),
         swearing: Phrases::whole(&d.clean.swearing),
+        particles: Phrases::whole(&d.clean.particles),
         self_corrections: Phrases::whole(&d.corrections.own),
         other_corrections: Phrases::whole(&d.corrections.others),
         confirmations: Phrases::whole(&d.corrections.confirmations),

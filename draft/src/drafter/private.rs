@@ -284,7 +284,7 @@ mod tests {
                 Language::Sv,
                 "citizen",
                 "Min kusin Roger, han satt inne för rattfylla i två år, så jag har ju sett hur det kan gå.",
-                &["Jag har ju sett hur det kan gå."],
+                &["Jag har sett hur det kan gå."],
                 "the person put first goes with what is said about them",
             ),
             (

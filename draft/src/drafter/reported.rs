@@ -1729,7 +1729,7 @@ mod tests {
         )];
         assert_eq!(
             say(Language::Sv, &sv, &turns),
-            "Gunnel har ju ansökt om hemtjänst, efter att hen ramlade. Vi ses på tisdag."
+            "Gunnel har ansökt om hemtjänst, efter att hen ramlade. Vi ses på tisdag."
         );
         let sv = [
             "Maja F – biståndshandläggare (worker)",

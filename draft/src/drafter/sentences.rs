@@ -351,6 +351,37 @@ fn drop_phrases_unless_after(
     out
 }
 
+/// Drops the particles of `list` after a sentence's first word ("Det finns ju jobb där." →
+/// "Det finns jobb där."); a sentence that opens with one keeps it ("Ju förr, desto bättre").
+fn drop_particles(toks: Vec<Token>, list: &super::text::Phrases) -> Vec<Token> {
+    let Some((first, rest)) = toks.split_first() else {
+        return toks;
+    };
+    let mut out = vec![first.clone()];
+    let lw = lower_words(rest);
+    let mut i = 0;
+    while i < rest.len() {
+        match list.prefix_len(&lw[i..]) {
+            Some(n) if n > 0 => {
+                let end: String = rest[i + n - 1]
+                    .1
+                    .chars()
+                    .filter(|c| matches!(c, '.' | '?' | '!'))
+                    .collect();
+                if !end.is_empty() {
+                    out.last_mut().expect("the first word is there").1 = end;
+                }
+                i += n;
+            }
+            _ => {
+                out.push(rest[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Cleans one sentence.
 pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     let c = &lang.compiled;
@@ -459,7 +490,10 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     let text = tidy(&join(&toks), question);
     // How the note writes it, when that differs from what the models learned from.
     let mut out = spelled_out(
-        drop_phrases(restart_after_interjection(toks.clone(), lang), &c.swearing),
+        drop_particles(
+            drop_phrases(restart_after_interjection(toks.clone(), lang), &c.swearing),
+            &c.particles,
+        ),
         lang,
     );
     if opened && !question {
@@ -651,6 +685,43 @@ mod tests {
         assert_eq!(s.written(), "Det er i de andre.", "words, not letters");
         let s = clean("Han fik en em em es e.", all.get(Language::Da));
         assert_eq!(s.written(), "Han fik en MMSE.");
+    }
+
+    #[test]
+    fn modal_particles_are_left_out_of_the_note_inside_a_sentence() {
+        let all = Languages::builtin();
+        for (lang, said, written) in [
+            (
+                Language::Sv,
+                "Det finns ju jobb där.",
+                "Det finns jobb där.",
+            ),
+            (
+                Language::Sv,
+                "Han har ju varit pensionär i 30 år.",
+                "Han har varit pensionär i 30 år.",
+            ),
+            (Language::Sv, "Det är det ju.", "Det är det."),
+            (
+                Language::Sv,
+                "Ju förr, desto bättre.",
+                "Ju förr, desto bättre.",
+            ),
+            (
+                Language::Da,
+                "Han sidder jo op hele natten.",
+                "Han sidder op hele natten.",
+            ),
+            (Language::Da, "Jo, det gør jeg.", "Det gør jeg."),
+        ] {
+            let s = clean(said, all.get(lang));
+            assert_eq!(s.written(), written, "{lang}: {said}");
+            assert_eq!(
+                s.text.contains(" ju") || s.text.contains(" jo"),
+                said.contains(" ju") || said.contains(" jo"),
+                "the models learn from the sentence as said: {said}"
+            );
+        }
     }
 
     #[test]
