@@ -583,7 +583,13 @@ impl<'a> Phrasing<'a> {
 
     /// A question someone other than the worker asked, reported: "Linus frågar om hen får
     /// tänka på det." None for questions that cannot be turned around.
-    fn reported_question(&self, text: &str, role: Role) -> Option<String> {
+    fn reported_question(&self, sentence: &Sentence, role: Role) -> Option<String> {
+        // A short question without a subject ("Även Miras konto?", "På skolan?") only
+        // echoes a topic of the worker's: there is no question to report.
+        if sentence.short_answer {
+            return None;
+        }
+        let text = &sentence.text;
         let r = &self.lang.report;
         let label = self.people.of(role).short();
         let content = match read_question_of(text, self.lang, false)? {
@@ -885,7 +891,7 @@ impl<'a> Phrasing<'a> {
                     if asked.is_some() {
                         out.extend(rest.iter().filter_map(|p| {
                             if p.sentence.question {
-                                self.reported_question(&p.sentence.text, role)
+                                self.reported_question(p.sentence, role)
                             } else {
                                 Some(self.on_its_own(&clause(p), role))
                             }
@@ -923,7 +929,7 @@ impl<'a> Phrasing<'a> {
         }
         out.extend(rest.iter().skip(rest_from).filter_map(|p| {
             if p.sentence.question {
-                self.reported_question(&p.sentence.text, role)
+                self.reported_question(p.sentence, role)
             } else {
                 Some(self.on_its_own(&clause(p), role))
             }
@@ -1464,6 +1470,15 @@ mod tests {
                 &[(Role::Citizen, "Jag vet inte. Får jag tänka på det?")]
             ),
             "Nadia berättar att hen inte vet. Nadia frågar om hen får tänka på det."
+        );
+        // A question without a subject only echoes a topic: nothing to report.
+        assert_eq!(
+            say(
+                Language::Sv,
+                &sv,
+                &[(Role::Citizen, "Det är fyra tusen på det. Även Miras konto?")]
+            ),
+            "Nadia berättar att det är fyra tusen på det."
         );
         let da = [
             "Mette O – sygeplejerske (worker)",
