@@ -546,7 +546,7 @@ impl<'a> Phrasing<'a> {
             return None;
         }
         let r = &self.lang.report;
-        let question = read_question(&q.text, self.lang, |w| self.is_name(w))?;
+        let question = read_question(q.written(), self.lang, |w| self.is_name(w))?;
         if let Question::About { topic } = &question {
             // "Birgit?" calls someone; it asks about nothing. "Familj?" asks about family:
             // a word never written in lower case is a name only where it is written as one.
@@ -1470,6 +1470,18 @@ mod tests {
                 &[(Role::Citizen, "Jag vet inte. Får jag tänka på det?")]
             ),
             "Nadia berättar att hen inte vet. Nadia frågar om hen får tänka på det."
+        );
+        // The question as the note writes it: without the particle of speech.
+        assert_eq!(
+            say(
+                Language::Sv,
+                &sv,
+                &[
+                    (Role::Worker, "Och din ersättning kommer ju innan dess?"),
+                    (Role::Citizen, "Ja. Den kommer på fredag.")
+                ]
+            ),
+            "På frågan om hens ersättning kommer innan dess berättar Nadia att den kommer på fredag."
         );
         // A question without a subject only echoes a topic: nothing to report.
         assert_eq!(
