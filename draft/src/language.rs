@@ -467,6 +467,18 @@ impl LanguageData {
             .unwrap_or_else(|| EMPTY.get_or_init(Phrases::default))
     }
 
+    /// Whether `w` (lower case) is a possessive pronoun of any person ("din", "my", "hens"):
+    /// with the noun after it, the subject of a question asked verb first ("Kommer din
+    /// ersättning innan dess?").
+    pub fn is_possessive(&self, w: &str) -> bool {
+        let g = &self.grammar;
+        g.second_possessive.iter().any(|p| p == w)
+            || g.first_possessive.contains_key(w)
+            || g.pronouns
+                .values()
+                .any(|p| p.get(2).is_some_and(|p| p == w))
+    }
+
     /// Third-person pronouns (subject, object, possessive, reflexive) for a declared
     /// pronoun, or the neutral ones.
     pub fn pronouns(&self, declared: Option<&str>) -> [String; 4] {

@@ -298,7 +298,9 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
     // but not "vi": "Om vi börjar med …?" proposes, it asks nothing.
     let named = ws[1].chars().next().is_some_and(char::is_uppercase);
     let impersonal = g.subjects.contains(&lw[1]) && !g.first_plural.contains_key(&lw[1]);
-    let subject = is_subject(&lw[1]) || impersonal || named;
+    // "Kommer din ersättning innan dess?": a possessive and its noun are the subject.
+    let possessed = lw.len() >= 4 && lang.is_possessive(&lw[1]);
+    let subject = is_subject(&lw[1]) || impersonal || named || possessed;
     if subject && (!english || g.auxiliaries.contains(&lw[0])) {
         return Some(Question::YesNo {
             verb: lw[0].clone(),

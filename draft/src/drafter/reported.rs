@@ -254,7 +254,13 @@ impl<'a> Phrasing<'a> {
         if ws.is_empty() {
             return None;
         }
-        let subject = ws.remove(0);
+        // A possessive and its noun are one subject ("din ersättning kommer").
+        let subject_words = if ws.len() > 2 && self.lang.is_possessive(&bare(ws[0])) {
+            2
+        } else {
+            1
+        };
+        let subject = ws.drain(..subject_words).collect::<Vec<_>>().join(" ");
         // A second question joined on keeps its verb first: "… ensam eller har du någon med
         // dig" → "… ensam eller om du har någon med dig". (A yes or no to both is left as
         // said: no rule here tells which of the two it answers.)
@@ -272,10 +278,10 @@ impl<'a> Phrasing<'a> {
         let declarative = format!("{subject} {verb} {}", ws.join(" "));
         let shifted = self.shift_with(declarative.trim(), role, answered);
         let mut out: Vec<&str> = shifted.split_whitespace().collect();
-        if out.len() < 2 {
+        if out.len() < subject_words + 1 {
             return None;
         }
-        let head = out.drain(..2).collect::<Vec<_>>().join(" ");
+        let head = out.drain(..subject_words + 1).collect::<Vec<_>>().join(" ");
         Some((head, out.join(" ")))
     }
 
@@ -1918,10 +1924,29 @@ mod tests {
                 "Min syster kanske.",
                 "På frågan om det finns någon hen kan bo hos svarar Nadia: hens syster kanske.",
             ),
+            (
+                "Kommer din ersättning innan dess?",
+                "Nej.",
+                "Nadias ersättning kommer inte innan dess.",
+            ),
+            (
+                "Kommer din ersättning innan dess?",
+                "På fredag.",
+                "På frågan om hens ersättning kommer innan dess svarar Nadia: på fredag.",
+            ),
         ] {
             let turns = [(Role::Worker, q), (Role::Citizen, a)];
             assert_eq!(say(Language::Sv, &sv, &turns), note);
         }
+        let en = ["Sam F – officer (worker)", "Jordan I – tenant (citizen)"];
+        let turns = [
+            (Role::Worker, "Is your rent paid up?"),
+            (Role::Citizen, "No."),
+        ];
+        assert_eq!(
+            say(Language::En, &en, &turns),
+            "Jordan's rent is not paid up."
+        );
         let da = [
             "Mette O – sygeplejerske (worker)",
             "Knud F – borger (citizen)",
