@@ -49,18 +49,23 @@ fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
             _ => break,
         }
     }
-    // "what's" is "what is": the question word and its verb.
+    // "what's" is "what is": the question word and its verb; so is "old's" right after
+    // one ("How old's the sister?").
     let is = lang
         .grammar
         .contractions
         .get("'s")
         .cloned()
         .unwrap_or_default();
-    if let Some(base) = ws.first().and_then(|w| w.strip_suffix("'s")) {
-        if !is.is_empty() && c.question_words.has_word(&base.to_lowercase()) {
-            let base = base.to_string();
-            ws.splice(0..1, [base, is]);
-        }
+    let asks = |w: &str| c.question_words.has_word(&w.to_lowercase());
+    let at = (0..2.min(ws.len())).find(|&k| {
+        ws[k]
+            .strip_suffix("'s")
+            .is_some_and(|base| asks(if k == 0 { base } else { &ws[0] }))
+    });
+    if let Some(k) = at.filter(|_| !is.is_empty()) {
+        let base = ws[k].strip_suffix("'s").expect("found above").to_string();
+        ws.splice(k..k + 1, [base, is]);
     }
     ws
 }

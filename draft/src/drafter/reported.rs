@@ -1375,6 +1375,17 @@ mod tests {
                 Language::En,
                 &lines,
                 &[
+                    (Role::Worker, "How old's the sister?"),
+                    (Role::Citizen, "Four.")
+                ]
+            ),
+            "Asked how old the sister is, Harold answers: four."
+        );
+        assert_eq!(
+            say(
+                Language::En,
+                &lines,
+                &[
                     (Role::Worker, "So your bathroom is upstairs?"),
                     (Role::Citizen, "Upstairs, and no downstairs loo.")
                 ]
