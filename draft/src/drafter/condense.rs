@@ -4,6 +4,22 @@
 //! happens next — up to about [`MAX_WORDS`] words. Its section is decided for the item as a
 //! whole (stage 4 scores every sentence), so a fact told in three sentences stays in one
 //! place. Short items of one section close together are then joined.
+use super::speakers::Role;
+use super::units::Conversation;
+
+/// Whether unit `u` is a worker's fragment that goes on from the kept sentence before it in
+/// the same turn ("Då vill jag träffa Viggo. Torsdag den 23 april, på förmiddagen."): it
+/// says nothing without that sentence, so the two stay in one item, whatever their sections.
+pub fn continues(conv: &Conversation, u: usize, keep: &[bool]) -> bool {
+    let unit = &conv.units[u];
+    u > 0
+        && keep[u - 1]
+        && conv.units[u - 1].seg == unit.seg
+        && !conv.units[u - 1].sentence.question
+        && conv.role(unit) == Role::Worker
+        && unit.sentence.short_answer
+        && !unit.sentence.question
+}
 
 /// An item holds at most about this many words (one turn may run a little longer).
 pub const MAX_WORDS: usize = 40;
@@ -97,6 +113,39 @@ mod tests {
             worker: false,
             words,
         }
+    }
+
+    #[test]
+    fn a_workers_fragment_goes_on_from_the_sentence_before_it() {
+        use crate::language::{Language, Languages};
+        use crate::transcript::Transcript;
+        let t = Transcript::of_turns(
+            "sv",
+            &[
+                (
+                    "worker",
+                    "Då vill jag träffa Viggo. Torsdag den tjugotredje april, på förmiddagen. \
+                     Går det? Tisdag.",
+                ),
+                ("citizen", "Jag jobbar natt. Söndag och måndag."),
+            ],
+        );
+        let all = Languages::builtin();
+        let conv = Conversation::build(&t, all.get(Language::Sv));
+        let text = |u: usize| conv.units[u].sentence.text.as_str();
+        let keep = vec![true; conv.units.len()];
+        let going_on: Vec<&str> = (0..conv.units.len())
+            .filter(|&u| continues(&conv, u, &keep))
+            .map(text)
+            .collect();
+        assert_eq!(
+            going_on,
+            ["Torsdag den tjugotredje april, på förmiddagen."],
+            "not after a question, not the citizen's"
+        );
+        let mut keep = keep;
+        keep[0] = false;
+        assert!(!continues(&conv, 1, &keep), "only from a kept sentence");
     }
 
     #[test]

@@ -426,7 +426,7 @@ impl Drafter {
                 let mut parts: Vec<Vec<usize>> = Vec::new();
                 for k in item {
                     let split = match (parts.last(), best(kept[k].unit)) {
-                        (Some(_), _) if relevance::continues(conv, kept[k].unit, keep) => false,
+                        (Some(_), _) if condense::continues(conv, kept[k].unit, keep) => false,
                         (Some(part), Some((s, p))) => {
                             let units: Vec<&[f32]> = part
                                 .iter()

@@ -354,32 +354,12 @@ fn drop_phrases_unless_after(
 /// Drops the particles of `list` after a sentence's first word ("Det finns ju jobb där." →
 /// "Det finns jobb där."); a sentence that opens with one keeps it ("Ju förr, desto bättre").
 fn drop_particles(toks: Vec<Token>, list: &super::text::Phrases) -> Vec<Token> {
-    let Some((first, rest)) = toks.split_first() else {
-        return toks;
-    };
-    let mut out = vec![first.clone()];
-    let lw = lower_words(rest);
-    let mut i = 0;
-    while i < rest.len() {
-        match list.prefix_len(&lw[i..]) {
-            Some(n) if n > 0 => {
-                let end: String = rest[i + n - 1]
-                    .1
-                    .chars()
-                    .filter(|c| matches!(c, '.' | '?' | '!'))
-                    .collect();
-                if !end.is_empty() {
-                    out.last_mut().expect("the first word is there").1 = end;
-                }
-                i += n;
-            }
-            _ => {
-                out.push(rest[i].clone());
-                i += 1;
-            }
-        }
-    }
-    out
+    let mut toks = toks.into_iter();
+    let first = toks.next();
+    first
+        .into_iter()
+        .chain(drop_phrases(toks.collect(), list))
+        .collect()
 }
 
 /// Cleans one sentence.
