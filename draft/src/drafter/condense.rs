@@ -34,8 +34,6 @@ pub struct Kept {
     pub seg: usize,
     /// The topic of its segment (see [`super::topics`]).
     pub block: usize,
-    /// Said by the worker (the worker's words and the answers go in separate items).
-    pub worker: bool,
     /// Its length as it will be written.
     pub words: usize,
 }
@@ -110,7 +108,6 @@ mod tests {
             unit,
             seg,
             block,
-            worker: false,
             words,
         }
     }

@@ -409,7 +409,6 @@ impl Drafter {
                 unit: u,
                 seg: conv.units[u].seg,
                 block: blocks[conv.units[u].seg],
-                worker: conv.role(&conv.units[u]) == speakers::Role::Worker,
                 words: unit_words[u],
             })
             .collect();
