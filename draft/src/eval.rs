@@ -352,11 +352,6 @@ pub fn run_loo(
         .collect()
 }
 
-/// Drafts and scores every meeting in `dir` with the built-in drafter.
-pub fn run_set(dir: &Path, templates: &Templates) -> Result<Vec<Drafted>, EvalError> {
-    run_meetings(&load_set(dir)?, templates, Drafter::builtin())
-}
-
 /// Totals over a set.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {

@@ -132,11 +132,6 @@ impl Template {
         self.sections.iter().find(|s| s.id == id)
     }
 
-    /// First section (in template order) that has `role`.
-    pub fn section_with_role(&self, role: Role) -> Option<&Section> {
-        self.sections.iter().find(|s| s.roles.contains(&role))
-    }
-
     fn validate(&self, file: &str, source: &str) -> Result<(), TemplateError> {
         let invalid = |needle: &str, message: String| TemplateError::Invalid {
             file: file.to_string(),
