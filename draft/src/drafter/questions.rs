@@ -1,7 +1,7 @@
 //! Stage 6b, reading questions: what a worker's (or anyone's) question asks, so that an
 //! answer can be reported with it ("Asked what they eat, …") or a yes or no turned into a
 //! statement ("Have you had any falls?" – "No." → "Harold has not had any falls.").
-use super::text::words;
+use super::text::{bare, words};
 use crate::language::{Grammar, LanguageData};
 
 /// A question turned around: the words of a question as a statement about the person.
@@ -37,7 +37,7 @@ fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
         .filter(|w| !w.is_empty() && w != ",")
         .collect();
     loop {
-        let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+        let lw: Vec<String> = ws.iter().map(|w| bare(w)).collect();
         let n = [&c.leading_conjunctions, &c.openers]
             .iter()
             .filter_map(|p| p.prefix_len(&lw))
@@ -68,6 +68,16 @@ fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
         ws.splice(k..k + 1, [base, is]);
     }
     ws
+}
+
+/// How many of `ws` (a clause from its subject on) the subject is: a possessive and its noun
+/// are one ("Kommer din ersättning innan dess?" → "din ersättning"), else one word.
+pub(super) fn subject_words<S: AsRef<str>>(ws: &[S], lang: &LanguageData) -> usize {
+    if ws.len() > 2 && lang.is_possessive(&bare(ws[0].as_ref())) {
+        2
+    } else {
+        1
+    }
 }
 
 /// Whether the worker's question asks yes or no about something a bare "ja" can confirm
@@ -118,7 +128,7 @@ fn topic_back(q: &str, lang: &LanguageData, name: impl Fn(&str) -> bool) -> Opti
     while topic.len() > 1 && c.leading_conjunctions.has_word(&words(topic[0]).join(" ")) {
         topic.remove(0);
     }
-    let lower: Vec<String> = topic.iter().map(|w| words(w).join(" ")).collect();
+    let lower: Vec<String> = topic.iter().map(|w| bare(w)).collect();
     let topical = !topic.is_empty()
         && topic.len() <= 4
         && !(topic.len() == 1 && (name(topic[0]) || lower[0].chars().count() <= 4))
@@ -128,7 +138,7 @@ fn topic_back(q: &str, lang: &LanguageData, name: impl Fn(&str) -> bool) -> Opti
         return None;
     }
     let tw: Vec<&str> = tail.split_whitespace().collect();
-    let tl: Vec<String> = tw.iter().map(|w| words(w).join(" ")).collect();
+    let tl: Vec<String> = tw.iter().map(|w| bare(w)).collect();
     // A yes/no question: a question word first asks something else ("Och barnen, hur har
     // de det?").
     if tl.is_empty() || c.question_words.has_word(&tl[0]) {
@@ -175,7 +185,7 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    let lw: Vec<String> = ws.iter().map(|w| bare(w)).collect();
     if lw.is_empty() || c.informing_question.prefix_len(&lw).is_some() {
         return None;
     }
@@ -218,7 +228,7 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
     }
     // "Hur länge sen var det du diskade?" asks when you washed up: the cleft's "var det"
     // goes ("hur länge sen hen diskade").
-    let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    let lw: Vec<String> = ws.iter().map(|w| bare(w)).collect();
     if opens {
         if let Some(k) = (1..lw.len().saturating_sub(2)).find(|&k| {
             g.auxiliaries.contains(&lw[k])
@@ -230,7 +240,7 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
             return Some(Question::Open { clause: plain(&ws) });
         }
     }
-    let lw: Vec<String> = ws.iter().map(|w| words(w).join(" ")).collect();
+    let lw: Vec<String> = ws.iter().map(|w| bare(w)).collect();
     // English also asks about "anyone", "that", "there" ("Has anyone spoken to …?"); in
     // Swedish and Danish "det"/"der" after the verb is most often not what is asked about.
     let is_subject = |w: &str| (english && g.subjects.iter().any(|x| x == w)) || personal(w, g);
@@ -303,8 +313,7 @@ pub(super) fn read_question_of(q: &str, lang: &LanguageData, worker: bool) -> Op
     // but not "vi": "Om vi börjar med …?" proposes, it asks nothing.
     let named = ws[1].chars().next().is_some_and(char::is_uppercase);
     let impersonal = g.subjects.contains(&lw[1]) && !g.first_plural.contains_key(&lw[1]);
-    // "Kommer din ersättning innan dess?": a possessive and its noun are the subject.
-    let possessed = lw.len() >= 4 && lang.is_possessive(&lw[1]);
+    let possessed = subject_words(&lw[1..], lang) == 2;
     let subject = is_subject(&lw[1]) || impersonal || named || possessed;
     if subject && (!english || g.auxiliaries.contains(&lw[0])) {
         return Some(Question::YesNo {

@@ -8,10 +8,10 @@
 //! berättar att …") is put only around a full clause. The person shift is `person`, the
 //! reading of questions `questions`.
 use super::person::{third_person, Shift};
-use super::questions::{read_question, read_question_of, Question};
+use super::questions::{read_question, read_question_of, subject_words, Question};
 use super::sentences::Sentence;
 use super::speakers::{People, Referent, Role};
-use super::text::{capitalise, decapitalise, words, Text};
+use super::text::{bare, capitalise, decapitalise, words, Text};
 use crate::language::LanguageData;
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
@@ -254,12 +254,7 @@ impl<'a> Phrasing<'a> {
         if ws.is_empty() {
             return None;
         }
-        // A possessive and its noun are one subject ("din ersättning kommer").
-        let subject_words = if ws.len() > 2 && self.lang.is_possessive(&bare(ws[0])) {
-            2
-        } else {
-            1
-        };
+        let subject_words = subject_words(&ws, self.lang);
         let subject = ws.drain(..subject_words).collect::<Vec<_>>().join(" ");
         // A second question joined on keeps its verb first: "… ensam eller har du någon med
         // dig" → "… ensam eller om du har någon med dig". (A yes or no to both is left as
@@ -980,11 +975,6 @@ const BARE_HEAD: usize = 4;
 
 /// An answer this short (in words) leans on the question it answers.
 const SHORT_ANSWER: usize = 5;
-
-/// A token as a bare lower-case word ("Elin," → "elin").
-fn bare(w: &str) -> String {
-    words(w).join(" ")
-}
 
 /// Whether `answer` repeats every longer word of `question` (then the question adds nothing).
 fn covers(answer: &str, question: &str) -> bool {

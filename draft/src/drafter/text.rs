@@ -10,6 +10,11 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A token as a bare lower-case word ("Elin," → "elin").
+pub fn bare(w: &str) -> String {
+    words(w).join(" ")
+}
+
 /// Joins two neighbouring words into one where the joined word is in `vocabulary`
 /// (lower case): speech recognition splits compounds ("hyres avtalet", "kort tids") that
 /// the same transcript elsewhere has whole ("hyresavtalet"). Only words the meeting itself
