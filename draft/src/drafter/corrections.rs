@@ -179,6 +179,13 @@ pub(super) fn word_offset(s: &str, n: usize) -> usize {
     word_spans(s).get(n).map(|w| w.start).unwrap_or(s.len())
 }
 
+/// Byte offset where the first `n` words of `s` end (the length of `s` past the end).
+pub(super) fn words_end(s: &str, n: usize) -> usize {
+    n.checked_sub(1)
+        .and_then(|k| word_spans(s).get(k).map(|w| w.end))
+        .unwrap_or(s.len())
+}
+
 /// Drops a justification from a corrected statement ("…, för det var en torsdag").
 fn cut_justification(text: &str, lang: &LanguageData) -> String {
     let lower = text.to_lowercase();

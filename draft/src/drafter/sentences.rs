@@ -139,7 +139,7 @@ pub fn restart(text: &str, lang: &LanguageData) -> String {
         } else {
             // The topic as it was said: up to the end of its last word.
             let said = &out[start..k];
-            format!("{},", &said[..word_end(said, kept)])
+            format!("{},", &said[..super::corrections::words_end(said, kept)])
         };
         let lead = if start > 0 { " " } else { "" };
         let replacement = format!("{lead}{}", replacement.trim());
@@ -147,25 +147,6 @@ pub fn restart(text: &str, lang: &LanguageData) -> String {
         from = start + replacement.len();
     }
     out
-}
-
-/// Byte offset where the `n`th word of `text` ends, words as [`words`] finds them.
-fn word_end(text: &str, n: usize) -> usize {
-    let part = |c: char| c.is_alphanumeric() || matches!(c, '-' | '\'' | '’');
-    let mut count = 0;
-    let mut inside = false;
-    for (i, ch) in text.char_indices() {
-        if part(ch) && !inside {
-            inside = true;
-        } else if !part(ch) && inside {
-            inside = false;
-            count += 1;
-            if count == n {
-                return i;
-            }
-        }
-    }
-    text.len()
 }
 
 /// Splits into sentences at `.`, `!` or `?` followed by whitespace or the end; "13." in a
