@@ -304,14 +304,25 @@ fn read_with_subject(
                 });
             }
             // "Hvordan er appetitten?" → "hvordan appetitten er": a short noun after the verb.
+            // It ends before an object pronoun, a preposition or a sentence adverb, which
+            // stay after the verb ("Hur har barnen det?" → "hur barnen har det").
             let v = (1..3.min(lw.len())).find(|&k| g.auxiliaries.contains(&lw[k]))?;
-            let noun = &ws[v + 1..];
-            if noun.is_empty() || noun.len() > 4 {
+            let stays = |w: &String| {
+                g.impersonal.contains(w)
+                    || g.prepositions.contains(w)
+                    || g.clause_adverbs.contains(w)
+            };
+            if !(v + 2..=v + 5).contains(&ws.len()) {
                 return None;
             }
+            let end = (v + 2..ws.len())
+                .find(|&k| stays(&lw[k]))
+                .unwrap_or(ws.len());
+            let noun = &ws[v + 1..end];
             let mut parts: Vec<String> = lw[..v].to_vec();
             parts.extend(noun.iter().cloned());
             parts.push(lw[v].clone());
+            parts.extend(ws[end..].iter().cloned());
             return Some(Question::Open {
                 clause: plain(&parts),
             });
@@ -439,6 +450,19 @@ mod tests {
             Some(Question::Open {
                 clause: "hvordan appetitten er".into()
             })
+        );
+        assert_eq!(
+            read(Language::Sv, "Hur har barnen det?"),
+            Some(Question::Open {
+                clause: "hur barnen har det".into()
+            }),
+            "an object pronoun stays after the verb"
+        );
+        assert_eq!(
+            read(Language::Sv, "Hur är läget med ekonomin?"),
+            Some(Question::Open {
+                clause: "hur läget är med ekonomin".into()
+            }),
         );
         assert_eq!(
             read(Language::En, "And the bath?"),
