@@ -1278,6 +1278,7 @@ mod tests {
                 "han i måndags kväll tog hen om halsen.",
             ),
             ("hen vill inte.", "hen inte vill."),
+            ("han kör fortfarande bil.", "han fortfarande kör bil."),
             // An object put first stays as said: it has to follow the verb.
             (
                 "hyres avtalet har hen i en pärm.",
