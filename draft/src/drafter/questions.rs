@@ -243,6 +243,10 @@ fn read_with_subject(
             .find(|&k| ws[k].ends_with(','))
             .map_or(ws.len(), |k| k + 1);
         let topic = plain(&ws[n..cut]);
+        if lw.get(n).is_some_and(|w| c.question_words.has_word(w)) {
+            // "Kan du berätta hur det är på Snickeriet?" asks how it is there.
+            return Some(Question::Open { clause: topic });
+        }
         return (!topic.is_empty() && words(&topic).len() <= 10)
             .then_some(Question::About { topic });
     }
@@ -360,6 +364,17 @@ fn read_with_subject(
             rest: plain(&rest),
         });
     }
+    // A topic before a yes/no question that no pronoun takes up ("Og huden, må jeg lige
+    // kigge på din ryg?"): the question is read without it; a word before a comma is no verb.
+    if ws[0].ends_with(',') {
+        let rest = &lw[1..];
+        let asks = rest.len() >= 3
+            && is_subject(&rest[1])
+            && !rest.iter().any(|w| g.topic_pronouns.contains(w));
+        if asks {
+            return read_with_subject(&format!("{}?", ws[1..].join(" ")), lang, worker, subject);
+        }
+    }
     // Verb first, subject second (a pronoun or a name: "Använder Robin alkohol?"); here
     // "det"/"der" is the subject ("Har det hänt tidigare?" → "om det har hänt tidigare"),
     // but not "vi": "Om vi börjar med …?" proposes, it asks nothing.
@@ -367,7 +382,7 @@ fn read_with_subject(
     let impersonal = g.subjects.contains(&lw[1]) && !g.first_plural.contains_key(&lw[1]);
     let possessed = subject_words(&lw[1..], lang) == 2;
     let subject = is_subject(&lw[1]) || impersonal || named || possessed;
-    if subject && (!english || g.auxiliaries.contains(&lw[0])) {
+    if subject && !ws[0].ends_with(',') && (!english || g.auxiliaries.contains(&lw[0])) {
         return Some(Question::YesNo {
             verb: lw[0].clone(),
             rest: plain(&ws[1..]),
@@ -414,6 +429,10 @@ fn read_with_subject(
     // "For the rent?" asks about the rent.
     let from = usize::from(cut > 1 && g.prepositions.contains(&lw[0]));
     let topic = plain(&ws[from..cut]);
+    // "Och du, Sven-Erik?" asks the last question again, of someone else: about nothing.
+    if lw[from..cut].iter().all(|w| personal(w, g)) {
+        return None;
+    }
     (words(&topic).len() <= 8).then_some(Question::About { topic })
 }
 
@@ -628,6 +647,33 @@ mod tests {
                 topic: "the rent".into()
             }),
             "a preposition opening the topic goes"
+        );
+        assert_eq!(
+            read(Language::Da, "Og maden, laver du selv mad?"),
+            yes_no("laver", "du selv mad"),
+            "a topic no pronoun takes up goes"
+        );
+        assert_eq!(
+            read(
+                Language::Da,
+                "Og huden, Knud, må jeg lige kigge på din ryg?"
+            ),
+            Some(Question::About {
+                topic: "huden".into()
+            }),
+            "a word before a comma is no verb"
+        );
+        assert_eq!(
+            read(Language::Sv, "Kan du berätta hur det är på Snickeriet?"),
+            Some(Question::Open {
+                clause: "hur det är på Snickeriet".into()
+            }),
+            "a request to tell how it is asks how it is"
+        );
+        assert_eq!(
+            read(Language::Sv, "Och du, Sven-Erik?"),
+            None,
+            "the question before, asked again of someone else"
         );
         assert_eq!(
             read(Language::Sv, "Att han kan se var du är?"),
