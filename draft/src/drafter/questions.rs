@@ -257,6 +257,21 @@ fn read_with_subject(
     // "And food, what are you eating?": a topic before the question word goes.
     // "Hur länge sen var det …?" opens with its question word: nothing goes.
     let opens = c.question_words.has_word(&lw[0]);
+    // "You came home when?" asks with its question word last, after a statement: "when you
+    // came home".
+    let last = lw.len() - 1;
+    if !opens
+        && last >= 2
+        && c.question_words.has_word(&lw[last])
+        && (g.subjects.contains(&lw[0]) || personal(&lw[0], g))
+        && !ws[..last].iter().any(|w| w.ends_with(','))
+    {
+        let mut parts = vec![lw[last].clone(), lw[0].clone()];
+        parts.extend(ws[1..last].iter().cloned());
+        return Some(Question::Open {
+            clause: plain(&parts),
+        });
+    }
     // "Om allt gick bra, vad vill du då?": a subordinate clause before the question word
     // goes too ("Vil du vise mig, hvor du stikker?" asks yes or no).
     let after_clause = |k: usize| {
@@ -647,6 +662,19 @@ mod tests {
                 topic: "the rent".into()
             }),
             "a preposition opening the topic goes"
+        );
+        assert_eq!(
+            read(Language::En, "You came home when?"),
+            Some(Question::Open {
+                clause: "when you came home".into()
+            }),
+            "the question word last"
+        );
+        assert_eq!(
+            read(Language::Sv, "Du kom hem när?"),
+            Some(Question::Open {
+                clause: "när du kom hem".into()
+            }),
         );
         assert_eq!(
             read(Language::Da, "Og maden, laver du selv mad?"),
