@@ -619,7 +619,7 @@ impl<'a> Phrasing<'a> {
     }
 
     /// Whether `answer` says nothing `question` did not: its words are the question's, or
-    /// persons, auxiliaries, clause adverbs, a negation, a yes or no ("I'd say yeah." to
+    /// persons, auxiliaries, clause adverbs, a negation, a yes or no ("I would say." to
     /// "Would you say you feel lonely?"). With `verb`, the question's words count only when
     /// the answer says that verb again: "Ja, toilettet klarer jeg selv." restates "Og
     /// toilettet, klarer du det selv?", where "Ja, i armen." says which.
@@ -834,7 +834,7 @@ impl<'a> Phrasing<'a> {
                 // The question goes in only when the answer leans on it and does not say
                 // what was asked: a fragment, or a short clause that stands for the question's
                 // topic with a pronoun ("Det er tre år siden", "Den ligger der") or only says
-                // the question again ("I'd say yeah."). A short clause of its own ("Hen gör
+                // the question again ("I would say."). A short clause of its own ("Hen gör
                 // fågelholkar.") stands without it, and the note's words go to other facts.
                 let g = &self.lang.grammar;
                 // An infinitive ("At tage bussen ud til Ove igen.") names what was asked for.
@@ -1612,12 +1612,21 @@ mod tests {
         ];
         let turns = [
             (Role::Worker, "Would you say you feel lonely?"),
+            (Role::Citizen, "I would say."),
+        ];
+        assert_eq!(
+            say(Language::En, &en, &turns),
+            "Asked whether he would say he feels lonely, Harold says that he would say.",
+            "the question said again"
+        );
+        let turns = [
+            (Role::Worker, "Would you say you feel lonely?"),
             (Role::Citizen, "I'd say yeah."),
         ];
         assert_eq!(
             say(Language::En, &en, &turns),
-            "Asked whether he would say he feels lonely, Harold says that he'd say yeah.",
-            "the question said again"
+            "Harold would say he feels lonely.",
+            "\"I'd say yeah\" is a yes (`clean.yes`)"
         );
     }
 
