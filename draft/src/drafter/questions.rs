@@ -347,7 +347,13 @@ fn read_with_subject(
             });
         };
         if english && !g.auxiliaries.contains(&lw[s - 1]) {
-            return None;
+            // "Who lives with you?": the question word is the subject, "you" an object.
+            return g
+                .subject_questions
+                .get(&lw[0])
+                .map(|opening| Question::Open {
+                    clause: format!("{opening} {}", plain(&ws[1..])),
+                });
         }
         // English do-support carries no meaning in the statement.
         let verb = if english && matches!(lw[s - 1].as_str(), "do" | "does") {
@@ -662,6 +668,13 @@ mod tests {
                 topic: "the rent".into()
             }),
             "a preposition opening the topic goes"
+        );
+        assert_eq!(
+            read(Language::En, "Who lives with you?"),
+            Some(Question::Open {
+                clause: "who lives with you".into()
+            }),
+            "the question word as subject, \"you\" as object"
         );
         assert_eq!(
             read(Language::En, "You came home when?"),
