@@ -92,7 +92,8 @@ pub fn take_back(text: &str, lang: &LanguageData) -> String {
 const RESTART_WORDS: usize = 3;
 
 /// "Det går... nogle gange glemmer jeg dem.", "Det är... jag skäms lite.": a clause broken
-/// off after a verb, a pronoun or a conjunction and started again with a subject goes.
+/// off after a verb, a pronoun, a conjunction or a particle ("Det låter ju...") and started
+/// again with a subject goes.
 /// What it named before its verb stays as the new clause's topic ("Sista passet var... det
 /// var i början av januari." → "Sista passet, det var i början av januari."). A clause that
 /// opens with "när", "if" is a condition of what follows, not broken off. Works on a
@@ -106,6 +107,7 @@ pub fn restart(text: &str, lang: &LanguageData) -> String {
             || g.auxiliaries.iter().any(|x| x == w)
             || g.clause_openers.iter().any(|x| x == w)
             || c.leading_conjunctions.has_word(w)
+            || c.particles.has_word(w)
     };
     let mut out = text.to_string();
     let mut from = 0;
@@ -924,6 +926,11 @@ mod tests {
                 da,
                 "Det går... nogle gange glemmer jeg dem.",
                 " nogle gange glemmer jeg dem.",
+            ),
+            (
+                sv,
+                "Det låter ju... alltså, det låter mycket.",
+                " alltså, det låter mycket.",
             ),
             // What stays: a condition, a longer clause, no new subject, a finished clause.
             (
