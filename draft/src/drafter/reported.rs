@@ -824,9 +824,15 @@ impl<'a> Phrasing<'a> {
                     }
                     _ => "",
                 };
+                // "Ja, det är okej." to "Har jag ditt samtycke …?": the yes says it all.
+                let agrees = |t: &str| {
+                    let ws = words(t);
+                    self.lang.compiled.acknowledgements.prefix_len(&ws) == Some(ws.len())
+                };
                 let echo = rest.first().zip(question).is_some_and(|(p, q)| {
                     words(&p.sentence.text).len() <= 4
-                        && self.restates(&p.sentence.text, &q.text, Some(asked_verb))
+                        && (self.restates(&p.sentence.text, &q.text, Some(asked_verb))
+                            || agrees(&p.sentence.text))
                 });
                 rest_from = usize::from(echo);
             }
@@ -1319,6 +1325,31 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "Nadia har inte fullmakt för henne."
+        );
+    }
+
+    #[test]
+    fn a_yes_that_only_agrees_is_said_once() {
+        let sv = [
+            "Malin P – biståndshandläggare (worker)",
+            "Linus L – sökande (citizen)",
+        ];
+        let turns = [
+            (Role::Worker, "Har jag ditt samtycke att kontakta henne?"),
+            (Role::Citizen, "Ja, det är okej. Hon vet allt ändå."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Malin har Linus samtycke att kontakta henne. Hon vet allt ändå."
+        );
+        let turns = [
+            (Role::Worker, "Har jag ditt samtycke att kontakta henne?"),
+            (Role::Citizen, "Ja. Det är okej i morgon."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "Malin har Linus samtycke att kontakta henne. Det är okej i morgon.",
+            "an agreement with more to it stays"
         );
     }
 
