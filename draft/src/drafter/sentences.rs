@@ -291,8 +291,12 @@ fn lower_words(toks: &[Token]) -> Vec<String> {
 
 /// Removes every occurrence of the phrases in `list` (whole words); the punctuation of a
 /// removed phrase moves to the word before it when it ends a sentence or clause.
-fn drop_phrases(toks: Vec<Token>, list: &super::text::Phrases) -> Vec<Token> {
-    drop_phrases_unless_after(toks, list, &[], &super::text::Phrases::default())
+fn drop_phrases(
+    toks: Vec<Token>,
+    list: &super::text::Phrases,
+    subjects: &super::text::Phrases,
+) -> Vec<Token> {
+    drop_phrases_unless_after(toks, list, &[], &super::text::Phrases::default(), subjects)
 }
 
 /// Drops the phrases of `list`, except right after one of the words `kept_after`: "let you
@@ -302,6 +306,7 @@ fn drop_phrases_unless_after(
     list: &super::text::Phrases,
     kept_after: &[String],
     conjunctions: &super::text::Phrases,
+    subjects: &super::text::Phrases,
 ) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     let lw = lower_words(&toks);
@@ -318,9 +323,16 @@ fn drop_phrases_unless_after(
             Some(n) => {
                 let p = &toks[i + n - 1].1;
                 let end: String = p.chars().filter(|c| matches!(c, '.' | '?' | '!')).collect();
+                // Set off by commas on both sides ("du taler, øh, lidt dansk"), the phrase
+                // goes with them: "du taler lidt dansk"; not before a subject, where a
+                // clause starts again ("She was, um, she got quite tearful").
+                let between =
+                    p.trim() == "," && i + n < toks.len() && !subjects.has_word(&lw[i + n]);
                 if let Some(last) = out.last_mut() {
                     if !end.is_empty() {
                         last.1 = end;
+                    } else if between && last.1.trim() == "," {
+                        last.1 = " ".to_string();
                     }
                 }
                 i += n;
@@ -336,12 +348,16 @@ fn drop_phrases_unless_after(
 
 /// Drops the particles of `list` after a sentence's first word ("Det finns ju jobb där." →
 /// "Det finns jobb där."); a sentence that opens with one keeps it ("Ju förr, desto bättre").
-fn drop_particles(toks: Vec<Token>, list: &super::text::Phrases) -> Vec<Token> {
+fn drop_particles(
+    toks: Vec<Token>,
+    list: &super::text::Phrases,
+    subjects: &super::text::Phrases,
+) -> Vec<Token> {
     let mut toks = toks.into_iter();
     let first = toks.next();
     first
         .into_iter()
-        .chain(drop_phrases(toks.collect(), list))
+        .chain(drop_phrases(toks.collect(), list, subjects))
         .collect()
 }
 
@@ -352,6 +368,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     let mut toks = drop_phrases(
         drop_repetitions(tokens(&soften(sentence)), lang),
         &c.fillers,
+        &c.subjects,
     );
     let mut polarity = None;
     let mut opened = false;
@@ -406,8 +423,9 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
         &c.hedges,
         &lang.clean.hedges_kept_after,
         &c.leading_conjunctions,
+        &c.subjects,
     );
-    let mut toks = drop_phrases(toks, &c.fillers);
+    let mut toks = drop_phrases(toks, &c.fillers, &c.subjects);
 
     // Tags at the end ("…, va?", "…, ikke?"); a closing "no" or "yes" is the polarity.
     while toks.len() > 1 {
@@ -454,8 +472,13 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     // How the note writes it, when that differs from what the models learned from.
     let mut out = spelled_out(
         drop_particles(
-            drop_phrases(restart_after_interjection(toks.clone(), lang), &c.swearing),
+            drop_phrases(
+                restart_after_interjection(toks.clone(), lang),
+                &c.swearing,
+                &c.subjects,
+            ),
             &c.particles,
+            &c.subjects,
         ),
         lang,
     );
@@ -710,7 +733,7 @@ mod tests {
                 ("Aldrig varit där.", "Aldrig varit där.", Some(false)),
                 (
                     "Jag jobbar, eh, på ett lager —",
-                    "Jag jobbar, på ett lager.",
+                    "Jag jobbar på ett lager.",
                     None,
                 ),
                 (
@@ -747,6 +770,7 @@ mod tests {
             Language::Da,
             &[
                 ("Øh, tre gange, ikke?", "Tre gange.", None),
+                ("Hun taler, øh, lidt dansk.", "Hun taler lidt dansk.", None),
                 (
                     "Ja ja, altså, jeg klarer mig.",
                     "Jeg klarer mig.",
@@ -782,6 +806,11 @@ mod tests {
         check(
             Language::En,
             &[
+                (
+                    "She was, um, she got quite tearful.",
+                    "She was, she got quite tearful.",
+                    None,
+                ),
                 (
                     "I've got the stick, yes.",
                     "I've got the stick.",
