@@ -598,7 +598,8 @@ fn statement_order(toks: &mut [Token], lang: &LanguageData) -> bool {
     let name = toks[1].0.chars().next().is_some_and(char::is_uppercase);
     // "Med det Nadia skrev": "det" after a preposition is no subject, so only a person.
     let person = lang.compiled.subjects.has_word(&second) && !g.impersonal.contains(&second);
-    let subject = person || name;
+    // "Så kommer der en fra hjemmeplejen": "der" is never an object ("Der kommer en …").
+    let subject = person || name || g.expletives.contains(&second);
     if not_verb || !subject {
         return false;
     }
@@ -893,9 +894,14 @@ mod tests {
         }
         let da = all.get(Language::Da);
         assert_eq!(
-            clean("Og så kommer der en fra hjemmeplejen.", da).written,
+            clean("Og så kommer der en fra hjemmeplejen.", da).written(),
+            "Der kommer en fra hjemmeplejen.",
+            "\"der\" after a verb in the present"
+        );
+        assert_eq!(
+            clean("Og skriver det i bogen.", da).written,
             None,
-            "an impersonal subject is left alone"
+            "\"det\" can be an object"
         );
         assert_eq!(
             clean("Så spiser Erik noget bagefter.", da).written(),
