@@ -248,6 +248,10 @@ pub struct Grammar {
     /// Subjects that are no person ("det", "der"): also objects and articles.
     #[serde(default)]
     pub impersonal: Vec<String>,
+    /// Modal verbs besides the auxiliaries, which a bare verb follows ("vill", "måste"):
+    /// "det vill hon göra" → "att hon vill göra det".
+    #[serde(default)]
+    pub modals: Vec<String>,
     /// Subjects that are never an object (Danish "der"): after a verb that opens a sentence
     /// they are its subject ("Så kommer der en" → "Der kommer en").
     #[serde(default)]
@@ -703,6 +707,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.date_articles", l(&g.date_articles)),
         ("grammar.impersonal", l(&g.impersonal)),
         ("grammar.expletives", l(&g.expletives)),
+        ("grammar.modals", l(&g.modals)),
         ("grammar.topic_pronouns", l(&g.topic_pronouns)),
         ("grammar.imperative_negations", l(&g.imperative_negations)),
         ("grammar.object_then_verb", l(&g.object_then_verb)),
@@ -822,7 +827,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
-        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
+        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
         plural_pronouns, imperative_negations, object_then_verb);
     base.grammar.contractions.extend(g.contractions);
     base.grammar

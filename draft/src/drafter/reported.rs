@@ -501,6 +501,9 @@ impl<'a> Phrasing<'a> {
                 || g.clause_openers.contains(&bare(w))
                 || self.lang.compiled.leading_conjunctions.has_word(&bare(w))
         };
+        if let Some(turned) = self.object_first(&ws, not_verb) {
+            return turned;
+        }
         let fronted = (1..=FRONTED.min(ws.len().saturating_sub(2))).find(|&v| {
             // Longer than a word, only a place or time ("på fredagar"): "hyresavtalet har
             // hen" fronts an object, which has to go after the verb.
@@ -538,6 +541,83 @@ impl<'a> Phrasing<'a> {
             ws[1] = adverb;
         }
         ws.join(" ")
+    }
+
+    /// A main clause that puts "det" first as its object, with a person for subject ("det
+    /// har hon sagt i flera år"), as a clause after "att": the object goes after the verb,
+    /// after the bare verb an auxiliary or modal takes, or after a preposition left at the
+    /// end, and a sentence adverb before the finite verb ("hon har sagt det i flera år",
+    /// "hon inte gör det", "han måske ville gå med til det"). Only the clause up to the first
+    /// punctuation is turned. A cleft ("det var hon som ringde") stays as said: None.
+    fn object_first(&self, ws: &[String], not_verb: impl Fn(&str) -> bool) -> Option<String> {
+        let g = &self.lang.grammar;
+        let object = g.impersonal.first()?;
+        let plain = |w: &String| !w.ends_with([',', '.', ';', ':', '?', '!']);
+        let end = ws.iter().position(|w| !plain(w)).unwrap_or(ws.len() - 1);
+        if end < 2
+            || bare(&ws[0]) != *object
+            || !plain(&ws[0])
+            || !plain(&ws[1])
+            || not_verb(&ws[1])
+            || !self.subject_word(&ws[2])
+            || g.impersonal.contains(&bare(&ws[2]))
+        {
+            return None;
+        }
+        // The clause's words without the punctuation that closes it, which goes back after
+        // its new last word.
+        let close: String = ws[end]
+            .chars()
+            .skip_while(|c| c.is_alphanumeric())
+            .collect();
+        let mut clause: Vec<String> = ws[..=end].to_vec();
+        clause[end] = clause[end]
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .to_string();
+        let (verb, subject) = (clause[1].clone(), clause[2].clone());
+        let advs = clause[3..]
+            .iter()
+            .take_while(|w| g.clause_adverbs.contains(&bare(w)))
+            .count();
+        let adverbs = clause[3..3 + advs].to_vec();
+        let rest = clause[3 + advs..].to_vec();
+        let v = bare(&verb);
+        // "det är hon och barnen" says who: "det" is its subject.
+        let joined = rest
+            .first()
+            .is_some_and(|w| self.lang.compiled.leading_conjunctions.has_word(&bare(w)));
+        if joined
+            || rest.len() > 1
+                && (g.clause_openers.contains(&bare(&rest[0]))
+                    || g.impersonal.contains(&bare(&rest[0])))
+        {
+            return None;
+        }
+        let takes_verb = g.auxiliaries.contains(&v) || g.modals.contains(&v);
+        let stranded = rest
+            .last()
+            .is_some_and(|w| g.prepositions.contains(&bare(w)));
+        let at = if stranded {
+            rest.len()
+        } else if takes_verb && !rest.is_empty() && g.self_word.as_ref() != Some(&bare(&rest[0])) {
+            let w = bare(&rest[0]);
+            if g.prepositions.contains(&w) || self.subject_word(&rest[0]) {
+                return None;
+            }
+            1
+        } else {
+            0
+        };
+        let mut out = vec![subject];
+        out.extend(adverbs);
+        out.push(verb);
+        out.extend(rest[..at].iter().cloned());
+        out.push(object.clone());
+        out.extend(rest[at..].iter().cloned());
+        let last = out.len() - 1;
+        out[last].push_str(&close);
+        out.extend(ws[end + 1..].iter().cloned());
+        Some(out.join(" "))
     }
 
     /// The worker's question as a clause after "Asked whether", "Asked" or "Asked about".
@@ -1285,6 +1365,22 @@ mod tests {
             ),
             ("hen vill inte.", "hen inte vill."),
             ("han kör fortfarande bil.", "han fortfarande kör bil."),
+            // "det" put first as the object goes after the verb.
+            (
+                "det har hon sagt i flera år.",
+                "hon har sagt det i flera år.",
+            ),
+            (
+                "det gör han inte, så hen får underhållsstöd.",
+                "han inte gör det, så hen får underhållsstöd.",
+            ),
+            ("det vill hon göra själv.", "hon vill göra det själv."),
+            ("det pratar hen om.", "hen pratar om det."),
+            ("det klarar hen själv.", "hen klarar det själv."),
+            ("det var hon som ringde.", "det var hon som ringde."),
+            ("det kan hen själv.", "hen kan det själv."),
+            ("det är hon och barnen.", "det är hon och barnen."),
+            ("det har varit svårt.", "det har varit svårt."),
             // An object put first stays as said: it has to follow the verb.
             (
                 "hyres avtalet har hen i en pärm.",
