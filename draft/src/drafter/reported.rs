@@ -566,14 +566,10 @@ impl<'a> Phrasing<'a> {
         }
         // The clause's words without the punctuation that closes it, which goes back after
         // its new last word.
-        let close: String = ws[end]
-            .chars()
-            .skip_while(|c| c.is_alphanumeric())
-            .collect();
+        let word = ws[end].trim_end_matches(|c: char| !c.is_alphanumeric());
+        let close = ws[end][word.len()..].to_string();
         let mut clause: Vec<String> = ws[..=end].to_vec();
-        clause[end] = clause[end]
-            .trim_end_matches(|c: char| !c.is_alphanumeric())
-            .to_string();
+        clause[end] = word.to_string();
         let (verb, subject) = (clause[1].clone(), clause[2].clone());
         let advs = clause[3..]
             .iter()
@@ -1379,6 +1375,10 @@ mod tests {
             ("det klarar hen själv.", "hen klarar det själv."),
             ("det var hon som ringde.", "det var hon som ringde."),
             ("det kan hen själv.", "hen kan det själv."),
+            (
+                "det vet hen inte lika 14,8, tror hen.",
+                "hen inte vet det lika 14,8, tror hen.",
+            ),
             ("det är hon och barnen.", "det är hon och barnen."),
             ("det har varit svårt.", "det har varit svårt."),
             // An object put first stays as said: it has to follow the verb.
