@@ -771,19 +771,24 @@ impl<'a> Phrasing<'a> {
     }
 
     /// Whether a sentence opens with a bare answer before a comma ("About four hundred
-    /// pounds, and I get paid on Friday"): its first clause has no subject.
+    /// pounds, and I get paid on Friday"): its first clause has no subject. A condition
+    /// before a bare answer is one too ("Når jeg sidder, tre.").
     fn opens_bare(&self, sentence: &str) -> bool {
         let sentence = self.without_apology(sentence);
-        let Some((head, _)) = sentence.split_once(',') else {
+        let Some((head, tail)) = sentence.split_once(',') else {
             return false;
         };
+        let g = &self.lang.grammar;
+        let subject = |w: &String| g.subjects.contains(w) || g.first_subject.contains(w);
         let head = words(head);
-        !head.is_empty()
+        let tail = words(tail);
+        let bare_after_condition = head.first().is_some_and(|w| g.clause_openers.contains(w))
             && head.len() <= BARE_HEAD
-            && !head.iter().any(|w| {
-                self.lang.grammar.subjects.contains(w)
-                    || self.lang.grammar.first_subject.contains(w)
-            })
+            && !tail.is_empty()
+            && tail.len() <= 2
+            && !tail.iter().any(subject);
+        !head.is_empty()
+            && (bare_after_condition || head.len() <= BARE_HEAD && !head.iter().any(subject))
     }
 
     /// A run of sentences by one person other than the worker.
@@ -1770,6 +1775,15 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "På frågan ”Vad gör dig glad?” svarar Birgit: dansa, varje lördag.",
+        );
+        let turns = [
+            (Role::Worker, "Vad gör dig glad?"),
+            (Role::Citizen, "När jag dansar, mest."),
+        ];
+        assert_eq!(
+            say(Language::Sv, &sv, &turns),
+            "På frågan ”Vad gör dig glad?” svarar Birgit: när hen dansar, mest.",
+            "a condition before a bare answer is a fragment too"
         );
         let turns = [
             (Role::Worker, "Har du någon hemtjänst?"),
