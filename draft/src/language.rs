@@ -248,6 +248,11 @@ pub struct Grammar {
     /// Subjects that are no person ("det", "der"): also objects and articles.
     #[serde(default)]
     pub impersonal: Vec<String>,
+    /// Openers that stand first in a verb-second clause ("så"): when cleaning drops one and
+    /// leaves the verb first before a subject that is no pronoun, the note writes it again
+    /// ("Och så är hissen trång" → "Så är hissen trång", not "Är hissen trång").
+    #[serde(default)]
+    pub verb_after: Vec<String>,
     /// Modal verbs besides the auxiliaries, which a bare verb follows ("vill", "måste"):
     /// "det vill hon göra" → "att hon vill göra det".
     #[serde(default)]
@@ -708,6 +713,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.impersonal", l(&g.impersonal)),
         ("grammar.expletives", l(&g.expletives)),
         ("grammar.modals", l(&g.modals)),
+        ("grammar.verb_after", l(&g.verb_after)),
         ("grammar.topic_pronouns", l(&g.topic_pronouns)),
         ("grammar.imperative_negations", l(&g.imperative_negations)),
         ("grammar.object_then_verb", l(&g.object_then_verb)),
@@ -827,7 +833,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
-        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
+        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
         plural_pronouns, imperative_negations, object_then_verb);
     base.grammar.contractions.extend(g.contractions);
     base.grammar

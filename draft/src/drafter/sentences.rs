@@ -372,6 +372,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     );
     let mut polarity = None;
     let mut opened = false;
+    let mut last_opener: Option<String> = None;
     // Openers at the start, again and again; a yes or no among them is the polarity.
     loop {
         let lw = lower_words(&toks);
@@ -410,6 +411,9 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
                     break;
                 }
                 opened |= n > 0 && n < toks.len();
+                if n > 0 {
+                    last_opener = Some(toks[n - 1].0.clone());
+                }
                 toks.drain(..n);
             }
             _ => break,
@@ -482,8 +486,8 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
         ),
         lang,
     );
-    if opened && !question {
-        statement_order(&mut out, lang);
+    if opened && !question && !statement_order(&mut out, lang) {
+        keep_fronted_opener(&mut out, last_opener.as_deref(), lang);
     }
     let written = Some(tidy(&join(&out), question)).filter(|w| *w != text);
     let n = words(&text).len();
@@ -606,6 +610,23 @@ fn statement_order(toks: &mut [Token], lang: &LanguageData) -> bool {
     let verb = std::mem::take(&mut toks[0].0).to_lowercase();
     toks[0].0 = std::mem::replace(&mut toks[1].0, verb);
     true
+}
+
+/// "Och så är hissen så trång" loses "och så" as an opener and would read "Är hissen så
+/// trång", a question's word order, where its subject is no pronoun to put first: an
+/// opener that stands first in a verb-second clause (`grammar.verb_after`: "så") is
+/// written again before an auxiliary or modal verb ("Så är hissen så trång").
+fn keep_fronted_opener(toks: &mut Vec<Token>, opener: Option<&str>, lang: &LanguageData) {
+    let g = &lang.grammar;
+    let Some(opener) = opener.filter(|o| g.verb_after.contains(&o.to_lowercase())) else {
+        return;
+    };
+    let first = toks.first().map(lower).unwrap_or_default();
+    if toks.len() < 2 || !(g.auxiliaries.contains(&first) || g.modals.contains(&first)) {
+        return;
+    }
+    toks[0].0 = first;
+    toks.insert(0, (opener.to_string(), " ".to_string()));
 }
 
 /// Whether word `k` follows a preposition, as its object ("kun i den ene side"), not as
@@ -897,6 +918,21 @@ mod tests {
             clean("Og så kommer der en fra hjemmeplejen.", da).written(),
             "Der kommer en fra hjemmeplejen.",
             "\"der\" is never an object (`grammar.expletives`)"
+        );
+        assert_eq!(
+            clean("Och så är hissen så trång med rullatorn.", sv).written(),
+            "Så är hissen så trång med rullatorn.",
+            "\"så\" is written again before a verb whose subject is a noun"
+        );
+        assert_eq!(
+            clean("Ja, og så bliver insulinen optaget dårligere.", da).written(),
+            "Så bliver insulinen optaget dårligere."
+        );
+        assert_eq!(clean("Och hissen är trång.", sv).written, None);
+        assert_eq!(
+            clean("Och så bröt jag handleden.", sv).written(),
+            "Jag bröt handleden.",
+            "a pronoun subject goes first instead"
         );
         assert_eq!(
             clean("Og skriver det i bogen.", da).written,
