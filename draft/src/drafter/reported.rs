@@ -423,10 +423,23 @@ impl<'a> Phrasing<'a> {
                 format!(" {that}")
             }
         };
-        let subordinate = !that.is_empty() && !that.starts_with(':');
-        // "Att hon inte orkar mer." is a subordinate clause already.
+        // "Om någon kunde hjälpa dem …" or "Tänk om …" has no main clause to put after
+        // "att": it is reported as said, after a colon.
+        let g = &self.lang.grammar;
         let that_word = bare(that);
         let content_words = words(content);
+        // "då skickar de in …" puts "då" first as an adverb, its subject after the verb.
+        let verb_second = content
+            .split_whitespace()
+            .nth(2)
+            .is_some_and(|w| self.subject_word(w));
+        let dangling = content_words.first().is_some_and(|w| {
+            *w != that_word
+                && (g.clause_openers.contains(w) && !content.contains(',') && !verb_second
+                    || g.imperatives.contains_key(w))
+        });
+        let subordinate = !that.is_empty() && !that.starts_with(':') && !dangling;
+        // "Att hon inte orkar mer." is a subordinate clause already.
         let already = subordinate && content_words.first() == Some(&that_word);
         // "At tage bussen ud til Ove igen." is an infinitive, not a clause: it is quoted.
         let infinitive = already && self.infinitive(&content_words, &that_word);
@@ -435,7 +448,7 @@ impl<'a> Phrasing<'a> {
         } else {
             content.to_string()
         };
-        let that = if infinitive {
+        let that = if infinitive || dangling && !that.is_empty() {
             ":"
         } else if already {
             // Its own "at" goes, a comma before it stays (", at" → ",").
@@ -1426,6 +1439,40 @@ mod tests {
         assert_eq!(
             say(Language::Sv, &sv, &turns),
             "Nadia har inte fullmakt för henne."
+        );
+    }
+
+    #[test]
+    fn a_clause_without_a_main_clause_is_reported_after_a_colon() {
+        let sv = [
+            "Johanna E – socialsekreterare (worker)",
+            "Petra P – mamma (citizen)",
+        ];
+        let said = |text: &str| {
+            say(
+                Language::Sv,
+                &sv,
+                &[(Role::Worker, "Okej."), (Role::Citizen, text)],
+            )
+        };
+        assert_eq!(
+            said("Om någon kunde hjälpa oss med morgnarna."),
+            "Petra berättar: om någon kunde hjälpa dem med morgnarna."
+        );
+        assert_eq!(
+            said("Tänk om jag träffar någon jag känner."),
+            "Petra berättar: tänk om hon träffar någon hon känner.",
+            "an imperative"
+        );
+        assert_eq!(
+            said("Då skickar vi in en ansökan."),
+            "Petra berättar att de då skickar in en ansökan.",
+            "\"då\" first as an adverb"
+        );
+        assert_eq!(
+            said("När han kommer hem, sover han."),
+            "Petra berättar att när han kommer hem, sover han.",
+            "a main clause after the comma"
         );
     }
 
