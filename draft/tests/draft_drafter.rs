@@ -623,3 +623,50 @@ fn scrambled_speech_never_breaks_the_drafter() {
         }
     }
 }
+
+/// "Och du, Sven-Erik?" asks the question before it again, of the one called: the note
+/// reports the answer under that question, not under "Du, Sven-Erik?".
+#[test]
+fn a_question_turned_to_someone_else_is_the_question_before_it() {
+    let ctx = DraftContext {
+        participants: [
+            "Amira Testberg – biståndshandläggare (worker)",
+            "Birgit Fiktivsberg – sökande (citizen)",
+            "Sven-Erik Fiktivsberg – make (relative)",
+        ]
+        .iter()
+        .filter_map(|p| Participant::parse(p))
+        .collect(),
+        ..DraftContext::default()
+    };
+    let turns = [
+        ("worker", "Hur gammal är du, Birgit?"),
+        ("citizen", "Åttioett."),
+        ("worker", "Och du, Sven-Erik?"),
+        ("relative", "Åttiotre. Jag är äldst."),
+    ];
+    let transcript = Transcript {
+        language: "sv".into(),
+        segments: turns
+            .iter()
+            .enumerate()
+            .map(|(i, (who, text))| Segment {
+                id: i as u32 + 1,
+                start: i as f64 * 3.0,
+                end: i as f64 * 3.0 + 2.5,
+                text: text.to_string(),
+                confidence: 1.0,
+                words: Vec::new(),
+                speaker: Some(who.to_string()),
+            })
+            .collect(),
+    };
+    let templates = Templates::builtin();
+    let doc = draft(&transcript, templates.get("sv-ibic").unwrap(), &ctx);
+    let text = all_text(&doc);
+    assert!(
+        text.contains("hur gammal han är svarar Sven-Erik (make): 83"),
+        "{text}"
+    );
+    assert!(!text.contains("Du, Sven-Erik"), "{text}");
+}

@@ -488,7 +488,8 @@ impl Drafter {
         for &u in units {
             let unit = &conv.units[u];
             let question = if first[u] {
-                conv.question_before(unit.seg)
+                conv.question_index(unit.seg)
+                    .map(|q| &conv.units[asked(conv, q, phrasing.lang)])
             } else {
                 None
             };
@@ -534,6 +535,26 @@ impl Drafter {
         (phrasing.item(&parts, view), cited)
     }
 }
+
+/// The question unit `q` answers with: the one before it when `q` only turns that question
+/// to someone else ("Hur gammal är du, Birgit?" … "Och du, Sven-Erik?").
+fn asked(conv: &Conversation, q: usize, lang: &LanguageData) -> usize {
+    if !questions::asks_again(&conv.units[q].sentence.text, lang) {
+        return q;
+    }
+    (q.saturating_sub(ASKED_AGAIN_WITHIN)..q)
+        .rev()
+        .find(|&v| {
+            let unit = &conv.units[v];
+            unit.sentence.question
+                && conv.role(unit) == speakers::Role::Worker
+                && !questions::asks_again(&unit.sentence.text, lang)
+        })
+        .unwrap_or(q)
+}
+
+/// How many sentences back the question that "Och du?" asks again is looked for.
+const ASKED_AGAIN_WITHIN: usize = 8;
 
 /// What the stages decided for one draft.
 #[derive(Debug, Clone, Default)]

@@ -24,7 +24,10 @@ fn question_words(q: &str, lang: &LanguageData) -> Vec<String> {
     let mut body = q.trim().trim_end_matches(['?', '.', '!']).to_string();
     if let Some((head, tail)) = body.rsplit_once(',') {
         let tw = words(tail);
-        if !tw.is_empty() && c.question_tags.prefix_len(&tw) == Some(tw.len()) {
+        // "…, do you think", or a name called at the end ("Hur gammal är du, Birgit?").
+        let called = tail.split_whitespace().count() == 1
+            && tail.trim().chars().next().is_some_and(char::is_uppercase);
+        if !tw.is_empty() && (c.question_tags.prefix_len(&tw) == Some(tw.len()) || called) {
             body = head.to_string();
         }
     }
@@ -78,6 +81,28 @@ pub(super) fn subject_words<S: AsRef<str>>(ws: &[S], lang: &LanguageData) -> usi
     } else {
         1
     }
+}
+
+/// Whether a question only turns the one before it to someone else: "Och du, Sven-Erik?",
+/// "And you?" (the second person, names called and nothing else).
+pub fn asks_again(q: &str, lang: &LanguageData) -> bool {
+    let g = &lang.grammar;
+    let c = &lang.compiled;
+    let said: Vec<&str> = q
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut second = false;
+    let rest_is_calls = said.iter().all(|w| {
+        let b = bare(w);
+        let you = g.second_subject.contains(&b);
+        second |= you;
+        you || c.leading_conjunctions.has_word(&b)
+            || c.openers.has_word(&b)
+            || w.chars().next().is_some_and(char::is_uppercase)
+    });
+    second && rest_is_calls
 }
 
 /// Whether the worker's question asks yes or no about something a bare "ja" can confirm
@@ -229,9 +254,10 @@ fn read_with_subject(
         return None;
     }
     // "Og vægten?" asks about the weight (cleaning has taken its "Og"); a question word
-    // alone ("Hvorfor?") names no topic.
+    // or a person alone ("Hvorfor?", "Och du?") names no topic.
     if let [w] = lw.as_slice() {
-        return (!c.question_words.has_word(w)).then(|| Question::About { topic: plain(&ws) });
+        return (!c.question_words.has_word(w) && !personal(w, g))
+            .then(|| Question::About { topic: plain(&ws) });
     }
     if worker && g.permission_verbs.contains(&lw[0]) && g.first_subject.contains(&lw[1]) {
         return None;
@@ -669,6 +695,18 @@ mod tests {
             }),
             "a preposition opening the topic goes"
         );
+        assert_eq!(
+            read(Language::Sv, "Hur gammal är du, Birgit?"),
+            Some(Question::Open {
+                clause: "hur gammal du är".into()
+            }),
+            "a name called at the end"
+        );
+        let sv = all.get(Language::Sv);
+        assert!(asks_again("Och du, Sven-Erik?", sv));
+        assert!(asks_again("Du?", sv));
+        assert!(!asks_again("Och du, hur mår du?", sv));
+        assert!(!asks_again("Sven-Erik?", sv), "a call asks nothing again");
         assert_eq!(
             read(Language::En, "Who lives with you?"),
             Some(Question::Open {
