@@ -468,6 +468,14 @@ pub struct LanguageData {
     pub compiled: Compiled,
 }
 
+impl Grammar {
+    /// Whether a finite verb takes a bare verb after it: an auxiliary or a modal ("har
+    /// sagt", "vill göra").
+    pub fn takes_bare_verb(&self, w: &str) -> bool {
+        self.auxiliaries.iter().chain(&self.modals).any(|x| x == w)
+    }
+}
+
 impl LanguageData {
     /// The compiled word class `name` (see [`Classes`]); empty when unknown.
     pub fn class(&self, name: &str) -> &Phrases {

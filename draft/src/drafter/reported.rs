@@ -504,7 +504,6 @@ impl<'a> Phrasing<'a> {
             return clause.to_string();
         }
         let mut ws: Vec<String> = clause.split(' ').map(String::from).collect();
-        let plain = |w: &str| !w.ends_with([',', '.', ';', ':', '?', '!']);
         // A fronted word or place or time of up to three words ("nu", "hos Elin", "i måndags
         // kväll") before the verb and its subject. A preposition, a conjunction or a word
         // that opens a clause is never the finite verb: "kun i den ene side" has no clause to
@@ -565,7 +564,6 @@ impl<'a> Phrasing<'a> {
     fn object_first(&self, ws: &[String], not_verb: impl Fn(&str) -> bool) -> Option<String> {
         let g = &self.lang.grammar;
         let object = g.impersonal.first()?;
-        let plain = |w: &String| !w.ends_with([',', '.', ';', ':', '?', '!']);
         let end = ws.iter().position(|w| !plain(w)).unwrap_or(ws.len() - 1);
         if end < 2
             || bare(&ws[0]) != *object
@@ -602,7 +600,7 @@ impl<'a> Phrasing<'a> {
         {
             return None;
         }
-        let takes_verb = g.auxiliaries.contains(&v) || g.modals.contains(&v);
+        let takes_verb = g.takes_bare_verb(&v);
         let stranded = rest
             .last()
             .is_some_and(|w| g.prepositions.contains(&bare(w)));
@@ -1064,6 +1062,11 @@ impl<'a> Phrasing<'a> {
             None => capitalise(sentence),
         }
     }
+}
+
+/// Whether a word as written has no punctuation after it: a clause goes on past it.
+fn plain(w: &str) -> bool {
+    !w.ends_with([',', '.', ';', ':', '?', '!'])
 }
 
 /// A phrase put before the verb of a main clause ("I måndags kväll tog han …") is at most

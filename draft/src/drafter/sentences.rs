@@ -622,7 +622,7 @@ fn keep_fronted_opener(toks: &mut Vec<Token>, opener: Option<&str>, lang: &Langu
         return;
     };
     let first = toks.first().map(lower).unwrap_or_default();
-    if toks.len() < 2 || !(g.auxiliaries.contains(&first) || g.modals.contains(&first)) {
+    if toks.len() < 2 || !g.takes_bare_verb(&first) {
         return;
     }
     toks[0].0 = first;
