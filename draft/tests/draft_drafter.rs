@@ -576,35 +576,21 @@ fn scrambled_speech_never_breaks_the_drafter() {
             .map(|w| w.to_string())
             .chain(fixture_words.iter().cloned())
             .collect();
-        let ctx = DraftContext {
-            participants: [
-                "Anna A – socialsekreterare (worker)",
-                "Birgit B – sökande (citizen)",
-                "Sven-Erik B – make (relative)",
-            ]
-            .iter()
-            .filter_map(|p| Participant::parse(p))
-            .collect(),
-            ..DraftContext::default()
-        };
+        let ctx = context(&[
+            "Anna A – socialsekreterare (worker)",
+            "Birgit B – sökande (citizen)",
+            "Sven-Erik B – make (relative)",
+        ]);
         for _ in 0..60 {
-            let segments: Vec<Segment> = (0..12)
-                .map(|i| {
+            let segments: Vec<Segment> = (1..=12)
+                .map(|id| {
                     let n = 1 + next(14);
                     let mut text: Vec<String> =
                         (0..n).map(|_| pool[next(pool.len())].clone()).collect();
                     if next(3) == 0 {
                         text.push("?".into());
                     }
-                    Segment {
-                        id: i + 1,
-                        start: f64::from(i) * 3.0,
-                        end: f64::from(i) * 3.0 + 2.5,
-                        text: text.join(" "),
-                        confidence: 1.0,
-                        words: Vec::new(),
-                        speaker: Some(speakers[next(speakers.len())].to_string()),
-                    }
+                    said(id, speakers[next(speakers.len())], &text.join(" "))
                 })
                 .collect();
             let transcript = Transcript {
@@ -628,38 +614,19 @@ fn scrambled_speech_never_breaks_the_drafter() {
 /// reports the answer under that question, not under "Du, Sven-Erik?".
 #[test]
 fn a_question_turned_to_someone_else_is_the_question_before_it() {
-    let ctx = DraftContext {
-        participants: [
-            "Amira Testberg – biståndshandläggare (worker)",
-            "Birgit Fiktivsberg – sökande (citizen)",
-            "Sven-Erik Fiktivsberg – make (relative)",
-        ]
-        .iter()
-        .filter_map(|p| Participant::parse(p))
-        .collect(),
-        ..DraftContext::default()
-    };
-    let turns = [
-        ("worker", "Hur gammal är du, Birgit?"),
-        ("citizen", "Åttioett."),
-        ("worker", "Och du, Sven-Erik?"),
-        ("relative", "Åttiotre. Jag är äldst."),
-    ];
+    let ctx = context(&[
+        "Amira Testberg – biståndshandläggare (worker)",
+        "Birgit Fiktivsberg – sökande (citizen)",
+        "Sven-Erik Fiktivsberg – make (relative)",
+    ]);
     let transcript = Transcript {
         language: "sv".into(),
-        segments: turns
-            .iter()
-            .enumerate()
-            .map(|(i, (who, text))| Segment {
-                id: i as u32 + 1,
-                start: i as f64 * 3.0,
-                end: i as f64 * 3.0 + 2.5,
-                text: text.to_string(),
-                confidence: 1.0,
-                words: Vec::new(),
-                speaker: Some(who.to_string()),
-            })
-            .collect(),
+        segments: vec![
+            said(1, "worker", "Hur gammal är du, Birgit?"),
+            said(2, "citizen", "Åttioett."),
+            said(3, "worker", "Och du, Sven-Erik?"),
+            said(4, "relative", "Åttiotre. Jag är äldst."),
+        ],
     };
     let templates = Templates::builtin();
     let doc = draft(&transcript, templates.get("sv-ibic").unwrap(), &ctx);
