@@ -257,6 +257,10 @@ pub struct Grammar {
     /// "det vill hon göra" → "att hon vill göra det".
     #[serde(default)]
     pub modals: Vec<String>,
+    /// The verb that stands for the one asked about ("Ja, det gjorde jag." to "Har du
+    /// skrivit in dig?"): such an answer says only yes.
+    #[serde(default)]
+    pub pro_verbs: Vec<String>,
     /// Subjects that are never an object (Danish "der"): after a verb that opens a sentence
     /// they are its subject ("Så kommer der en" → "Der kommer en").
     #[serde(default)]
@@ -721,6 +725,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.impersonal", l(&g.impersonal)),
         ("grammar.expletives", l(&g.expletives)),
         ("grammar.modals", l(&g.modals)),
+        ("grammar.pro_verbs", l(&g.pro_verbs)),
         ("grammar.verb_after", l(&g.verb_after)),
         ("grammar.topic_pronouns", l(&g.topic_pronouns)),
         ("grammar.imperative_negations", l(&g.imperative_negations)),
@@ -841,7 +846,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
-        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
+        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, pro_verbs, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
         plural_pronouns, imperative_negations, object_then_verb);
     base.grammar.contractions.extend(g.contractions);
     base.grammar

@@ -116,6 +116,14 @@ pub fn asks_yes_no(q: &str, lang: &LanguageData) -> bool {
     )
 }
 
+/// Whether a question is a tag alone ("Er det rigtigt?", "Is that right?"): it asks whether
+/// what was just said is right and names nothing a yes could turn into a statement, nor
+/// anything an answer leans on.
+pub fn only_tag(q: &str, lang: &LanguageData) -> bool {
+    let ws: Vec<String> = words(q);
+    !ws.is_empty() && lang.compiled.question_tags.prefix_len(&ws) == Some(ws.len())
+}
+
 /// Reads a worker's question; None for questions that ask permission or inform. A topic
 /// put before it goes back into it (see [`topic_back`]); `name` tells a name called before
 /// the comma from such a topic.
@@ -250,7 +258,7 @@ fn read_with_subject(
             .join(" ")
     };
     let lw: Vec<String> = ws.iter().map(|w| bare(w)).collect();
-    if lw.is_empty() || c.informing_question.prefix_len(&lw).is_some() {
+    if lw.is_empty() || c.informing_question.prefix_len(&lw).is_some() || only_tag(q, lang) {
         return None;
     }
     // "Og vægten?" asks about the weight (cleaning has taken its "Og"); a question word

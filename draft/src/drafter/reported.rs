@@ -8,7 +8,7 @@
 //! berättar att …") is put only around a full clause. The person shift is `person`, the
 //! reading of questions `questions`.
 use super::person::{third_person, Shift};
-use super::questions::{read_question, read_question_of, subject_words, Question};
+use super::questions::{only_tag, read_question, read_question_of, subject_words, Question};
 use super::sentences::Sentence;
 use super::speakers::{People, Referent, Role};
 use super::text::{bare, capitalise, decapitalise, words, Text};
@@ -706,7 +706,8 @@ impl<'a> Phrasing<'a> {
     }
 
     /// Whether `answer` says nothing `question` did not: its words are the question's, or
-    /// persons, auxiliaries, clause adverbs, a negation, a yes or no ("I would say." to
+    /// persons, auxiliaries, the verb that stands for another ("Det gjorde jag."), clause
+    /// adverbs, a negation, a yes or no ("I would say." to
     /// "Would you say you feel lonely?"). With `verb`, the question's words count only when
     /// the answer says that verb again: "Ja, toilettet klarer jeg selv." restates "Og
     /// toilettet, klarer du det selv?", where "Ja, i armen." says which.
@@ -721,6 +722,7 @@ impl<'a> Phrasing<'a> {
                 || g.subjects.contains(w)
                 || g.first_subject.contains(w)
                 || g.auxiliaries.contains(w)
+                || g.pro_verbs.contains(w)
                 || g.clause_adverbs.contains(w)
                 || g.negation.as_deref() == Some(w.as_str())
                 || c.yes.has_word(w)
@@ -947,7 +949,8 @@ impl<'a> Phrasing<'a> {
                                         self.restates(&p.sentence.text, &q.text, None)
                                     }))
                     });
-                let leaned_on = question.filter(|q| leans && !covers(&said, &q.text));
+                let leaned_on = question
+                    .filter(|q| leans && !covers(&said, &q.text) && !only_tag(&q.text, self.lang));
                 // A fragment still answers a question no rule can turn into a clause ("Vad
                 // gör dig glad?" – "Dansa."): the question goes in as it was asked, quoted.
                 let asked = leaned_on.and_then(|q| {
@@ -2087,6 +2090,75 @@ mod tests {
             say(Language::En, &en, &turns),
             "Harold says that he forgot it at home."
         );
+    }
+
+    #[test]
+    fn an_answer_with_the_verb_standing_for_the_asked_one_says_only_yes() {
+        let sv = [
+            "Lotta E – socialsekreterare (worker)",
+            "Nadia P – sökande (citizen)",
+        ];
+        assert_eq!(
+            say(
+                Language::Sv,
+                &sv,
+                &[
+                    (Role::Worker, "Har du skrivit in dig på Arbetsförmedlingen?"),
+                    (Role::Citizen, "Ja, det gjorde jag. Det var den 5 februari.")
+                ]
+            ),
+            "Nadia har skrivit in sig på Arbetsförmedlingen. Det var den 5 februari."
+        );
+        let da = [
+            "Signe P – sygeplejerske (worker)",
+            "Erik E – borger (citizen)",
+        ];
+        assert_eq!(
+            say(
+                Language::Da,
+                &da,
+                &[
+                    (Role::Worker, "Måler du dit blodsukker hver dag?"),
+                    (Role::Citizen, "Nej, det gør jeg ikke.")
+                ]
+            ),
+            "Erik måler ikke sit blodsukker hver dag."
+        );
+    }
+
+    #[test]
+    fn a_tag_alone_asks_nothing_to_turn_into_a_statement() {
+        let da = [
+            "Louise V – visitator (worker)",
+            "Zehra Y – borger (citizen)",
+        ];
+        let said = say(
+            Language::Da,
+            &da,
+            &[
+                (
+                    Role::Worker,
+                    "Din datter ringede og sagde, at du har brug for hjælp til bad. Er det rigtigt?",
+                ),
+                (Role::Citizen, "Ja, det passer. Jeg kan ikke komme op af badekarret."),
+            ],
+        );
+        assert!(!said.contains("rigtigt"), "{said}");
+        assert!(said.contains("badekarret"), "{said}");
+        let en = [
+            "Chris W – social worker (worker)",
+            "Gemma U – school nurse (citizen)",
+        ];
+        let said = say(
+            Language::En,
+            &en,
+            &[
+                (Role::Worker, "So he came in without a coat. Is that right?"),
+                (Role::Citizen, "Yes. Three times this month."),
+            ],
+        );
+        assert!(!said.contains("right"), "{said}");
+        assert!(said.contains("three times this month"), "{said}");
     }
 
     #[test]
