@@ -4,7 +4,7 @@
 //! the same feature in every language) and the template's section cues.
 use super::corrections::{values, Kind};
 use super::speakers::Role;
-use super::text::{words, Phrases, Text};
+use super::text::{stem, words, Phrases, Text};
 use super::units::{Conversation, Unit};
 use crate::language::LanguageData;
 use crate::template::{Role as SectionRole, Template};
@@ -90,12 +90,8 @@ fn add_words(out: &mut Vec<Feature>, prefix: &str, text: &str) {
             out.push((format!("{prefix}w:#"), 1.0));
             continue;
         }
-        let chars: Vec<char> = w.chars().collect();
-        if chars.len() > 5 {
-            out.push((
-                format!("{prefix}s:{}", chars[..5].iter().collect::<String>()),
-                1.0,
-            ));
+        if w.chars().count() > 5 {
+            out.push((format!("{prefix}s:{}", stem(&w)), 1.0));
         }
         out.push((format!("{prefix}w:{w}"), 1.0));
     }

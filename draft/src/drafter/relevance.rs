@@ -5,8 +5,9 @@
 //! The note stays within a word budget: when it would grow past it, the least relevant
 //! sentences go first.
 use super::features::Context;
+use super::numbers::number_word;
 use super::speakers::Role;
-use super::text::{words, Text};
+use super::text::{stem, words, Text};
 use super::units::Conversation;
 use crate::language::LanguageData;
 use std::collections::HashSet;
@@ -86,14 +87,24 @@ pub fn reaction(ctx: &Context, u: usize) -> bool {
 const REPEAT_WINDOW: usize = 2;
 
 /// Whether unit `u` only repeats what a sentence shortly before said (all its words are in
-/// that sentence: "Tio gånger." after "Natten till torsdag ringde hon tio gånger."), so it
-/// adds nothing to a note. Only sentences that `eligible` allows count as said before: a
+/// that sentence, by their stems: "Tio gånger." after "Natten till torsdag ringde hon tio
+/// gånger.", "I fredags." after "Det var i fredag.", "Individuellt." after "Det är
+/// individuella samtal."), so it adds nothing to a note. Only sentences that `eligible` allows count as said before: a
 /// question is not an answer's repetition. The worker's echo of what was just told may
 /// gather its words from several sentences and add an "okej" ("24.2, and 26.8 in
 /// September." after "He's 24.2 kg. In September he was 26.8.").
 pub fn repeats(conv: &Conversation, lang: &LanguageData, eligible: &[bool], u: usize) -> bool {
     let unit = &conv.units[u];
-    let own: HashSet<String> = words(&unit.sentence.text).into_iter().collect();
+    // A number is said again only in full ("åttioett" is not "åttiotre").
+    let key = |w: &String| {
+        if number_word(w, &lang.numbers).is_some() {
+            w.clone()
+        } else {
+            stem(w)
+        }
+    };
+    let stems = |t: &str| -> HashSet<String> { words(t).iter().map(key).collect() };
+    let own = stems(&unit.sentence.text);
     if own.is_empty() {
         return false;
     }
@@ -103,8 +114,7 @@ pub fn repeats(conv: &Conversation, lang: &LanguageData, eligible: &[bool], u: u
         .take_while(|&v| conv.units[v].seg >= from)
         .filter(|&v| eligible[v])
         .collect();
-    let said =
-        |v: usize| -> HashSet<String> { words(&conv.units[v].sentence.text).into_iter().collect() };
+    let said = |v: usize| stems(&conv.units[v].sentence.text);
     if before.iter().any(|&v| own.is_subset(&said(v))) {
         return true;
     }
@@ -116,11 +126,12 @@ pub fn repeats(conv: &Conversation, lang: &LanguageData, eligible: &[bool], u: u
         .filter(|&&v| conv.role(&conv.units[v]) != Role::Worker)
         .flat_map(|&v| said(v))
         .collect();
-    let echo: Vec<&String> = own
+    let echo: Vec<String> = words(&unit.sentence.text)
         .iter()
         .filter(|w| !lang.compiled.openers.has_word(w))
+        .map(key)
         .collect();
-    !echo.is_empty() && echo.iter().all(|w| told.contains(*w))
+    !echo.is_empty() && echo.iter().all(|w| told.contains(w))
 }
 
 /// Relevance in context: `p[u]` mixed with the mean of the other eligible units of the same
@@ -257,6 +268,10 @@ mod tests {
                 ("worker", "Den femte, en torsdag, okej. Den femte mars?"),
                 ("citizen", "Ja. Mamma ringer ofta."),
                 ("citizen", "Hon ringer inte ofta."),
+                ("relative", "Det var i fredag. I fredags."),
+                ("worker", "Det är individuella samtal, en gång i veckan."),
+                ("citizen", "Individuellt. Inte i grupp."),
+                ("relative", "Åttioett. Åttiotre."),
             ],
         );
         let all = Languages::builtin();
@@ -269,9 +284,14 @@ mod tests {
         let repeated: Vec<&str> = (0..said.len()).filter(|&u| said[u]).map(text).collect();
         assert_eq!(
             repeated,
-            ["Tio gånger.", "Den femte, en torsdag, okej."],
+            [
+                "Tio gånger.",
+                "Den femte, en torsdag, okej.",
+                "I fredags.",
+                "Individuellt."
+            ],
             "a question is not said before; the worker's echo gathers words from sentences \
-             before, the citizen's own words do not"
+             before, the citizen's own words do not; a word's inflection says it again"
         );
     }
 

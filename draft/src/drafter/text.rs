@@ -10,6 +10,12 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A word's first five letters, which its inflections and compounds share ("fredag",
+/// "fredags"; "individuella", "individuellt").
+pub fn stem(w: &str) -> String {
+    w.chars().take(5).collect()
+}
+
 /// A token as a bare lower-case word ("Elin," → "elin").
 pub fn bare(w: &str) -> String {
     words(w).join(" ")
