@@ -637,3 +637,61 @@ fn a_question_turned_to_someone_else_is_the_question_before_it() {
     );
     assert!(!text.contains("Du, Sven-Erik"), "{text}");
 }
+
+/// A note is read section by section, not in the order things were said: a person is
+/// introduced with their description where the reader first meets them.
+#[test]
+fn a_person_is_introduced_where_the_note_first_names_them() {
+    let ctx = context(&[
+        "Lotta Exempeldotter – socialsekreterare (worker)",
+        "Gunnel Exempelsson – sökande (citizen)",
+        "Karin Exempelsson – dotter (relative)",
+    ]);
+    let transcript = Transcript {
+        language: "sv".into(),
+        segments: vec![
+            said(1, "worker", "Vad gör vi med hörapparaten?"),
+            said(
+                2,
+                "relative",
+                "Jag ringer hörselvården i morgon och bokar en tid åt mamma.",
+            ),
+            said(
+                3,
+                "worker",
+                "Bra. Hur har det gått sen du kom hem från sjukhuset, Gunnel?",
+            ),
+            said(
+                4,
+                "citizen",
+                "Jag har ramlat två gånger i köket sen jul. Jag bröt handleden.",
+            ),
+            said(5, "worker", "Hur klarar du maten nu?"),
+            said(
+                6,
+                "relative",
+                "Hon äter nästan ingenting. Kylskåpet är fullt av matlådor som hon inte har rört.",
+            ),
+            said(7, "relative", "Hon har gått ner sex kilo sen i höstas."),
+        ],
+    };
+    let templates = Templates::builtin();
+    let template = templates.get("sv-socialtjanst-journal").unwrap();
+    let doc = draft(&transcript, template, &ctx);
+    let order: Vec<&str> = template
+        .sections
+        .iter()
+        .flat_map(|s| doc.section_items(&s.id))
+        .map(|i| i.text.as_str())
+        .collect();
+    let first = order
+        .iter()
+        .position(|t| t.contains("Karin"))
+        .expect("Karin is in the note");
+    assert!(order[first].contains("Karin (dotter)"), "{order:#?}");
+    assert_eq!(
+        order.iter().filter(|t| t.contains("(dotter)")).count(),
+        1,
+        "{order:#?}"
+    );
+}

@@ -463,7 +463,12 @@ impl Drafter {
                 }
             })
             .collect();
-        condense::merge(placed)
+        // Phrased in the order the note is read (sections in the template's order), so a
+        // person is introduced ("Lone (datter til Aksel)", "Zehra (via tolk)") where the
+        // reader first meets them.
+        let mut merged = condense::merge(placed);
+        merged.sort_by_key(|item| item.section);
+        merged
             .into_iter()
             .filter_map(|item| {
                 let k = item.section;
