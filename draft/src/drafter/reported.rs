@@ -565,11 +565,18 @@ impl<'a> Phrasing<'a> {
         let g = &self.lang.grammar;
         let object = g.impersonal.first()?;
         let end = ws.iter().position(|w| !plain(w)).unwrap_or(ws.len() - 1);
+        // A word that is also a preposition is the verb when the subject and only sentence
+        // adverbs follow it: "det ved jeg ikke" (Danish "ved", know), never "det ved Erik".
+        let verb_after_all = || {
+            ws.get(3)
+                .filter(|_| end >= 3)
+                .is_none_or(|w| g.clause_adverbs.contains(&bare(w)))
+        };
         if end < 2
             || bare(&ws[0]) != *object
             || !plain(&ws[0])
             || !plain(&ws[1])
-            || not_verb(&ws[1])
+            || (not_verb(&ws[1]) && !(g.prepositions.contains(&bare(&ws[1])) && verb_after_all()))
             || !self.subject_word(&ws[2])
             || g.impersonal.contains(&bare(&ws[2]))
         {
@@ -1413,6 +1420,31 @@ mod tests {
             ("min mamma och hon bor här.", "min mamma och hon bor här."),
         ] {
             assert_eq!(phrasing.subordinate(main), after_att, "{main}");
+        }
+        let da = all.get(Language::Da);
+        let p = people(
+            da,
+            &[
+                "Signe P – sygeplejerske (worker)",
+                "Erik E – borger (citizen)",
+            ],
+        );
+        let phrasing = Phrasing::new(da, &p);
+        // Danish "ved" is a verb (know) with the subject and only sentence adverbs after it,
+        // else a preposition.
+        for (main, after_at) in [
+            (
+                "det ved vedkommende ikke lige.",
+                "vedkommende ikke lige ved det.",
+            ),
+            ("det ved vedkommende.", "vedkommende ved det."),
+            (
+                "det ved Erik ikke, tror han.",
+                "Erik ikke ved det, tror han.",
+            ),
+            ("det ved Erik om aftenen.", "det ved Erik om aftenen."),
+        ] {
+            assert_eq!(phrasing.subordinate(main), after_at, "{main}");
         }
     }
 
