@@ -261,6 +261,15 @@ pub struct Grammar {
     /// skrivit in dig?"): such an answer says only yes.
     #[serde(default)]
     pub pro_verbs: Vec<String>,
+    /// Articles before an adjective used as a noun ("den" in "Den langsomme."), and the
+    /// endings of such adjectives, and the past tense endings that tell a verb from them:
+    /// a short sentence of those is a fragment, not a clause with "den" for subject.
+    #[serde(default)]
+    pub adjective_articles: Vec<String>,
+    #[serde(default)]
+    pub adjective_endings: Vec<String>,
+    #[serde(default)]
+    pub past_endings: Vec<String>,
     /// Subjects that are never an object (Danish "der"): after a verb that opens a sentence
     /// they are its subject ("Så kommer der en" → "Der kommer en").
     #[serde(default)]
@@ -726,6 +735,9 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.expletives", l(&g.expletives)),
         ("grammar.modals", l(&g.modals)),
         ("grammar.pro_verbs", l(&g.pro_verbs)),
+        ("grammar.adjective_articles", l(&g.adjective_articles)),
+        ("grammar.adjective_endings", l(&g.adjective_endings)),
+        ("grammar.past_endings", l(&g.past_endings)),
         ("grammar.verb_after", l(&g.verb_after)),
         ("grammar.topic_pronouns", l(&g.topic_pronouns)),
         ("grammar.imperative_negations", l(&g.imperative_negations)),
@@ -846,7 +858,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
-        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, pro_verbs, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
+        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, pro_verbs, adjective_articles, adjective_endings, past_endings, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
         plural_pronouns, imperative_negations, object_then_verb);
     base.grammar.contractions.extend(g.contractions);
     base.grammar

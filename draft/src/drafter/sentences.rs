@@ -494,10 +494,11 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
     // An amount counts as one word: "A hundred and twelve pounds fifty." is a short answer.
     let normal = words(&super::numbers::normalize(&text, lang));
     let ws = words(&text);
-    let has_subject = ws
-        .iter()
-        .enumerate()
-        .any(|(k, w)| c.subjects.has_word(w) && !after_preposition(&ws, k, lang));
+    let has_subject = !adjective_phrase(&ws, lang)
+        && ws
+            .iter()
+            .enumerate()
+            .any(|(k, w)| c.subjects.has_word(w) && !after_preposition(&ws, k, lang));
     // "Tisdag den femte, klockan nio." names a day: "den" before a number is no subject.
     let says_who = normal.iter().enumerate().any(|(k, w)| {
         let date = lang.grammar.date_articles.contains(w)
@@ -505,7 +506,7 @@ pub fn clean(sentence: &str, lang: &LanguageData) -> Sentence {
                 .get(k + 1)
                 .is_some_and(|next| next.starts_with(|ch: char| ch.is_ascii_digit()));
         c.subjects.has_word(w) && !date && !after_preposition(&normal, k, lang)
-    });
+    }) && !adjective_phrase(&ws, lang);
     Sentence {
         cut_start: false,
         fragment: !text.is_empty() && !has_subject && n <= 6,
@@ -631,6 +632,26 @@ fn keep_fronted_opener(toks: &mut Vec<Token>, opener: Option<&str>, lang: &Langu
 
 /// Whether word `k` follows a preposition, as its object ("kun i den ene side"), not as
 /// the subject of a clause: a word that also opens clauses ("om det går") does not count.
+/// At most this many words make a phrase of an article and adjectives ("De gamle brune.").
+const ADJECTIVE_PHRASE: usize = 4;
+
+/// Whether `ws` is an article and adjectives, no clause ("Den langsomme.", "De gamla."):
+/// its "den" is no subject. A past tense ending ("De købte.") or a verb the grammar knows
+/// makes it a clause.
+fn adjective_phrase(ws: &[String], lang: &LanguageData) -> bool {
+    let g = &lang.grammar;
+    let adjective = |w: &String| {
+        g.adjective_endings.iter().any(|e| w.ends_with(e.as_str()))
+            && !g.past_endings.iter().any(|e| w.ends_with(e.as_str()))
+            && !g.takes_bare_verb(w)
+            && !g.pro_verbs.contains(w)
+    };
+    ws.len() >= 2
+        && ws.len() <= ADJECTIVE_PHRASE
+        && g.adjective_articles.contains(&ws[0])
+        && ws[1..].iter().all(adjective)
+}
+
 fn after_preposition(ws: &[String], k: usize, lang: &LanguageData) -> bool {
     let g = &lang.grammar;
     k.checked_sub(1)
@@ -967,6 +988,15 @@ mod tests {
             clean("Kun i den ene side.", da).fragment,
             "\"den\" is the side's"
         );
+        // An article and adjectives name a thing; they say nobody did anything.
+        assert!(clean("Den langsomme.", da).fragment);
+        assert!(clean("De gamle brune.", da).short_answer);
+        assert!(clean("Den högra.", sv).fragment);
+        assert!(
+            !clean("De købte.", da).fragment,
+            "a past tense makes a clause"
+        );
+        assert!(!clean("Det vill jag.", sv).fragment);
         assert!(
             !clean("Om det går, så.", sv).short_answer,
             "\"om\" opens a clause"
