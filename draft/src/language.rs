@@ -264,6 +264,11 @@ pub struct Grammar {
     /// Articles before an adjective used as a noun ("den" in "Den langsomme."), and the
     /// endings of such adjectives, and the past tense endings that tell a verb from them:
     /// a short sentence of those is a fragment, not a clause with "den" for subject.
+    /// Adverbs that are sentence adverbs only between a modal and its bare verb (Danish
+    /// "godt": "han kan godt varme noget" → "at han godt kan varme noget"; "det går godt"
+    /// stays).
+    #[serde(default)]
+    pub modal_adverbs: Vec<String>,
     #[serde(default)]
     pub adjective_articles: Vec<String>,
     #[serde(default)]
@@ -735,6 +740,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.expletives", l(&g.expletives)),
         ("grammar.modals", l(&g.modals)),
         ("grammar.pro_verbs", l(&g.pro_verbs)),
+        ("grammar.modal_adverbs", l(&g.modal_adverbs)),
         ("grammar.adjective_articles", l(&g.adjective_articles)),
         ("grammar.adjective_endings", l(&g.adjective_endings)),
         ("grammar.past_endings", l(&g.past_endings)),
@@ -858,7 +864,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
-        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, pro_verbs, adjective_articles, adjective_endings, past_endings, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
+        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, pro_verbs, modal_adverbs, adjective_articles, adjective_endings, past_endings, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
         plural_pronouns, imperative_negations, object_then_verb);
     base.grammar.contractions.extend(g.contractions);
     base.grammar

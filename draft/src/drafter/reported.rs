@@ -516,6 +516,17 @@ impl<'a> Phrasing<'a> {
         if let Some(turned) = self.object_first(&ws, not_verb) {
             return turned;
         }
+        // The first of `rest` is a sentence adverb after `verb`: one of the clause's, or one
+        // that is so only between a modal and its bare verb (Danish "kan godt varme", where
+        // "det går godt" keeps its "godt").
+        let sentence_adverb = |verb: &str, rest: &[String]| {
+            let w = bare(&rest[0]);
+            g.clause_adverbs.contains(&w)
+                || g.modal_adverbs.contains(&w)
+                    && plain(&rest[0])
+                    && g.takes_bare_verb(&bare(verb))
+                    && rest.len() > 1
+        };
         let fronted = (1..=FRONTED.min(ws.len().saturating_sub(2))).find(|&v| {
             // Longer than a word, only a place or time ("på fredagar"): "hyresavtalet har
             // hen" fronts an object, which has to go after the verb.
@@ -536,15 +547,15 @@ impl<'a> Phrasing<'a> {
             ws.insert(0, s);
             let verb = v + 1;
             if ws.len() > verb + 1
-                && g.clause_adverbs.contains(&bare(&ws[verb + 1]))
                 && plain(&ws[verb + 1])
+                && sentence_adverb(&ws[verb], &ws[verb + 1..])
             {
                 ws.swap(verb, verb + 1);
             }
         } else if ws.len() >= 3
             && self.subject_word(&ws[0])
             && plain(&ws[1])
-            && g.clause_adverbs.contains(&bare(&ws[2]))
+            && sentence_adverb(&ws[1], &ws[2..])
         {
             // The punctuation stays where it was: "vet inte." → "inte vet."
             let tail: String = ws[2].chars().skip_while(|c| c.is_alphanumeric()).collect();
@@ -1443,6 +1454,11 @@ mod tests {
                 "Erik ikke ved det, tror han.",
             ),
             ("det ved Erik om aftenen.", "det ved Erik om aftenen."),
+            // "godt" goes before a modal only when a bare verb follows.
+            ("han kan godt varme noget.", "han godt kan varme noget."),
+            ("nu kan han godt gå.", "han nu godt kan gå."),
+            ("det går godt.", "det går godt."),
+            ("han har det godt.", "han har det godt."),
         ] {
             assert_eq!(phrasing.subordinate(main), after_at, "{main}");
         }
