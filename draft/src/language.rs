@@ -269,6 +269,9 @@ pub struct Grammar {
     /// stays).
     #[serde(default)]
     pub modal_adverbs: Vec<String>,
+    /// Verbs of a reporting tag ("…, siger han"): the sentence before it quotes someone.
+    #[serde(default)]
+    pub reporting_verbs: Vec<String>,
     #[serde(default)]
     pub adjective_articles: Vec<String>,
     #[serde(default)]
@@ -741,6 +744,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.modals", l(&g.modals)),
         ("grammar.pro_verbs", l(&g.pro_verbs)),
         ("grammar.modal_adverbs", l(&g.modal_adverbs)),
+        ("grammar.reporting_verbs", l(&g.reporting_verbs)),
         ("grammar.adjective_articles", l(&g.adjective_articles)),
         ("grammar.adjective_endings", l(&g.adjective_endings)),
         ("grammar.past_endings", l(&g.past_endings)),
@@ -864,7 +868,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
-        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, pro_verbs, modal_adverbs, adjective_articles, adjective_endings, past_endings, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
+        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, pro_verbs, modal_adverbs, reporting_verbs, adjective_articles, adjective_endings, past_endings, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
         plural_pronouns, imperative_negations, object_then_verb);
     base.grammar.contractions.extend(g.contractions);
     base.grammar

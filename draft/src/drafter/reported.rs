@@ -201,7 +201,62 @@ impl<'a> Phrasing<'a> {
         self.shift_with(text, role, true)
     }
 
+    /// Someone else's words quoted in a turn: the sentence ends in a reporting tag ("Bilen
+    /// er min frihed, siger han.") or calls the speaker by name ("Jeg har lige spist,
+    /// Lone." said by Lone). Its "I" is not the speaker's, so it is kept as said, in quotes:
+    /// "»Bilen er min frihed«, siger han.", "»Jeg har lige spist, Lone.«".
+    fn quoted(&self, text: &str, role: Role) -> Option<String> {
+        let r = &self.lang.report;
+        let g = &self.lang.grammar;
+        let (body, tail) = text.rsplit_once(", ")?;
+        // Only one person can be the quote's "I" ("siger han"); "they said" reports what
+        // others told the speaker, about the speaker.
+        let one = |w: &str| {
+            g.pronouns
+                .iter()
+                .filter(|(k, _)| k.as_str() != "neutral")
+                .any(|(_, p)| p.first().is_some_and(|s| s == w))
+        };
+        let tail_said: Vec<&str> = tail
+            .trim_end_matches(['.', '!'])
+            .split_whitespace()
+            .collect();
+        let tag = match tail_said.as_slice() {
+            [a, b] => {
+                let named = |w: &str| one(w) || self.is_name(w);
+                (g.reporting_verbs.contains(&a.to_lowercase()) && named(b))
+                    || (named(a) && g.reporting_verbs.contains(&b.to_lowercase()))
+            }
+            _ => false,
+        };
+        let own_name = self
+            .people
+            .of(role)
+            .name
+            .as_deref()
+            .is_some_and(|n| tail.trim_end_matches(['.', '!', '?']) == n);
+        let first_person = words(body).iter().any(|w| {
+            g.first_subject.contains(w)
+                || g.first_object.contains(w)
+                || g.first_possessive.contains_key(w)
+        });
+        if role == Role::Worker || !first_person {
+            return None;
+        }
+        if tag {
+            Some(format!("{}{body}{}, {tail}", r.quote_open, r.quote_close))
+        } else if own_name {
+            let said = text.trim_end_matches(['.', '!']);
+            Some(format!("{}{said}{}.", r.quote_open, r.quote_close))
+        } else {
+            None
+        }
+    }
+
     fn shift_with(&self, text: &str, role: Role, name_addressee: bool) -> String {
+        if let Some(quote) = self.quoted(text, role) {
+            return quote;
+        }
         let worker = role == Role::Worker;
         let text = &self.without_vocative(&self.without_apology(text), role);
         let addressee = self.addressee_role().voice();
@@ -438,6 +493,8 @@ impl<'a> Phrasing<'a> {
                 && (g.clause_openers.contains(w) && !content.contains(',') && !verb_second
                     || g.imperatives.contains_key(w))
         });
+        // Someone else's words in quotes are reported as said, after a colon.
+        let dangling = dangling || content.starts_with(self.lang.report.quote_open.as_str());
         let subordinate = !that.is_empty() && !that.starts_with(':') && !dangling;
         // "Att hon inte orkar mer." is a subordinate clause already.
         let already = subordinate && content_words.first() == Some(&that_word);
@@ -834,6 +891,7 @@ impl<'a> Phrasing<'a> {
                 p.sentence.short_answer
                     || p.sentence.text.is_empty()
                     || self.opens_bare(&p.sentence.text)
+                        && self.quoted(p.sentence.written(), role).is_none()
             })
             .count();
         let rest: Vec<&Part> = run[lead..]
@@ -973,11 +1031,12 @@ impl<'a> Phrasing<'a> {
                 // gör dig glad?" – "Dansa."): the question goes in as it was asked, quoted.
                 let asked = leaned_on.and_then(|q| {
                     self.question_clause(q).or_else(|| {
-                        (!fragments.is_empty() && parsed.is_none()).then(|| {
-                            let quoted =
-                                format!("{}{}{}", r.quote_open, q.text.trim(), r.quote_close);
-                            (r.asked.clone(), quoted)
-                        })
+                        (!fragments.is_empty() && parsed.is_none() && !q.text.trim().is_empty())
+                            .then(|| {
+                                let quoted =
+                                    format!("{}{}{}", r.quote_open, q.text.trim(), r.quote_close);
+                                (r.asked.clone(), quoted)
+                            })
                     })
                 });
                 let asked = asked.as_ref().map(|(a, c)| (a.as_str(), c.as_str()));
@@ -2171,6 +2230,52 @@ mod tests {
                 ]
             ),
             "Erik måler ikke sit blodsukker hver dag."
+        );
+    }
+
+    #[test]
+    fn someone_elses_words_quoted_in_a_turn_keep_their_first_person() {
+        let da = [
+            "Mona T – visitator (worker)",
+            "Lone F – datter til Aksel F (relative)",
+        ];
+        let said = |text: &str| {
+            say(
+                Language::Da,
+                &da,
+                &[(Role::Worker, "Okay."), (Role::Relative, text)],
+            )
+        };
+        assert_eq!(
+            said("Han bliver rasende. Bilen er min frihed, siger han."),
+            "Lone (datter til Aksel F) fortæller, at han bliver rasende. »Bilen er min frihed«, \
+             siger han."
+        );
+        assert_eq!(
+            said("Bilen er min frihed, siger han."),
+            "Lone (datter til Aksel F) fortæller: »Bilen er min frihed«, siger han.",
+            "a quote is reported as said, after a colon"
+        );
+        assert_eq!(
+            said("Han siger, at han har spist. Jeg har lige spist, Lone."),
+            "Lone (datter til Aksel F) fortæller, at han siger, at han har spist. »Jeg har lige \
+             spist, Lone«."
+        );
+        let en = [
+            "Priya M – social worker (worker)",
+            "Harold N – widower (citizen)",
+        ];
+        assert_eq!(
+            say(
+                Language::En,
+                &en,
+                &[
+                    (Role::Worker, "Okay."),
+                    (Role::Citizen, "It was my heart, they said.")
+                ]
+            ),
+            "Harold says that it was his heart, they said.",
+            "what others told the speaker is the speaker's"
         );
     }
 
