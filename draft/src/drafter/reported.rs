@@ -1187,6 +1187,16 @@ mod tests {
         )
     }
 
+    /// What `role` tells after the worker's acknowledgement, which asks nothing.
+    fn told(lang: Language, lines: &[&str], role: Role, text: &str) -> String {
+        let ack = if lang == Language::Sv {
+            "Okej."
+        } else {
+            "Okay."
+        };
+        say(lang, lines, &[(Role::Worker, ack), (role, text)])
+    }
+
     fn say(lang: Language, lines: &[&str], turns: &[(Role, &str)]) -> String {
         let all = Languages::builtin();
         let data = all.get(lang);
@@ -1438,89 +1448,91 @@ mod tests {
         );
     }
 
+    /// Each main clause as `lang` writes it after "att"/"at".
+    fn after_that(lang: Language, lines: &[&str], cases: &[(&str, &str)]) {
+        let all = Languages::builtin();
+        let data = all.get(lang);
+        let p = people(data, lines);
+        let phrasing = Phrasing::new(data, &p);
+        for (main, after) in cases {
+            assert_eq!(phrasing.subordinate(main), *after, "{main}");
+        }
+    }
+
     #[test]
     fn a_clause_after_att_puts_its_subject_first() {
-        let all = Languages::builtin();
-        let sv = all.get(Language::Sv);
-        let p = people(
-            sv,
+        after_that(
+            Language::Sv,
             &[
                 "Karolina E – socialsekreterare (worker)",
                 "Jasmina L – hjälpsökande (citizen)",
             ],
+            &[
+                ("nu bor hen hos Elin.", "hen nu bor hos Elin."),
+                (
+                    "hos Elin kan hen inte bo kvar.",
+                    "hen hos Elin inte kan bo kvar.",
+                ),
+                (
+                    "i måndags kväll tog han hen om halsen.",
+                    "han i måndags kväll tog hen om halsen.",
+                ),
+                ("hen vill inte.", "hen inte vill."),
+                ("han kör fortfarande bil.", "han fortfarande kör bil."),
+                // "det" put first as the object goes after the verb.
+                (
+                    "det har hon sagt i flera år.",
+                    "hon har sagt det i flera år.",
+                ),
+                (
+                    "det gör han inte, så hen får underhållsstöd.",
+                    "han inte gör det, så hen får underhållsstöd.",
+                ),
+                ("det vill hon göra själv.", "hon vill göra det själv."),
+                ("det pratar hen om.", "hen pratar om det."),
+                ("det klarar hen själv.", "hen klarar det själv."),
+                ("det var hon som ringde.", "det var hon som ringde."),
+                ("det kan hen själv.", "hen kan det själv."),
+                (
+                    "det vet hen inte lika 14,8, tror hen.",
+                    "hen inte vet det lika 14,8, tror hen.",
+                ),
+                ("det är hon och barnen.", "det är hon och barnen."),
+                ("det har varit svårt.", "det har varit svårt."),
+                // An object put first stays as said: it has to follow the verb.
+                (
+                    "hyres avtalet har hen i en pärm.",
+                    "hyres avtalet har hen i en pärm.",
+                ),
+                ("min mamma och hon bor här.", "min mamma och hon bor här."),
+            ],
         );
-        let phrasing = Phrasing::new(sv, &p);
-        for (main, after_att) in [
-            ("nu bor hen hos Elin.", "hen nu bor hos Elin."),
-            (
-                "hos Elin kan hen inte bo kvar.",
-                "hen hos Elin inte kan bo kvar.",
-            ),
-            (
-                "i måndags kväll tog han hen om halsen.",
-                "han i måndags kväll tog hen om halsen.",
-            ),
-            ("hen vill inte.", "hen inte vill."),
-            ("han kör fortfarande bil.", "han fortfarande kör bil."),
-            // "det" put first as the object goes after the verb.
-            (
-                "det har hon sagt i flera år.",
-                "hon har sagt det i flera år.",
-            ),
-            (
-                "det gör han inte, så hen får underhållsstöd.",
-                "han inte gör det, så hen får underhållsstöd.",
-            ),
-            ("det vill hon göra själv.", "hon vill göra det själv."),
-            ("det pratar hen om.", "hen pratar om det."),
-            ("det klarar hen själv.", "hen klarar det själv."),
-            ("det var hon som ringde.", "det var hon som ringde."),
-            ("det kan hen själv.", "hen kan det själv."),
-            (
-                "det vet hen inte lika 14,8, tror hen.",
-                "hen inte vet det lika 14,8, tror hen.",
-            ),
-            ("det är hon och barnen.", "det är hon och barnen."),
-            ("det har varit svårt.", "det har varit svårt."),
-            // An object put first stays as said: it has to follow the verb.
-            (
-                "hyres avtalet har hen i en pärm.",
-                "hyres avtalet har hen i en pärm.",
-            ),
-            ("min mamma och hon bor här.", "min mamma och hon bor här."),
-        ] {
-            assert_eq!(phrasing.subordinate(main), after_att, "{main}");
-        }
-        let da = all.get(Language::Da);
-        let p = people(
-            da,
+        // Danish "ved" is a verb (know) with the subject and only sentence adverbs after it,
+        // else a preposition.
+        after_that(
+            Language::Da,
             &[
                 "Signe P – sygeplejerske (worker)",
                 "Erik E – borger (citizen)",
             ],
+            &[
+                (
+                    "det ved vedkommende ikke lige.",
+                    "vedkommende ikke lige ved det.",
+                ),
+                ("det ved vedkommende.", "vedkommende ved det."),
+                (
+                    "det ved Erik ikke, tror han.",
+                    "Erik ikke ved det, tror han.",
+                ),
+                ("det ved Erik om aftenen.", "det ved Erik om aftenen."),
+                // "godt" goes before a modal only when a bare verb follows.
+                ("han kan godt varme noget.", "han godt kan varme noget."),
+                ("nu kan han godt gå.", "han nu godt kan gå."),
+                ("det går godt.", "det går godt."),
+                ("han har det godt.", "han har det godt."),
+            ],
         );
-        let phrasing = Phrasing::new(da, &p);
-        // Danish "ved" is a verb (know) with the subject and only sentence adverbs after it,
-        // else a preposition.
-        for (main, after_at) in [
-            (
-                "det ved vedkommende ikke lige.",
-                "vedkommende ikke lige ved det.",
-            ),
-            ("det ved vedkommende.", "vedkommende ved det."),
-            (
-                "det ved Erik ikke, tror han.",
-                "Erik ikke ved det, tror han.",
-            ),
-            ("det ved Erik om aftenen.", "det ved Erik om aftenen."),
-            // "godt" goes before a modal only when a bare verb follows.
-            ("han kan godt varme noget.", "han godt kan varme noget."),
-            ("nu kan han godt gå.", "han nu godt kan gå."),
-            ("det går godt.", "det går godt."),
-            ("han har det godt.", "han har det godt."),
-        ] {
-            assert_eq!(phrasing.subordinate(main), after_at, "{main}");
-        }
     }
 
     #[test]
@@ -1561,13 +1573,7 @@ mod tests {
             "Johanna E – socialsekreterare (worker)",
             "Petra P – mamma (citizen)",
         ];
-        let said = |text: &str| {
-            say(
-                Language::Sv,
-                &sv,
-                &[(Role::Worker, "Okej."), (Role::Citizen, text)],
-            )
-        };
+        let said = |text: &str| told(Language::Sv, &sv, Role::Citizen, text);
         assert_eq!(
             said("Om någon kunde hjälpa oss med morgnarna."),
             "Petra berättar: om någon kunde hjälpa dem med morgnarna."
@@ -2201,36 +2207,31 @@ mod tests {
 
     #[test]
     fn an_answer_with_the_verb_standing_for_the_asked_one_says_only_yes() {
-        let sv = [
-            "Lotta E – socialsekreterare (worker)",
-            "Nadia P – sökande (citizen)",
-        ];
-        assert_eq!(
-            say(
+        for (lang, lines, question, answer, note) in [
+            (
                 Language::Sv,
-                &sv,
-                &[
-                    (Role::Worker, "Har du skrivit in dig på Arbetsförmedlingen?"),
-                    (Role::Citizen, "Ja, det gjorde jag. Det var den 5 februari.")
-                ]
+                [
+                    "Lotta E – socialsekreterare (worker)",
+                    "Nadia P – sökande (citizen)",
+                ],
+                "Har du skrivit in dig på Arbetsförmedlingen?",
+                "Ja, det gjorde jag. Det var den 5 februari.",
+                "Nadia har skrivit in sig på Arbetsförmedlingen. Det var den 5 februari.",
             ),
-            "Nadia har skrivit in sig på Arbetsförmedlingen. Det var den 5 februari."
-        );
-        let da = [
-            "Signe P – sygeplejerske (worker)",
-            "Erik E – borger (citizen)",
-        ];
-        assert_eq!(
-            say(
+            (
                 Language::Da,
-                &da,
-                &[
-                    (Role::Worker, "Måler du dit blodsukker hver dag?"),
-                    (Role::Citizen, "Nej, det gør jeg ikke.")
-                ]
+                [
+                    "Signe P – sygeplejerske (worker)",
+                    "Erik E – borger (citizen)",
+                ],
+                "Måler du dit blodsukker hver dag?",
+                "Nej, det gør jeg ikke.",
+                "Erik måler ikke sit blodsukker hver dag.",
             ),
-            "Erik måler ikke sit blodsukker hver dag."
-        );
+        ] {
+            let turns = [(Role::Worker, question), (Role::Citizen, answer)];
+            assert_eq!(say(lang, &lines, &turns), note);
+        }
     }
 
     #[test]
@@ -2239,13 +2240,7 @@ mod tests {
             "Mona T – visitator (worker)",
             "Lone F – datter til Aksel F (relative)",
         ];
-        let said = |text: &str| {
-            say(
-                Language::Da,
-                &da,
-                &[(Role::Worker, "Okay."), (Role::Relative, text)],
-            )
-        };
+        let said = |text: &str| told(Language::Da, &da, Role::Relative, text);
         assert_eq!(
             said("Han bliver rasende. Bilen er min frihed, siger han."),
             "Lone (datter til Aksel F) fortæller, at han bliver rasende. »Bilen er min frihed«, \
@@ -2266,13 +2261,11 @@ mod tests {
             "Harold N – widower (citizen)",
         ];
         assert_eq!(
-            say(
+            told(
                 Language::En,
                 &en,
-                &[
-                    (Role::Worker, "Okay."),
-                    (Role::Citizen, "It was my heart, they said.")
-                ]
+                Role::Citizen,
+                "It was my heart, they said."
             ),
             "Harold says that it was his heart, they said.",
             "what others told the speaker is the speaker's"
