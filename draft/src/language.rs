@@ -272,6 +272,10 @@ pub struct Grammar {
     /// Verbs of a reporting tag ("…, siger han"): the sentence before it quotes someone.
     #[serde(default)]
     pub reporting_verbs: Vec<String>,
+    /// Verbs of meeting each other ("ses", "träffas"): with them the worker's "we" is the
+    /// worker and the one they talk with.
+    #[serde(default)]
+    pub reciprocal_verbs: Vec<String>,
     #[serde(default)]
     pub adjective_articles: Vec<String>,
     #[serde(default)]
@@ -332,6 +336,8 @@ pub struct ReportFile {
     pub via_interpreter: Option<String>,
     /// What someone is to do: "ska", "skal", "should".
     pub should: Option<String>,
+    /// Joins two people: "Lotta och Nadia".
+    pub and: Option<String>,
     /// Marks around a question quoted as it was asked: ”…”, »…«, “…”.
     pub quote_open: Option<String>,
     pub quote_close: Option<String>,
@@ -440,6 +446,7 @@ pub struct Report {
     pub other: String,
     pub via_interpreter: String,
     pub should: String,
+    pub and: String,
     pub quote_open: String,
     pub quote_close: String,
 }
@@ -745,6 +752,7 @@ fn all_lists(f: &LanguageFile) -> Vec<(&'static str, Vec<&String>)> {
         ("grammar.pro_verbs", l(&g.pro_verbs)),
         ("grammar.modal_adverbs", l(&g.modal_adverbs)),
         ("grammar.reporting_verbs", l(&g.reporting_verbs)),
+        ("grammar.reciprocal_verbs", l(&g.reciprocal_verbs)),
         ("grammar.adjective_articles", l(&g.adjective_articles)),
         ("grammar.adjective_endings", l(&g.adjective_endings)),
         ("grammar.past_endings", l(&g.past_endings)),
@@ -796,6 +804,7 @@ fn complete(file: &str, source: &str, f: LanguageFile) -> Result<LanguageData, L
         other: need(&r.other, "other")?,
         via_interpreter: need(&r.via_interpreter, "via_interpreter")?,
         should: need(&r.should, "should")?,
+        and: need(&r.and, "and")?,
         quote_open: need(&r.quote_open, "quote_open")?,
         quote_close: need(&r.quote_close, "quote_close")?,
     };
@@ -868,7 +877,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     extend_all!(base.grammar, g; subjects, first_subject, first_object, second_subject,
         second_object, second_possessive, reflexive_verbs, reflexive_words, question_words,
         leading_conjunctions, clause_openers, permission_verbs, embedded_question, informing_question,
-        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, pro_verbs, modal_adverbs, reporting_verbs, adjective_articles, adjective_endings, past_endings, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
+        requests, question_tags, clause_adverbs, date_articles, impersonal, expletives, modals, pro_verbs, modal_adverbs, reporting_verbs, reciprocal_verbs, adjective_articles, adjective_endings, past_endings, verb_after, topic_pronouns, prepositions, auxiliaries, present_verbs, participles,
         plural_pronouns, imperative_negations, object_then_verb);
     base.grammar.contractions.extend(g.contractions);
     base.grammar
@@ -909,6 +918,7 @@ fn merge(base: &mut LanguageData, add: LanguageFile) {
     replace(&mut b.other, r.other);
     replace(&mut b.via_interpreter, r.via_interpreter);
     replace(&mut b.should, r.should);
+    replace(&mut b.and, r.and);
     replace(&mut b.quote_open, r.quote_open);
     replace(&mut b.quote_close, r.quote_close);
     let n = add.numbers;

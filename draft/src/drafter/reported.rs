@@ -253,12 +253,46 @@ impl<'a> Phrasing<'a> {
         }
     }
 
+    /// The worker's "we" is the service ("Vi har öppenvården Kompassen"), except with a verb
+    /// of meeting: "Vi ses på kontoret nästa tisdag" is the worker and the one they talk
+    /// with ("Lotta och Nadia ses …", "Då ses Lotta och Nadia").
+    fn we_meet(&self, text: &str) -> String {
+        let g = &self.lang.grammar;
+        let we = |w: &str| g.first_plural.contains_key(w) && g.subjects.iter().any(|s| s == w);
+        let ws: Vec<&str> = text.split(' ').collect();
+        let meets = |k: usize| {
+            ws.get(k)
+                .is_some_and(|w| g.reciprocal_verbs.contains(&bare(w)))
+        };
+        let Some(k) =
+            (0..ws.len()).find(|&k| we(&bare(ws[k])) && (meets(k + 1) || k > 0 && meets(k - 1)))
+        else {
+            return text.to_string();
+        };
+        let both = format!(
+            "{} {} {}",
+            self.people.of(Role::Worker).short(),
+            self.lang.report.and,
+            self.addressee().short()
+        );
+        let both = if k == 0 { capitalise(&both) } else { both };
+        let close: String = ws[k].chars().skip_while(|c| c.is_alphabetic()).collect();
+        let mut out: Vec<String> = ws.iter().map(|w| w.to_string()).collect();
+        out[k] = format!("{both}{close}");
+        out.join(" ")
+    }
+
     fn shift_with(&self, text: &str, role: Role, name_addressee: bool) -> String {
         if let Some(quote) = self.quoted(text, role) {
             return quote;
         }
         let worker = role == Role::Worker;
         let text = &self.without_vocative(&self.without_apology(text), role);
+        let text = &if worker {
+            self.we_meet(text)
+        } else {
+            text.to_string()
+        };
         let addressee = self.addressee_role().voice();
         let named = |r: Role| self.named.borrow().contains(&r);
         // When the worker shares a pronoun with the person they talk with or with the
@@ -2080,7 +2114,7 @@ mod tests {
         )];
         assert_eq!(
             say(Language::Sv, &sv, &turns),
-            "Gunnel har ansökt om hemtjänst, efter att hen ramlade. Vi ses på tisdag."
+            "Gunnel har ansökt om hemtjänst, efter att hen ramlade. Maja och Gunnel ses på tisdag."
         );
         let sv = [
             "Maja F – biståndshandläggare (worker)",
@@ -2232,6 +2266,33 @@ mod tests {
             let turns = [(Role::Worker, question), (Role::Citizen, answer)];
             assert_eq!(say(lang, &lines, &turns), note);
         }
+    }
+
+    #[test]
+    fn the_workers_we_with_a_verb_of_meeting_is_the_worker_and_the_one_they_talk_with() {
+        let sv = [
+            "Lotta E – socialsekreterare (worker)",
+            "Nadia P – sökande (citizen)",
+        ];
+        let worker = |text: &str| say(Language::Sv, &sv, &[(Role::Worker, text)]);
+        assert_eq!(
+            worker("Vi ses på kontoret nästa tisdag."),
+            "Lotta och Nadia ses på kontoret nästa tisdag."
+        );
+        assert_eq!(worker("Då ses vi."), "Då ses Lotta och Nadia.");
+        assert_eq!(
+            worker("Vi har öppenvården Kompassen."),
+            "Vi har öppenvården Kompassen.",
+            "the service"
+        );
+        let da = [
+            "Rasmus P – fysioterapeut (worker)",
+            "Inger O – borger (citizen)",
+        ];
+        assert_eq!(
+            say(Language::Da, &da, &[(Role::Worker, "Vi ses på tirsdag.")]),
+            "Rasmus og Inger ses på tirsdag."
+        );
     }
 
     #[test]
