@@ -89,10 +89,10 @@ const REPEAT_WINDOW: usize = 2;
 /// Whether unit `u` only repeats what a sentence shortly before said (all its words are in
 /// that sentence, by their stems: "Tio gånger." after "Natten till torsdag ringde hon tio
 /// gånger.", "I fredags." after "Det var i fredag.", "Individuellt." after "Det är
-/// individuella samtal."), so it adds nothing to a note. Only sentences that `eligible` allows count as said before: a
-/// question is not an answer's repetition. The worker's echo of what was just told may
-/// gather its words from several sentences and add an "okej" ("24.2, and 26.8 in
-/// September." after "He's 24.2 kg. In September he was 26.8.").
+/// individuella samtal."), so it adds nothing to a note. Only sentences that `eligible`
+/// allows count as said before: a question is not an answer's repetition. The worker's echo
+/// of what was just told may gather its words from several sentences and add an "okej"
+/// ("24.2, and 26.8 in September." after "He's 24.2 kg. In September he was 26.8.").
 pub fn repeats(conv: &Conversation, lang: &LanguageData, eligible: &[bool], u: usize) -> bool {
     let unit = &conv.units[u];
     // A number is said again only in full ("åttioett" is not "åttiotre").

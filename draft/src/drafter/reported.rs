@@ -204,8 +204,11 @@ impl<'a> Phrasing<'a> {
     /// Someone else's words quoted in a turn: the sentence ends in a reporting tag ("Bilen
     /// er min frihed, siger han.") or calls the speaker by name ("Jeg har lige spist,
     /// Lone." said by Lone). Its "I" is not the speaker's, so it is kept as said, in quotes:
-    /// "»Bilen er min frihed«, siger han.", "»Jeg har lige spist, Lone.«".
+    /// "»Bilen er min frihed«, siger han.", "»Jeg har lige spist, Lone«.".
     fn quoted(&self, text: &str, role: Role) -> Option<String> {
+        if role == Role::Worker {
+            return None;
+        }
         let r = &self.lang.report;
         let g = &self.lang.grammar;
         let (body, tail) = text.rsplit_once(", ")?;
@@ -240,10 +243,9 @@ impl<'a> Phrasing<'a> {
                 || g.first_object.contains(w)
                 || g.first_possessive.contains_key(w)
         });
-        if role == Role::Worker || !first_person {
-            return None;
-        }
-        if tag {
+        if !first_person {
+            None
+        } else if tag {
             Some(format!("{}{body}{}, {tail}", r.quote_open, r.quote_close))
         } else if own_name {
             let said = text.trim_end_matches(['.', '!']);
@@ -669,7 +671,7 @@ impl<'a> Phrasing<'a> {
         let end = ws.iter().position(|w| !plain(w)).unwrap_or(ws.len() - 1);
         // A word that is also a preposition is the verb when the subject and only sentence
         // adverbs follow it: "det ved jeg ikke" (Danish "ved", know), never "det ved Erik".
-        let verb_after_all = || {
+        let only_adverbs_after_subject = || {
             ws.get(3)
                 .filter(|_| end >= 3)
                 .is_none_or(|w| g.clause_adverbs.contains(&bare(w)))
@@ -678,7 +680,8 @@ impl<'a> Phrasing<'a> {
             || bare(&ws[0]) != *object
             || !plain(&ws[0])
             || !plain(&ws[1])
-            || (not_verb(&ws[1]) && !(g.prepositions.contains(&bare(&ws[1])) && verb_after_all()))
+            || (not_verb(&ws[1])
+                && !(g.prepositions.contains(&bare(&ws[1])) && only_adverbs_after_subject()))
             || !self.subject_word(&ws[2])
             || g.impersonal.contains(&bare(&ws[2]))
         {
