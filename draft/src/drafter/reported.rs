@@ -271,9 +271,18 @@ impl<'a> Phrasing<'a> {
         else {
             return text.to_string();
         };
+        // After the worker's own "I" in the sentence, a pronoun ("Jag vill att vi träffas"
+        // → "Karolina vill att hon och Jasmina träffas"), unless it is also the other one's.
+        let worker = self.people.of(Role::Worker);
+        let named_before = ws[..k].iter().any(|w| g.first_subject.contains(&bare(w)));
+        let shared = worker.pronouns[0] == self.addressee().pronouns[0];
+        let who = if named_before && !shared {
+            worker.pronouns[0].clone()
+        } else {
+            worker.short()
+        };
         let both = format!(
-            "{} {} {}",
-            self.people.of(Role::Worker).short(),
+            "{who} {} {}",
             self.lang.report.and,
             self.addressee().short()
         );
@@ -2283,6 +2292,24 @@ mod tests {
             "Lotta och Nadia ses på kontoret nästa tisdag."
         );
         assert_eq!(worker("Då ses vi."), "Då ses Lotta och Nadia.");
+        assert_eq!(
+            worker("Jag vill att vi träffas idag."),
+            "Lotta vill att Lotta och Nadia träffas idag.",
+            "\"hen\" could be either of them"
+        );
+        let sv = [
+            "Lotta E – socialsekreterare (worker)",
+            "Nadia P – mamma (citizen)",
+        ];
+        assert_eq!(
+            say(
+                Language::Sv,
+                &sv,
+                &[(Role::Worker, "Jag vill att vi träffas idag.")]
+            ),
+            "Lotta vill att hen och Nadia träffas idag.",
+            "named once in a sentence"
+        );
         assert_eq!(
             worker("Vi har öppenvården Kompassen."),
             "Vi har öppenvården Kompassen.",
