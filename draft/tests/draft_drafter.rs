@@ -244,6 +244,26 @@ fn context(participants: &[&str]) -> DraftContext {
     }
 }
 
+/// The note `template` drafts from `segments` in `language`, with `participants` as entered
+/// at consent.
+fn drafted(
+    language: &str,
+    template: &str,
+    participants: &[&str],
+    segments: Vec<Segment>,
+) -> DraftDocument {
+    let transcript = Transcript {
+        language: language.into(),
+        segments,
+    };
+    let templates = Templates::builtin();
+    draft(
+        &transcript,
+        templates.get(template).unwrap(),
+        &context(participants),
+    )
+}
+
 #[test]
 fn what_the_worker_will_not_write_down_stays_out() {
     let meeting = |aside: &str| Transcript {
@@ -354,9 +374,14 @@ fn what_the_citizen_asks_to_keep_out_stays_out_in_every_language() {
 
 #[test]
 fn a_yes_to_a_question_keeps_what_was_agreed() {
-    let t = Transcript {
-        language: "sv".into(),
-        segments: vec![
+    let doc = drafted(
+        "sv",
+        "sv-socialtjanst-journal",
+        &[
+            "Malin E – socialsekreterare (worker)",
+            "Linus P – sökande (citizen)",
+        ],
+        vec![
             said(1, "worker", "Hur går det med hyran just nu?"),
             said(
                 2,
@@ -371,13 +396,7 @@ fn a_yes_to_a_question_keeps_what_was_agreed() {
             said(4, "citizen", "Ja."),
             said(5, "worker", "Bra. Då ringer jag dem i morgon."),
         ],
-    };
-    let ctx = context(&[
-        "Malin E – socialsekreterare (worker)",
-        "Linus P – sökande (citizen)",
-    ]);
-    let templates = Templates::builtin();
-    let doc = draft(&t, templates.get("sv-socialtjanst-journal").unwrap(), &ctx);
+    );
     let text = all_text(&doc);
     assert!(
         text.contains("Malin har Linus samtycke att kontakta hyresvärden"),
@@ -396,9 +415,11 @@ fn a_yes_to_a_question_keeps_what_was_agreed() {
 
 #[test]
 fn a_question_whose_start_was_heard_as_someone_else_is_not_put_before_the_answer() {
-    let meeting = Transcript {
-        language: "en".into(),
-        segments: vec![
+    let noted = all_text(&drafted(
+        "en",
+        "en-casenote",
+        &["Anna – (worker)", "Ruth – (citizen)"],
+        vec![
             said(
                 1,
                 "worker",
@@ -417,13 +438,6 @@ fn a_question_whose_start_was_heard_as_someone_else_is_not_put_before_the_answer
                 "about 400 pounds, and I get paid on Friday, so I can pay half of it, and",
             ),
         ],
-    };
-    let ctx = context(&["Anna – (worker)", "Ruth – (citizen)"]);
-    let templates = Templates::builtin();
-    let noted = all_text(&draft(
-        &meeting,
-        templates.get("en-casenote").unwrap(),
-        &ctx,
     ));
     assert!(noted.contains("400"), "{noted}");
     assert!(!noted.contains("Asked about much"), "{noted}");
@@ -614,22 +628,21 @@ fn scrambled_speech_never_breaks_the_drafter() {
 /// reports the answer under that question, not under "Du, Sven-Erik?".
 #[test]
 fn a_question_turned_to_someone_else_is_the_question_before_it() {
-    let ctx = context(&[
-        "Amira Testberg – biståndshandläggare (worker)",
-        "Birgit Fiktivsberg – sökande (citizen)",
-        "Sven-Erik Fiktivsberg – make (relative)",
-    ]);
-    let transcript = Transcript {
-        language: "sv".into(),
-        segments: vec![
+    let doc = drafted(
+        "sv",
+        "sv-ibic",
+        &[
+            "Amira Testberg – biståndshandläggare (worker)",
+            "Birgit Fiktivsberg – sökande (citizen)",
+            "Sven-Erik Fiktivsberg – make (relative)",
+        ],
+        vec![
             said(1, "worker", "Hur gammal är du, Birgit?"),
             said(2, "citizen", "Åttioett."),
             said(3, "worker", "Och du, Sven-Erik?"),
             said(4, "relative", "Åttiotre. Jag är äldst."),
         ],
-    };
-    let templates = Templates::builtin();
-    let doc = draft(&transcript, templates.get("sv-ibic").unwrap(), &ctx);
+    );
     let text = all_text(&doc);
     assert!(
         text.contains("hur gammal han är svarar Sven-Erik (make): 83"),
@@ -642,14 +655,15 @@ fn a_question_turned_to_someone_else_is_the_question_before_it() {
 /// introduced with their description where the reader first meets them.
 #[test]
 fn a_person_is_introduced_where_the_note_first_names_them() {
-    let ctx = context(&[
-        "Lotta Exempeldotter – socialsekreterare (worker)",
-        "Gunnel Exempelsson – sökande (citizen)",
-        "Karin Exempelsson – dotter (relative)",
-    ]);
-    let transcript = Transcript {
-        language: "sv".into(),
-        segments: vec![
+    let doc = drafted(
+        "sv",
+        "sv-socialtjanst-journal",
+        &[
+            "Lotta Exempeldotter – socialsekreterare (worker)",
+            "Gunnel Exempelsson – sökande (citizen)",
+            "Karin Exempelsson – dotter (relative)",
+        ],
+        vec![
             said(1, "worker", "Vad gör vi med hörapparaten?"),
             said(
                 2,
@@ -674,10 +688,9 @@ fn a_person_is_introduced_where_the_note_first_names_them() {
             ),
             said(7, "relative", "Hon har gått ner sex kilo sen i höstas."),
         ],
-    };
+    );
     let templates = Templates::builtin();
     let template = templates.get("sv-socialtjanst-journal").unwrap();
-    let doc = draft(&transcript, template, &ctx);
     let order: Vec<&str> = template
         .sections
         .iter()
