@@ -238,12 +238,7 @@ impl<'a> Phrasing<'a> {
             .name
             .as_deref()
             .is_some_and(|n| tail.trim_end_matches(['.', '!', '?']) == n);
-        let first_person = words(body).iter().any(|w| {
-            g.first_subject.contains(w)
-                || g.first_object.contains(w)
-                || g.first_possessive.contains_key(w)
-        });
-        if !first_person {
+        if !self.lang.class("first_person").any(&Text::new(body)) {
             None
         } else if tag {
             Some(format!("{}{body}{}, {tail}", r.quote_open, r.quote_close))
