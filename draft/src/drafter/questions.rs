@@ -642,27 +642,36 @@ mod tests {
                 clause: clause.into(),
             })
         };
-        assert_eq!(
-            back(Language::Sv, "Och barnen, hur har de det?"),
-            open("hur barnen har det"),
-            "the topic in a question word's question"
-        );
-        assert_eq!(
-            back(Language::Sv, "Och barnen, hur gamla är de nu?"),
-            open("hur gamla barnen är nu")
-        );
-        assert_eq!(
-            back(Language::Sv, "Och hyran här, vad ligger den på?"),
-            open("vad hyran här ligger på")
-        );
-        assert_eq!(
-            back(Language::Da, "Og vejrtrækningen, hvordan er den for tiden?"),
-            open("hvordan vejrtrækningen er for tiden")
-        );
-        assert_eq!(
-            back(Language::En, "And the rent, how much is it?"),
-            open("how much the rent is")
-        );
+        // The topic in a question word's question takes its pronoun's place.
+        for (lang, q, clause) in [
+            (
+                Language::Sv,
+                "Och barnen, hur har de det?",
+                "hur barnen har det",
+            ),
+            (
+                Language::Sv,
+                "Och barnen, hur gamla är de nu?",
+                "hur gamla barnen är nu",
+            ),
+            (
+                Language::Sv,
+                "Och hyran här, vad ligger den på?",
+                "vad hyran här ligger på",
+            ),
+            (
+                Language::Da,
+                "Og vejrtrækningen, hvordan er den for tiden?",
+                "hvordan vejrtrækningen er for tiden",
+            ),
+            (
+                Language::En,
+                "And the rent, how much is it?",
+                "how much the rent is",
+            ),
+        ] {
+            assert_eq!(back(lang, q), open(clause), "{q}");
+        }
         assert_eq!(
             back(
                 Language::Da,
